@@ -1,0 +1,600 @@
+//! Errors: one enum that says where a call failed and, for API errors, what Zoom said.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::StatusCode;
+
+use crate::rate_limit::{RateLimit, RetryAfter};
+
+/// A boxed error from a transport's backend (reqwest, ureq, …), kept as a `source`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The result type of every fallible SDK call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong with a call. Match on [`Error::kind`] or use the helpers
+/// ([`Error::api`], [`Error::is_retryable`], [`Error::retry_after`]) instead of strings.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input was rejected before anything was sent.
+    #[error("invalid input: {0}")]
+    InvalidInput(#[from] InvalidInput),
+    /// The request could not be exchanged with Zoom (connect, timeout, I/O, body too large).
+    #[error("{}", transport_message(error, *may_have_been_applied))]
+    Transport {
+        /// What the transport reported.
+        #[source]
+        error: TransportError,
+        /// `true` when the call changes state and the request may have reached Zoom, so it
+        /// may have been applied although no answer came back.
+        may_have_been_applied: bool,
+    },
+    /// Zoom answered with an error status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// Zoom answered with a success status but a body that could not be decoded.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// No access token could be obtained.
+    #[error(transparent)]
+    Auth(Box<AuthError>),
+}
+
+fn transport_message(error: &TransportError, may_have_been_applied: bool) -> String {
+    if may_have_been_applied {
+        format!("{error} (the request may have been applied; check before repeating it)")
+    } else {
+        error.to_string()
+    }
+}
+
+/// The broad class of an [`Error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Rejected before sending.
+    InvalidInput,
+    /// Failure to talk to Zoom.
+    Transport,
+    /// Zoom answered with an error status.
+    Api,
+    /// A success answer that could not be decoded.
+    Decode,
+    /// No access token.
+    Auth,
+}
+
+impl Error {
+    /// The broad class of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::Transport { .. } => ErrorKind::Transport,
+            Error::Api(_) => ErrorKind::Api,
+            Error::Decode(_) => ErrorKind::Decode,
+            Error::Auth(_) => ErrorKind::Auth,
+        }
+    }
+
+    /// The API error, when Zoom answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The auth error, when no token could be obtained.
+    pub fn auth(&self) -> Option<&AuthError> {
+        match self {
+            Error::Auth(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The transport error, when the exchange itself failed.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Error::Transport { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of Zoom's answer, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::Auth(e) => e.status,
+            _ => None,
+        }
+    }
+
+    /// Zoom's `x-zm-trackingid` of the answer, if there was one (Zoom support asks for it).
+    pub fn tracking_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.tracking_id.as_deref(),
+            Error::Decode(e) => e.tracking_id.as_deref(),
+            Error::Auth(e) => e.tracking_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether repeating the same call later could succeed: rate limits (not daily ones),
+    /// 5xx answers, and transport failures that provably did not apply a state change.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.is_retryable(),
+            Error::Transport {
+                may_have_been_applied,
+                ..
+            } => !may_have_been_applied,
+            _ => false,
+        }
+    }
+
+    /// How long Zoom asked us to wait (from `Retry-After`), measured from now.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api()?.retry_after()
+    }
+
+    pub(crate) fn api_error(error: ApiError) -> Self {
+        Error::Api(Box::new(error))
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidInput(InvalidInput::new(field, reason))
+    }
+}
+
+/// Input rejected before anything was sent: which field, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct InvalidInput {
+    field: &'static str,
+    reason: String,
+}
+
+impl InvalidInput {
+    /// A rejection of `field` for `reason`.
+    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    /// The name of the rejected field (for example `meeting_id` or `stream_url`).
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// Why it was rejected.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+/// What kind of failure a transport had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made (DNS, refused, TLS handshake): the request never left.
+    Connect,
+    /// The call took longer than the configured timeout.
+    Timeout,
+    /// The connection failed while sending or receiving.
+    Io,
+    /// The response body was larger than the transport's cap.
+    BodyTooLarge,
+    /// Anything else (a malformed request, a protocol error, …).
+    Other,
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportErrorKind::Connect => "could not connect",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Io => "connection failed",
+            TransportErrorKind::BodyTooLarge => "response body too large",
+            TransportErrorKind::Other => "transport error",
+        })
+    }
+}
+
+/// A failure to exchange a request, with the backend's own error as its source.
+///
+/// ```
+/// use zoom_core::{TransportError, TransportErrorKind};
+///
+/// let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+/// let error = TransportError::new(TransportErrorKind::Connect, io);
+/// assert_eq!(error.kind(), TransportErrorKind::Connect);
+/// assert_eq!(error.to_string(), "could not connect: refused");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[error("{kind}{}", source.as_ref().map(|s| format!(": {s}")).unwrap_or_default())]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    #[source]
+    source: Option<BoxError>,
+}
+
+impl TransportError {
+    /// A transport error of `kind` caused by `source`.
+    pub fn new(kind: TransportErrorKind, source: impl Into<BoxError>) -> Self {
+        Self {
+            kind,
+            source: Some(source.into()),
+        }
+    }
+
+    /// A transport error of `kind` with no underlying cause.
+    pub fn from_kind(kind: TransportErrorKind) -> Self {
+        Self { kind, source: None }
+    }
+
+    /// What kind of failure this was.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether the request provably never left this machine (a connect failure).
+    pub fn never_sent(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+}
+
+/// A field-level validation message from Zoom (`errors[]` in an error body).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct FieldError {
+    /// The field Zoom complained about.
+    #[serde(default)]
+    pub field: String,
+    /// Zoom's message for that field.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// What an API error means, matched from Zoom's code (when the body has one) or else from
+/// the HTTP status. Match on it instead of parsing messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// Code 300: a missing or invalid id, or an invalid request body.
+    ValidationFailed,
+    /// Code 1001: the user (host) does not exist.
+    UserNotFound,
+    /// Code 1010: the user does not belong to this account.
+    UserNotInAccount,
+    /// Code 3161: meeting hosting and scheduling are not allowed for the user.
+    HostingNotAllowed,
+    /// Code 3001: the meeting or webinar does not exist or has expired.
+    MeetingNotFound,
+    /// Code 3000: the meeting/webinar cannot be accessed or has no custom streaming service.
+    LiveStreamNotAvailable,
+    /// Code 3003: the user is not the host.
+    NotMeetingHost,
+    /// Code 200: the webinar plan is missing, live streaming is not enabled, or the webinar
+    /// has not started.
+    NotEnabled,
+    /// Code 124: the access token is invalid or expired.
+    InvalidAccessToken,
+    /// Codes 4700/4711: the token lacks the scopes the call needs.
+    MissingScopes,
+    /// HTTP 400 without a known Zoom code (Zoom's documented answer has an empty body).
+    BadRequest,
+    /// HTTP 401 without a known Zoom code.
+    Unauthorized,
+    /// HTTP 403.
+    Forbidden,
+    /// HTTP 404 without a known Zoom code (Zoom's documented answer has an empty body).
+    NotFound,
+    /// HTTP 409.
+    Conflict,
+    /// HTTP 429: a per-second (or unspecified) rate limit; worth retrying later.
+    RateLimited,
+    /// HTTP 429 for the account's daily limit: come back at [`ApiError::retry_at`].
+    DailyLimitExceeded,
+    /// HTTP 5xx.
+    ServerError,
+    /// Any other status or code.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// The kind for an HTTP status, a Zoom code (if any) and the rate-limit state.
+    pub fn classify(status: StatusCode, code: Option<i64>, rate_limit: &RateLimit) -> Self {
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return if rate_limit.is_daily() {
+                ApiErrorKind::DailyLimitExceeded
+            } else {
+                ApiErrorKind::RateLimited
+            };
+        }
+        let by_code = match code {
+            Some(300) => Some(ApiErrorKind::ValidationFailed),
+            Some(1001) => Some(ApiErrorKind::UserNotFound),
+            Some(1010) => Some(ApiErrorKind::UserNotInAccount),
+            Some(3161) => Some(ApiErrorKind::HostingNotAllowed),
+            Some(3001) => Some(ApiErrorKind::MeetingNotFound),
+            Some(3000) => Some(ApiErrorKind::LiveStreamNotAvailable),
+            Some(3003) => Some(ApiErrorKind::NotMeetingHost),
+            Some(200) if status.is_client_error() => Some(ApiErrorKind::NotEnabled),
+            Some(124) => Some(ApiErrorKind::InvalidAccessToken),
+            Some(4700) | Some(4711) => Some(ApiErrorKind::MissingScopes),
+            _ => None,
+        };
+        by_code.unwrap_or(match status.as_u16() {
+            400 => ApiErrorKind::BadRequest,
+            401 => ApiErrorKind::Unauthorized,
+            403 => ApiErrorKind::Forbidden,
+            404 => ApiErrorKind::NotFound,
+            409 => ApiErrorKind::Conflict,
+            500..=599 => ApiErrorKind::ServerError,
+            _ => ApiErrorKind::Other,
+        })
+    }
+}
+
+/// Zoom answered with an error status: everything it said, ready to match on or to report.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub(crate) kind: ApiErrorKind,
+    pub(crate) status: StatusCode,
+    pub(crate) code: Option<i64>,
+    pub(crate) message: Option<String>,
+    pub(crate) errors: Vec<FieldError>,
+    pub(crate) tracking_id: Option<String>,
+    pub(crate) rate_limit: RateLimit,
+    pub(crate) retry_after: Option<RetryAfter>,
+}
+
+impl ApiError {
+    /// What the error means.
+    pub fn kind(&self) -> ApiErrorKind {
+        self.kind
+    }
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// Zoom's error code from the body, if the body had one.
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+    /// Zoom's message from the body (or the start of a non-JSON body), if any.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// Field-level validation messages.
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+    /// The `x-zm-trackingid` header: quote it to Zoom support.
+    pub fn tracking_id(&self) -> Option<&str> {
+        self.tracking_id.as_deref()
+    }
+    /// The rate-limit headers of the answer.
+    pub fn rate_limit(&self) -> &RateLimit {
+        &self.rate_limit
+    }
+    /// The parsed `Retry-After` header, as Zoom sent it.
+    pub fn retry_after_header(&self) -> Option<&RetryAfter> {
+        self.retry_after.as_ref()
+    }
+    /// How long to wait from now, per `Retry-After`.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after.as_ref().map(RetryAfter::delay_from_now)
+    }
+    /// When to come back, per `Retry-After`, as a wall-clock time.
+    pub fn retry_at(&self) -> Option<std::time::SystemTime> {
+        self.retry_after.as_ref().map(RetryAfter::at_from_now)
+    }
+    /// Whether the same call may succeed later: 429 (not the daily limit) and 5xx.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self.kind,
+            ApiErrorKind::RateLimited | ApiErrorKind::ServerError
+        )
+    }
+    /// Whether the error says that something (meeting, user, …) does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self.kind,
+            ApiErrorKind::NotFound | ApiErrorKind::UserNotFound | ApiErrorKind::MeetingNotFound
+        )
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Zoom API error: HTTP {}", self.status)?;
+        if let Some(code) = self.code {
+            write!(f, ", code {code}")?;
+        }
+        match &self.message {
+            Some(message) => write!(f, ": {message}")?,
+            None => write!(f, " (no message in the answer)")?,
+        }
+        for field in &self.errors {
+            write!(f, "; {}: {}", field.field, field.message)?;
+        }
+        if let Some(at) = self.retry_after.as_ref().map(RetryAfter::to_display_string) {
+            write!(f, "; retry after {at}")?;
+        }
+        if let Some(id) = &self.tracking_id {
+            write!(f, " [tracking id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A success status whose body could not be decoded. The body is kept (capped) but never
+/// shown by `Display` or `Debug`, because it can hold a stream key.
+#[derive(Clone)]
+pub struct DecodeError {
+    pub(crate) status: StatusCode,
+    pub(crate) expected: &'static str,
+    pub(crate) problem: String,
+    pub(crate) content_type: Option<String>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) body_len: usize,
+    pub(crate) tracking_id: Option<String>,
+}
+
+/// How much of an undecodable body a [`DecodeError`] keeps.
+pub const DECODE_BODY_CAP: usize = 4096;
+
+impl DecodeError {
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// What went wrong (position and class of the JSON problem; never the values).
+    pub fn problem(&self) -> &str {
+        &self.problem
+    }
+    /// The first bytes of the body (at most [`DECODE_BODY_CAP`]). May contain secrets.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+    /// The length of the whole body.
+    pub fn body_len(&self) -> usize {
+        self.body_len
+    }
+    /// The `x-zm-trackingid` header.
+    pub fn tracking_id(&self) -> Option<&str> {
+        self.tracking_id.as_deref()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not decode the HTTP {} answer as {}: {} ({} bytes of {})",
+            self.status,
+            self.expected,
+            self.problem,
+            self.body_len,
+            self.content_type.as_deref().unwrap_or("unknown content type"),
+        )?;
+        if let Some(id) = &self.tracking_id {
+            write!(f, " [tracking id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("expected", &self.expected)
+            .field("problem", &self.problem)
+            .field("content_type", &self.content_type)
+            .field("body", &format_args!("[{} bytes, redacted]", self.body_len))
+            .field("tracking_id", &self.tracking_id)
+            .finish()
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Why no access token could be obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthErrorKind {
+    /// Codes 4702/4704 or `invalid_client`: wrong client id or secret.
+    InvalidClient,
+    /// Code 4705 or `unsupported_grant_type`.
+    UnsupportedGrantType,
+    /// Code 4706 or `invalid_request`: a missing client id, secret, grant type or account id.
+    InvalidRequest,
+    /// Code 4711 or `invalid_grant`: the grant (account id, refresh token) was refused.
+    InvalidGrant,
+    /// The token endpoint answered with something that is not a token.
+    InvalidResponse,
+    /// The token endpoint could not be reached.
+    Transport,
+    /// A user-supplied token source failed, or Zoom kept refusing fresh tokens.
+    Rejected,
+}
+
+/// No access token could be obtained. Never holds the client secret.
+#[derive(Debug)]
+pub struct AuthError {
+    pub(crate) kind: AuthErrorKind,
+    pub(crate) status: Option<StatusCode>,
+    pub(crate) code: Option<i64>,
+    pub(crate) reason: String,
+    pub(crate) tracking_id: Option<String>,
+    pub(crate) source: Option<BoxError>,
+}
+
+impl AuthError {
+    /// An auth error of `kind` with a human-readable `reason`, for user token sources.
+    pub fn new(kind: AuthErrorKind, reason: impl Into<String>) -> Self {
+        Self {
+            kind,
+            status: None,
+            code: None,
+            reason: reason.into(),
+            tracking_id: None,
+            source: None,
+        }
+    }
+    /// Why it failed.
+    pub fn kind(&self) -> AuthErrorKind {
+        self.kind
+    }
+    /// Zoom's error code from the token endpoint, if any.
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+    /// Zoom's reason, or a description of what was wrong.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+    /// The HTTP status of the token endpoint's answer, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "authentication failed")?;
+        if let Some(status) = self.status {
+            write!(f, ": HTTP {status}")?;
+        }
+        if let Some(code) = self.code {
+            write!(f, ", code {code}")?;
+        }
+        write!(f, ": {}", self.reason)?;
+        if let Some(id) = &self.tracking_id {
+            write!(f, " [tracking id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(error: AuthError) -> Self {
+        Error::Auth(Box::new(error))
+    }
+}

@@ -1,0 +1,117 @@
+//! The two transport traits: the only place where bytes meet the network.
+//!
+//! A transport takes a whole [`http::Request<Vec<u8>>`] and returns a whole
+//! [`http::Response<Vec<u8>>`]. It is deliberately dumb: every HTTP status (4xx and 5xx
+//! included) comes back as `Ok(response)`; only a failure to talk (connect, timeout, I/O,
+//! a body over the size cap) is a [`TransportError`]. Auth, retries, encoding and error
+//! mapping all live in zoom-core, once, for both traits.
+
+use std::sync::Arc;
+
+use crate::error::TransportError;
+
+/// A whole HTTP request as zoom-core builds it.
+pub type HttpRequest = http::Request<Vec<u8>>;
+/// A whole HTTP response as a transport returns it.
+pub type HttpResponse = http::Response<Vec<u8>>;
+
+/// An asynchronous HTTP transport.
+///
+/// Object safe: `Arc<dyn Transport>` and `Box<dyn Transport>` are transports too.
+///
+/// ```
+/// use zoom_core::{HttpRequest, HttpResponse, Transport, TransportError};
+///
+/// struct AlwaysNoContent;
+///
+/// #[async_trait::async_trait]
+/// impl Transport for AlwaysNoContent {
+///     async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
+///         Ok(http::Response::builder().status(204).body(Vec::new()).unwrap())
+///     }
+/// }
+/// let shared: std::sync::Arc<dyn Transport> = std::sync::Arc::new(AlwaysNoContent);
+/// # let _ = shared;
+/// ```
+#[async_trait::async_trait]
+pub trait Transport: Send + Sync {
+    /// Sends `request` and returns the whole response, whatever its status.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+/// A blocking HTTP transport.
+///
+/// A closure can be used through [`FnTransport`]:
+///
+/// ```
+/// use zoom_core::{BlockingTransport, FnTransport};
+///
+/// let transport = FnTransport(|_request: zoom_core::HttpRequest| {
+///     Ok(http::Response::builder().status(204).body(Vec::new()).unwrap())
+/// });
+/// let response = transport.send(http::Request::new(Vec::new())).unwrap();
+/// assert_eq!(response.status(), 204);
+/// ```
+pub trait BlockingTransport: Send + Sync {
+    /// Sends `request` and returns the whole response, whatever its status.
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+/// Adapts a closure `Fn(HttpRequest) -> Result<HttpResponse, TransportError>` into a
+/// [`BlockingTransport`].
+#[derive(Clone)]
+pub struct FnTransport<F>(pub F);
+
+impl<F> std::fmt::Debug for FnTransport<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FnTransport")
+    }
+}
+
+impl<F> BlockingTransport for FnTransport<F>
+where
+    F: Fn(HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync,
+{
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (self.0)(request)
+    }
+}
+
+#[async_trait::async_trait]
+impl<T: Transport + ?Sized> Transport for Arc<T> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+#[async_trait::async_trait]
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+#[async_trait::async_trait]
+impl<T: Transport + ?Sized> Transport for &T {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+impl<T: BlockingTransport + ?Sized> BlockingTransport for Arc<T> {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request)
+    }
+}
+
+impl<T: BlockingTransport + ?Sized> BlockingTransport for Box<T> {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request)
+    }
+}
+
+impl<T: BlockingTransport + ?Sized> BlockingTransport for &T {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request)
+    }
+}
