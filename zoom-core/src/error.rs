@@ -423,7 +423,7 @@ impl fmt::Display for ApiError {
         for field in &self.errors {
             write!(f, "; {}: {}", field.field, field.message)?;
         }
-        if let Some(at) = self.retry_after.as_ref().map(RetryAfter::to_display_string) {
+        if let Some(at) = self.retry_after.map(RetryAfter::to_display_string) {
             write!(f, "; retry after {at}")?;
         }
         if let Some(id) = &self.tracking_id {
@@ -483,7 +483,9 @@ impl fmt::Display for DecodeError {
             self.expected,
             self.problem,
             self.body_len,
-            self.content_type.as_deref().unwrap_or("unknown content type"),
+            self.content_type
+                .as_deref()
+                .unwrap_or("unknown content type"),
         )?;
         if let Some(id) = &self.tracking_id {
             write!(f, " [tracking id {id}]")?;

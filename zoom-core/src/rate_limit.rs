@@ -111,10 +111,10 @@ impl RetryAfter {
         }
     }
 
-    pub(crate) fn to_display_string(&self) -> String {
+    pub(crate) fn to_display_string(self) -> String {
         match self {
             RetryAfter::Delay(d) => format!("{} s", d.as_secs()),
-            RetryAfter::At(at) => httpdate::fmt_http_date(*at),
+            RetryAfter::At(at) => httpdate::fmt_http_date(at),
         }
     }
 }
@@ -194,17 +194,33 @@ mod tests {
     #[test]
     fn iso8601_utc_offsets_and_fractions_resolve_to_the_same_instant() {
         assert_eq!(RetryAfter::parse("2020-05-31T00:00:00Z"), at(1_590_883_200));
-        assert_eq!(RetryAfter::parse("2020-05-31T02:00:00+02:00"), at(1_590_883_200));
-        assert_eq!(RetryAfter::parse("2020-05-30T19:00:00-05:00"), at(1_590_883_200));
-        assert_eq!(RetryAfter::parse("2020-05-31T00:00:00.250Z"), at(1_590_883_200));
+        assert_eq!(
+            RetryAfter::parse("2020-05-31T02:00:00+02:00"),
+            at(1_590_883_200)
+        );
+        assert_eq!(
+            RetryAfter::parse("2020-05-30T19:00:00-05:00"),
+            at(1_590_883_200)
+        );
+        assert_eq!(
+            RetryAfter::parse("2020-05-31T00:00:00.250Z"),
+            at(1_590_883_200)
+        );
         assert_eq!(RetryAfter::parse("2024-02-29T12:00:00Z"), at(1_709_208_000));
     }
 
     #[test]
     fn malformed_retry_after_values_are_rejected() {
         for bad in [
-            "", "-1", "1.5", "2020-13-01T00:00:00Z", "2020-05-31T00:00:00", "2020-05-31",
-            "2020-05-31T24:00:00Z", "2020-05-31T00:00:00+0200", "tomorrow",
+            "",
+            "-1",
+            "1.5",
+            "2020-13-01T00:00:00Z",
+            "2020-05-31T00:00:00",
+            "2020-05-31",
+            "2020-05-31T24:00:00Z",
+            "2020-05-31T00:00:00+0200",
+            "tomorrow",
         ] {
             assert_eq!(RetryAfter::parse(bad), None, "{bad:?}");
         }

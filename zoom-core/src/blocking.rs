@@ -1,0 +1,117 @@
+//! The blocking client: the same logic as [`crate::Client`], driven without async.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::builder::ClientBuilder;
+use crate::call::{Call, Next, Shared, TokenStep};
+use crate::endpoint::{self, Endpoint};
+use crate::error::Result;
+use crate::ids::{MeetingId, WebinarId};
+use crate::methods::live_stream_methods;
+use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
+use crate::response::{Answer, FromResponse};
+use crate::retry::RetryPolicy;
+use crate::sleep::{BlockingSleep, ThreadSleep};
+use crate::transport::BlockingTransport;
+
+/// The blocking client. Cheap to clone; clones (across threads too) share the transport,
+/// token cache and limiter.
+///
+/// ```no_run
+/// # fn run(transport: impl zoom_core::BlockingTransport + 'static) -> zoom_core::Result<()> {
+/// use zoom_core::MeetingId;
+///
+/// let client = zoom_core::blocking::Client::builder(transport).bearer_token("token").build()?;
+/// let stream = client.meeting_live_stream(MeetingId::new(85746065432))?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+    retry: Arc<RetryPolicy>,
+    transport: Arc<dyn BlockingTransport>,
+    sleeper: Arc<dyn BlockingSleep>,
+}
+
+/// The transport and sleeper of a blocking client being built.
+pub struct BlockingParts {
+    transport: Arc<dyn BlockingTransport>,
+    sleeper: Arc<dyn BlockingSleep>,
+}
+
+impl Client {
+    /// Starts configuring a client that sends through `transport`.
+    pub fn builder(transport: impl BlockingTransport + 'static) -> ClientBuilder<BlockingParts> {
+        ClientBuilder::with_parts(BlockingParts {
+            transport: Arc::new(transport),
+            sleeper: Arc::new(ThreadSleep),
+        })
+    }
+
+    /// Sends any endpoint and returns the value with the answer's meta (tracking id,
+    /// rate-limit state): the one path every method takes.
+    pub fn send<T: FromResponse>(&self, endpoint: &Endpoint<T>) -> Result<Answer<T>> {
+        let mut call = Call::new(&self.shared, &self.retry, endpoint);
+        loop {
+            if let Some(wait) = call.pace() {
+                self.sleeper.sleep(wait);
+            }
+            let token = match self.shared.token_step()? {
+                TokenStep::Ready(token) => token,
+                TokenStep::Fetch => {
+                    let _only_one_fetch = self.shared.auth.refresh_lock().lock_blocking();
+                    match self.shared.token_request_if_needed()? {
+                        Ok(token) => token,
+                        Err(request) => {
+                            let outcome = self.transport.send(request);
+                            self.shared.accept_token(outcome)?
+                        }
+                    }
+                }
+            };
+            let outcome = self.transport.send(call.request(&token)?);
+            match call.on_outcome(outcome, &token) {
+                Next::Done(result) => return result,
+                Next::Wait(wait) => self.sleeper.sleep(wait),
+                Next::Again => {}
+            }
+        }
+    }
+
+    live_stream_methods!(;);
+}
+
+impl ClientBuilder<BlockingParts> {
+    /// How the client waits between retries (default `std::thread::sleep`).
+    pub fn sleeper(mut self, sleeper: impl BlockingSleep + 'static) -> Self {
+        self.parts.sleeper = Arc::new(sleeper);
+        self
+    }
+
+    /// Checks the configuration and builds the client. Fails with an input error for a
+    /// missing credential or a malformed base URL; nothing is sent.
+    pub fn build(mut self) -> Result<Client> {
+        Ok(Client {
+            shared: Arc::new(self.build_shared()?),
+            retry: Arc::new(self.retry.clone()),
+            transport: self.parts.transport,
+            sleeper: self.parts.sleeper,
+        })
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("blocking::Client")
+            .field("shared", &self.shared)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for BlockingParts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BlockingParts")
+    }
+}

@@ -1,0 +1,150 @@
+//! The builder both clients are configured with.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::auth::{Auth, Credentials, DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource};
+use crate::call::Shared;
+use crate::endpoint::{BaseUrl, DEFAULT_API_BASE};
+use crate::error::{Error, InvalidInput};
+use crate::limiter::RateLimiter;
+use crate::retry::{Jitter, RetryPolicy};
+use crate::secret::SecretString;
+
+/// ZoomGov's API base.
+pub const ZOOMGOV_API_BASE: &str = "https://api.zoomgov.com/v2";
+/// ZoomGov's OAuth host.
+pub const ZOOMGOV_OAUTH_BASE: &str = "https://zoomgov.com";
+
+/// Configures a [`crate::Client`] or a [`crate::blocking::Client`]; `P` holds the transport
+/// and sleeper of the kind being built.
+pub struct ClientBuilder<P> {
+    pub(crate) parts: P,
+    credentials: Option<Credentials>,
+    api_base: String,
+    oauth_base: String,
+    use_api_url: bool,
+    pub(crate) retry: RetryPolicy,
+    limiter: Option<RateLimiter>,
+    jitter: Jitter,
+}
+
+impl<P> fmt::Debug for ClientBuilder<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|_| "[set, redacted]"),
+            )
+            .field("api_base", &self.api_base)
+            .field("oauth_base", &self.oauth_base)
+            .field("use_api_url", &self.use_api_url)
+            .field("retry", &self.retry)
+            .field("limiter", &self.limiter)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P> ClientBuilder<P> {
+    pub(crate) fn with_parts(parts: P) -> Self {
+        Self {
+            parts,
+            credentials: None,
+            api_base: DEFAULT_API_BASE.to_owned(),
+            oauth_base: DEFAULT_OAUTH_BASE.to_owned(),
+            use_api_url: false,
+            retry: RetryPolicy::default(),
+            limiter: None,
+            jitter: Jitter::default(),
+        }
+    }
+
+    /// Authenticate with a ready access token (a token from elsewhere, or a legacy JWT).
+    /// It is never refreshed: a 401 is returned to the caller.
+    pub fn bearer_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.credentials = Some(Credentials::Static(token.into()));
+        self
+    }
+
+    /// Authenticate with Server-to-Server OAuth: tokens are fetched through this client's
+    /// own transport, cached, shared by its clones and refreshed before they expire.
+    pub fn server_to_server_oauth(
+        mut self,
+        account_id: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<SecretString>,
+    ) -> Self {
+        let credentials = ServerToServerOAuth::new(account_id, client_id, client_secret);
+        self.credentials = Some(Credentials::ServerToServer(credentials));
+        self
+    }
+
+    /// Authenticate with your own [`TokenSource`] (user-level OAuth, a vault, …).
+    pub fn token_source(mut self, source: impl TokenSource + 'static) -> Self {
+        self.credentials = Some(Credentials::Custom(Arc::new(source)));
+        self
+    }
+
+    /// The API base (default `https://api.zoom.us/v2`).
+    pub fn api_base(mut self, url: impl Into<String>) -> Self {
+        self.api_base = url.into();
+        self
+    }
+
+    /// The OAuth host; the token endpoint is `{base}/oauth/token` (default `https://zoom.us`).
+    pub fn oauth_base(mut self, url: impl Into<String>) -> Self {
+        self.oauth_base = url.into();
+        self
+    }
+
+    /// Use ZoomGov's hosts (`https://api.zoomgov.com/v2`, `https://zoomgov.com`).
+    pub fn zoomgov(self) -> Self {
+        self.api_base(ZOOMGOV_API_BASE)
+            .oauth_base(ZOOMGOV_OAUTH_BASE)
+    }
+
+    /// Send API calls to the `api_url` that Zoom's token answer names (the account's data
+    /// region), with `/v2` appended. Off by default.
+    pub fn use_token_api_url(mut self, enabled: bool) -> Self {
+        self.use_api_url = enabled;
+        self
+    }
+
+    /// The retry policy for every call (see [`RetryPolicy`]); change it per call with
+    /// `Client::with_retry_policy`.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Pace calls with a client-side limiter, shared by all clones of the client.
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// The random source of backoff jitter (fix it in tests).
+    pub fn jitter(mut self, jitter: Jitter) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    pub(crate) fn build_shared(&mut self) -> Result<Shared, Error> {
+        let credentials = self.credentials.take().ok_or_else(|| {
+            InvalidInput::new(
+                "credentials",
+                "none set: call bearer_token, server_to_server_oauth or token_source",
+            )
+        })?;
+        Ok(Shared {
+            api_base: BaseUrl::parse_field("api_base", &self.api_base)?,
+            auth: Auth::new(
+                credentials,
+                BaseUrl::parse_field("oauth_base", &self.oauth_base)?,
+                self.use_api_url,
+            )?,
+            limiter: self.limiter.take(),
+            jitter: self.jitter.clone(),
+        })
+    }
+}

@@ -1,0 +1,147 @@
+//! One call's progress: the logic both clients drive. It paces, builds the request, maps the
+//! answer, refreshes a rejected token once and asks the retry policy, all without I/O.
+
+use std::time::{Instant, SystemTime};
+
+use crate::auth::{Auth, Token};
+use crate::endpoint::{BaseUrl, Endpoint, Idempotency};
+use crate::error::{ApiErrorKind, Error, TransportError};
+use crate::limiter::RateLimiter;
+use crate::response::{Answer, FromResponse, interpret};
+use crate::retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
+use crate::transport::{HttpRequest, HttpResponse};
+
+/// What a client shares between its clones: configuration, token cache, limiter.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) api_base: BaseUrl,
+    pub(crate) auth: Auth,
+    pub(crate) limiter: Option<RateLimiter>,
+    pub(crate) jitter: Jitter,
+}
+
+/// What the driver must do next.
+pub(crate) enum Next<T> {
+    /// Return this to the caller.
+    Done(Result<Answer<T>, Error>),
+    /// Sleep this long, then send again.
+    Wait(std::time::Duration),
+    /// Send again now (the rejected token was dropped; fetch a fresh one first).
+    Again,
+}
+
+/// Where the token comes from for the next send.
+pub(crate) enum TokenStep {
+    /// Use this one.
+    Ready(Token),
+    /// Hold [`Auth::refresh_lock`], look again, and if still needed send this request and
+    /// hand the answer to [`Auth::accept_token_response`].
+    Fetch,
+}
+
+impl Shared {
+    pub(crate) fn token_step(&self) -> Result<TokenStep, Error> {
+        Ok(match self.auth.current(Instant::now())? {
+            Some(token) => TokenStep::Ready(token),
+            None => TokenStep::Fetch,
+        })
+    }
+
+    /// Under the refresh lock: the token another caller just fetched, or the request to fetch one.
+    pub(crate) fn token_request_if_needed(&self) -> Result<Result<Token, HttpRequest>, Error> {
+        match self.auth.current(Instant::now())? {
+            Some(token) => Ok(Ok(token)),
+            None => self.auth.token_request().map(Err),
+        }
+    }
+
+    pub(crate) fn accept_token(
+        &self,
+        outcome: Result<HttpResponse, TransportError>,
+    ) -> Result<Token, Error> {
+        self.auth.accept_token_response(outcome, Instant::now())
+    }
+}
+
+/// The state of one call across its attempts.
+pub(crate) struct Call<'a, T> {
+    shared: &'a Shared,
+    policy: &'a RetryPolicy,
+    endpoint: &'a Endpoint<T>,
+    attempts: u32,
+    started: Instant,
+    refreshed: bool,
+}
+
+impl<'a, T: FromResponse> Call<'a, T> {
+    pub(crate) fn new(
+        shared: &'a Shared,
+        policy: &'a RetryPolicy,
+        endpoint: &'a Endpoint<T>,
+    ) -> Self {
+        Self {
+            shared,
+            policy,
+            endpoint,
+            attempts: 0,
+            started: Instant::now(),
+            refreshed: false,
+        }
+    }
+
+    /// How long to wait before sending, to stay under the client-side rate limit.
+    pub(crate) fn pace(&self) -> Option<std::time::Duration> {
+        let wait = self.shared.limiter.as_ref()?.reserve(Instant::now());
+        (!wait.is_zero()).then_some(wait)
+    }
+
+    /// The request for this attempt, against the token's API base if it brought one.
+    pub(crate) fn request(&self, token: &Token) -> Result<HttpRequest, Error> {
+        let base = token.api_base.as_ref().unwrap_or(&self.shared.api_base);
+        self.endpoint.to_request(base, &token.secret)
+    }
+
+    /// Reads the outcome of an attempt and decides what happens next.
+    pub(crate) fn on_outcome(
+        &mut self,
+        outcome: Result<HttpResponse, TransportError>,
+        token: &Token,
+    ) -> Next<T> {
+        self.attempts += 1;
+        let state_change = self.endpoint.idempotency() == Idempotency::StateChange;
+        let result = match outcome {
+            Ok(response) => interpret::<T>(&response),
+            Err(error) => Err(Error::Transport {
+                may_have_been_applied: state_change && !error.never_sent(),
+                error,
+            }),
+        };
+        let error = match result {
+            Ok(answer) => return Next::Done(Ok(answer)),
+            Err(error) => error,
+        };
+        let token_rejected = error.api().is_some_and(|api| {
+            matches!(
+                api.kind(),
+                ApiErrorKind::InvalidAccessToken | ApiErrorKind::Unauthorized
+            )
+        });
+        if token_rejected && !self.refreshed && self.shared.auth.can_refresh() {
+            // A 401 was not applied: refreshing and repeating once is safe for any call.
+            self.refreshed = true;
+            self.shared.auth.invalidate(token);
+            return Next::Again;
+        }
+        let context = RetryContext {
+            attempts: self.attempts,
+            idempotency: self.endpoint.idempotency(),
+            elapsed: self.started.elapsed(),
+            now: SystemTime::now(),
+            random: self.shared.jitter.sample(),
+        };
+        match self.policy.decide(&context, &error) {
+            RetryDecision::RetryAfter(wait) => Next::Wait(wait),
+            RetryDecision::Stop => Next::Done(Err(error)),
+        }
+    }
+}

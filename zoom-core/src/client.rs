@@ -1,0 +1,120 @@
+//! The async client: a thin driver over [`crate::call`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::builder::ClientBuilder;
+use crate::call::{Call, Next, Shared, TokenStep};
+use crate::endpoint::{self, Endpoint};
+use crate::error::Result;
+use crate::ids::{MeetingId, WebinarId};
+use crate::methods::live_stream_methods;
+use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
+use crate::response::{Answer, FromResponse};
+use crate::retry::RetryPolicy;
+use crate::sleep::{AsyncSleep, ThreadSleep};
+use crate::transport::Transport;
+
+/// The async client. Cheap to clone; clones share the transport, token cache and limiter.
+///
+/// ```no_run
+/// # async fn run(transport: impl zoom_core::Transport + 'static) -> zoom_core::Result<()> {
+/// use zoom_core::{Client, MeetingId};
+///
+/// let client = Client::builder(transport)
+///     .server_to_server_oauth("account-id", "client-id", "client-secret")
+///     .build()?;
+/// let stream = client.meeting_live_stream(MeetingId::new(85746065432)).await?;
+/// println!("{:?}", stream.stream_url);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+    retry: Arc<RetryPolicy>,
+    transport: Arc<dyn Transport>,
+    sleeper: Arc<dyn AsyncSleep>,
+}
+
+/// The transport and sleeper of an async client being built.
+pub struct AsyncParts {
+    transport: Arc<dyn Transport>,
+    sleeper: Arc<dyn AsyncSleep>,
+}
+
+impl Client {
+    /// Starts configuring a client that sends through `transport`.
+    pub fn builder(transport: impl Transport + 'static) -> ClientBuilder<AsyncParts> {
+        ClientBuilder::with_parts(AsyncParts {
+            transport: Arc::new(transport),
+            sleeper: Arc::new(ThreadSleep),
+        })
+    }
+
+    /// Sends any endpoint and returns the value with the answer's meta (tracking id,
+    /// rate-limit state): the one path every method takes.
+    pub async fn send<T: FromResponse>(&self, endpoint: &Endpoint<T>) -> Result<Answer<T>> {
+        let mut call = Call::new(&self.shared, &self.retry, endpoint);
+        loop {
+            if let Some(wait) = call.pace() {
+                self.sleeper.sleep(wait).await;
+            }
+            let token = match self.shared.token_step()? {
+                TokenStep::Ready(token) => token,
+                TokenStep::Fetch => {
+                    let _only_one_fetch = self.shared.auth.refresh_lock().lock().await;
+                    match self.shared.token_request_if_needed()? {
+                        Ok(token) => token,
+                        Err(request) => {
+                            let outcome = self.transport.send(request).await;
+                            self.shared.accept_token(outcome)?
+                        }
+                    }
+                }
+            };
+            let outcome = self.transport.send(call.request(&token)?).await;
+            match call.on_outcome(outcome, &token) {
+                Next::Done(result) => return result,
+                Next::Wait(wait) => self.sleeper.sleep(wait).await,
+                Next::Again => {}
+            }
+        }
+    }
+
+    live_stream_methods!(async; .await);
+}
+
+impl ClientBuilder<AsyncParts> {
+    /// How the client waits between retries (default [`ThreadSleep`]; a runtime's timer or
+    /// an instant fake in tests).
+    pub fn sleeper(mut self, sleeper: impl AsyncSleep + 'static) -> Self {
+        self.parts.sleeper = Arc::new(sleeper);
+        self
+    }
+
+    /// Checks the configuration and builds the client. Fails with an input error for a
+    /// missing credential or a malformed base URL; nothing is sent.
+    pub fn build(mut self) -> Result<Client> {
+        Ok(Client {
+            shared: Arc::new(self.build_shared()?),
+            retry: Arc::new(self.retry.clone()),
+            transport: self.parts.transport,
+            sleeper: self.parts.sleeper,
+        })
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("shared", &self.shared)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for AsyncParts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AsyncParts")
+    }
+}

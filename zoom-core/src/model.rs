@@ -1,0 +1,456 @@
+//! The live-stream model: what Zoom returns and what it accepts.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::InvalidInput;
+use crate::secret::SecretString;
+
+/// A meeting's or webinar's custom live-stream configuration, as `GET …/livestream` returns it.
+///
+/// Every field is optional: Zoom may omit one, send `null` or send `""`, and all three read
+/// as `None`. Unknown fields are ignored. `Debug` never shows the stream key.
+///
+/// ```
+/// use zoom_core::{LiveStream, Resolution};
+///
+/// let stream: LiveStream = serde_json::from_str(
+///     r#"{"stream_url":"rtmp://a.example/live","stream_key":"k3y","page_url":"","resolution":"720p","new":1}"#,
+/// ).unwrap();
+/// assert_eq!(stream.stream_url.as_deref(), Some("rtmp://a.example/live"));
+/// assert_eq!(stream.page_url, None);
+/// assert_eq!(stream.resolution, Some(Resolution::P720));
+/// assert!(!format!("{stream:?}").contains("k3y"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct LiveStream {
+    /// The RTMP(S) URL to stream to.
+    #[serde(
+        default,
+        deserialize_with = "blank_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stream_url: Option<String>,
+    /// The stream key: a credential. Whoever has it can broadcast into the stream.
+    #[serde(
+        default,
+        deserialize_with = "blank_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stream_key: Option<SecretString>,
+    /// The page where viewers watch the stream.
+    #[serde(
+        default,
+        deserialize_with = "blank_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub page_url: Option<String>,
+    /// The stream's resolution.
+    #[serde(
+        default,
+        deserialize_with = "blank_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resolution: Option<Resolution>,
+}
+
+fn blank_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<String>,
+{
+    let value: Option<String> = Option::deserialize(deserializer)?;
+    Ok(value.filter(|v| !v.trim().is_empty()).map(T::from))
+}
+
+/// Declares a string-backed enum that keeps values it does not know (Zoom adds values).
+macro_rules! open_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+            /// A value this SDK does not know yet, kept as Zoom sent it.
+            Other(String),
+        }
+
+        impl $name {
+            /// The value as Zoom spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)+
+                    $name::Other(other) => other,
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    $($text => $name::$variant,)+
+                    _ => $name::Other(value),
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self::from(value.to_owned())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    };
+}
+
+open_enum!(
+    /// A live stream's resolution. Zoom documents `720p` and `1080p`.
+    Resolution {
+        /// 720p.
+        P720 = "720p",
+        /// 1080p.
+        P1080 = "1080p",
+    }
+);
+
+open_enum!(
+    /// The layout of a meeting's live stream (meetings only).
+    Layout {
+        /// Follow the host's view.
+        FollowHost = "follow_host",
+        /// Gallery view.
+        GalleryView = "gallery_view",
+        /// Speaker view.
+        SpeakerView = "speaker_view",
+    }
+);
+
+open_enum!(
+    /// How closed captions appear in a meeting's live stream (meetings only).
+    CloseCaption {
+        /// Captions burnt into the video.
+        BurntIn = "burnt-in",
+    }
+);
+
+/// The body of `PATCH …/livestream`: the new stream settings. All of `stream_url`,
+/// `stream_key` and `page_url` are required by Zoom.
+///
+/// ```
+/// use zoom_core::{Resolution, UpdateLiveStream};
+///
+/// let update = UpdateLiveStream::new("rtmp://live.example/app", "s3cret", "https://example.com/watch")
+///     .resolution(Resolution::P1080);
+/// assert!(update.validate().is_ok());
+/// assert!(!format!("{update:?}").contains("s3cret"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct UpdateLiveStream {
+    /// The RTMP(S) URL to stream to (at most 1,024 characters).
+    pub stream_url: String,
+    /// The stream key (at most 512 characters).
+    pub stream_key: SecretString,
+    /// The viewers' page (an absolute http(s) URL, at most 1,024 characters).
+    pub page_url: String,
+    /// `720p` or `1080p`; Zoom's default when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
+}
+
+impl UpdateLiveStream {
+    /// New settings with the three required fields.
+    pub fn new(
+        stream_url: impl Into<String>,
+        stream_key: impl Into<SecretString>,
+        page_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            stream_url: stream_url.into(),
+            stream_key: stream_key.into(),
+            page_url: page_url.into(),
+            resolution: None,
+        }
+    }
+
+    /// Sets the resolution.
+    pub fn resolution(mut self, resolution: Resolution) -> Self {
+        self.resolution = Some(resolution);
+        self
+    }
+
+    /// Checks Zoom's documented limits, so that a bad body is never sent.
+    pub fn validate(&self) -> Result<(), InvalidInput> {
+        check_text("stream_url", &self.stream_url, 1024)?;
+        check_text("stream_key", self.stream_key.expose_secret(), 512)?;
+        check_text("page_url", &self.page_url, 1024)?;
+        let page = self.page_url.trim();
+        let absolute = page.parse::<http::Uri>().ok().filter(|uri| {
+            matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some()
+        });
+        if absolute.is_none() {
+            return Err(InvalidInput::new(
+                "page_url",
+                "must be an absolute http:// or https:// URL",
+            ));
+        }
+        if let Some(Resolution::Other(other)) = &self.resolution {
+            return Err(InvalidInput::new(
+                "resolution",
+                format!("{other:?} is not one of \"720p\", \"1080p\""),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn check_text(field: &'static str, value: &str, max_chars: usize) -> Result<(), InvalidInput> {
+    if value.trim().is_empty() {
+        return Err(InvalidInput::new(
+            field,
+            "is required and must not be blank",
+        ));
+    }
+    let chars = value.chars().count();
+    if chars > max_chars {
+        return Err(InvalidInput::new(
+            field,
+            format!("is {chars} characters long; at most {max_chars} allowed"),
+        ));
+    }
+    Ok(())
+}
+
+/// Start or stop a live stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StreamAction {
+    /// Start the live stream (the meeting or webinar must be in progress).
+    Start,
+    /// Stop the live stream.
+    Stop,
+}
+
+/// What the live stream shows, sent with a start action.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct LiveStreamSettings {
+    /// Show the active speaker's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_speaker_name: Option<bool>,
+    /// The name shown in the stream (1 to 50 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The layout (meetings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
+    /// Closed captions (meetings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_caption: Option<CloseCaption>,
+}
+
+impl LiveStreamSettings {
+    /// Empty settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `active_speaker_name`.
+    pub fn active_speaker_name(mut self, show: bool) -> Self {
+        self.active_speaker_name = Some(show);
+        self
+    }
+    /// Sets `display_name`.
+    pub fn display_name(mut self, name: impl Into<String>) -> Self {
+        self.display_name = Some(name.into());
+        self
+    }
+    /// Sets `layout` (meetings only).
+    pub fn layout(mut self, layout: impl Into<Layout>) -> Self {
+        self.layout = Some(layout.into());
+        self
+    }
+    /// Sets `close_caption` (meetings only).
+    pub fn close_caption(mut self, close_caption: impl Into<CloseCaption>) -> Self {
+        self.close_caption = Some(close_caption.into());
+        self
+    }
+}
+
+/// The body of `PATCH …/livestream/status`.
+///
+/// ```
+/// use zoom_core::{LiveStreamSettings, LiveStreamStatus};
+///
+/// let start = LiveStreamStatus::start()
+///     .settings(LiveStreamSettings::new().active_speaker_name(true).display_name("Jill Chill"));
+/// assert_eq!(
+///     serde_json::to_string(&start).unwrap(),
+///     r#"{"action":"start","settings":{"active_speaker_name":true,"display_name":"Jill Chill"}}"#,
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct LiveStreamStatus {
+    /// Start or stop.
+    pub action: StreamAction,
+    /// What the stream shows (only meaningful with [`StreamAction::Start`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<LiveStreamSettings>,
+}
+
+impl LiveStreamStatus {
+    /// Start the stream.
+    pub fn start() -> Self {
+        Self {
+            action: StreamAction::Start,
+            settings: None,
+        }
+    }
+    /// Stop the stream.
+    pub fn stop() -> Self {
+        Self {
+            action: StreamAction::Stop,
+            settings: None,
+        }
+    }
+    /// Adds settings.
+    pub fn settings(mut self, settings: LiveStreamSettings) -> Self {
+        self.settings = Some(settings);
+        self
+    }
+
+    /// Checks Zoom's documented limits; `for_webinar` rejects the meeting-only settings.
+    pub fn validate(&self, for_webinar: bool) -> Result<(), InvalidInput> {
+        let Some(settings) = &self.settings else {
+            return Ok(());
+        };
+        if let Some(name) = &settings.display_name {
+            let chars = name.chars().count();
+            if name.trim().is_empty() || chars > 50 {
+                return Err(InvalidInput::new(
+                    "settings.display_name",
+                    format!("must be 1 to 50 characters (is {chars})"),
+                ));
+            }
+        }
+        if for_webinar && settings.layout.is_some() {
+            return Err(InvalidInput::new("settings.layout", "is for meetings only"));
+        }
+        if for_webinar && settings.close_caption.is_some() {
+            return Err(InvalidInput::new(
+                "settings.close_caption",
+                "is for meetings only",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_null_and_empty_fields_read_as_none() {
+        for body in [
+            "{}",
+            r#"{"stream_url":null,"stream_key":null,"page_url":null,"resolution":null}"#,
+            r#"{"stream_url":"","stream_key":"","page_url":" ","resolution":""}"#,
+        ] {
+            let stream: LiveStream = serde_json::from_str(body).unwrap();
+            assert_eq!(stream, LiveStream::default(), "{body}");
+        }
+    }
+
+    #[test]
+    fn unknown_resolutions_are_kept() {
+        let stream: LiveStream = serde_json::from_str(r#"{"resolution":"4k"}"#).unwrap();
+        assert_eq!(stream.resolution, Some(Resolution::Other("4k".into())));
+        assert_eq!(
+            serde_json::to_string(&stream).unwrap(),
+            r#"{"resolution":"4k"}"#
+        );
+    }
+
+    #[test]
+    fn update_bodies_outside_zooms_limits_are_rejected_by_field() {
+        let ok = || UpdateLiveStream::new("rtmp://a/b", "key", "https://example.com/w");
+        assert!(ok().validate().is_ok());
+        let cases = [
+            (
+                UpdateLiveStream::new(" ", "key", "https://e.com"),
+                "stream_url",
+            ),
+            (
+                UpdateLiveStream::new("x".repeat(1025), "key", "https://e.com"),
+                "stream_url",
+            ),
+            (
+                UpdateLiveStream::new("rtmp://a", "k".repeat(513), "https://e.com"),
+                "stream_key",
+            ),
+            (
+                UpdateLiveStream::new("rtmp://a", "", "https://e.com"),
+                "stream_key",
+            ),
+            (
+                UpdateLiveStream::new("rtmp://a", "k", "not a url"),
+                "page_url",
+            ),
+            (
+                UpdateLiveStream::new("rtmp://a", "k", "ftp://e.com/x"),
+                "page_url",
+            ),
+            (ok().resolution(Resolution::from("4k")), "resolution"),
+        ];
+        for (update, field) in cases {
+            assert_eq!(update.validate().unwrap_err().field(), field);
+        }
+        assert!(
+            UpdateLiveStream::new("x".repeat(1024), "k".repeat(512), "https://e.com")
+                .validate()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn status_settings_are_checked_for_length_and_meeting_only_fields() {
+        let named =
+            |n: &str| LiveStreamStatus::start().settings(LiveStreamSettings::new().display_name(n));
+        assert!(named("Jill").validate(false).is_ok());
+        assert!(named(&"é".repeat(50)).validate(true).is_ok());
+        assert_eq!(
+            named(&"a".repeat(51)).validate(false).unwrap_err().field(),
+            "settings.display_name"
+        );
+        assert!(named("").validate(false).is_err());
+        let layout = LiveStreamStatus::start()
+            .settings(LiveStreamSettings::new().layout(Layout::FollowHost));
+        assert!(layout.validate(false).is_ok());
+        assert_eq!(
+            layout.validate(true).unwrap_err().field(),
+            "settings.layout"
+        );
+        let stop = serde_json::to_string(&LiveStreamStatus::stop()).unwrap();
+        assert_eq!(stop, r#"{"action":"stop"}"#);
+    }
+}

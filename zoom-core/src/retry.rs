@@ -1,0 +1,374 @@
+//! The retry policy: pure decisions from (attempt, outcome, idempotency, elapsed time).
+//! The clients only carry them out; sleeping and randomness are injected.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use crate::endpoint::Idempotency;
+use crate::error::{ApiErrorKind, Error, TransportErrorKind};
+
+/// When and how often to repeat a failed call.
+///
+/// Defaults: 4 attempts in all, full-jitter exponential backoff from 500 ms capped at 8 s,
+/// and at most 30 s spent waiting in all. A `Retry-After` longer than what is left of that
+/// budget (a daily limit, say) is returned to the caller at once instead of slept on.
+///
+/// ```
+/// use std::time::Duration;
+/// use zoom_core::RetryPolicy;
+///
+/// let patient = RetryPolicy::default().max_attempts(6).max_elapsed(Duration::from_secs(120));
+/// let never = RetryPolicy::none();
+/// # let _ = (patient, never);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_elapsed: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_elapsed: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What the policy decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryDecision {
+    /// Wait this long, then repeat the call.
+    RetryAfter(Duration),
+    /// Return the error to the caller.
+    Stop,
+}
+
+/// The facts a decision depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryContext {
+    /// Attempts made so far, the failed one included (1 after the first failure).
+    pub attempts: u32,
+    /// Whether the call is safe to repeat.
+    pub idempotency: Idempotency,
+    /// Time spent on the call so far.
+    pub elapsed: Duration,
+    /// The wall-clock time, to read `Retry-After` dates.
+    pub now: SystemTime,
+    /// A random number in `[0, 1)` for the jitter.
+    pub random: f64,
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The backoff ceiling of the first retry; it doubles with each attempt.
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The largest backoff ceiling.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// The most time a call may spend, waits included, before its last error is returned.
+    pub fn max_elapsed(mut self, budget: Duration) -> Self {
+        self.max_elapsed = budget;
+        self
+    }
+
+    /// Decides whether to repeat a call that failed with `error`.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use zoom_core::{Idempotency, RetryContext, RetryDecision, RetryPolicy};
+    ///
+    /// let refused = zoom_core::Error::Transport {
+    ///     error: zoom_core::TransportError::from_kind(zoom_core::TransportErrorKind::Connect),
+    ///     may_have_been_applied: false,
+    /// };
+    /// let context = RetryContext {
+    ///     attempts: 1,
+    ///     idempotency: Idempotency::StateChange,
+    ///     elapsed: Duration::ZERO,
+    ///     now: SystemTime::now(),
+    ///     random: 0.5,
+    /// };
+    /// // A connect failure never left this machine: even a start/stop is repeated.
+    /// assert_eq!(RetryPolicy::default().decide(&context, &refused), RetryDecision::RetryAfter(Duration::from_millis(250)));
+    /// ```
+    pub fn decide(&self, context: &RetryContext, error: &Error) -> RetryDecision {
+        if context.attempts >= self.max_attempts {
+            return RetryDecision::Stop;
+        }
+        let idempotent = context.idempotency == Idempotency::Idempotent;
+        let wait = match error {
+            Error::Api(api) => match api.kind() {
+                ApiErrorKind::RateLimited if idempotent => match api.retry_after_header() {
+                    Some(retry_after) => {
+                        let wait = retry_after.delay_from(context.now);
+                        // A little jitter so that many clients told "1 s" do not return together.
+                        wait + (wait / 10)
+                            .min(Duration::from_secs(1))
+                            .mul_f64(context.random)
+                    }
+                    None => self.backoff(context),
+                },
+                ApiErrorKind::ServerError if idempotent => self.backoff(context),
+                _ => return RetryDecision::Stop,
+            },
+            Error::Transport { error, .. } => match error.kind() {
+                TransportErrorKind::Connect => self.backoff(context),
+                TransportErrorKind::Timeout | TransportErrorKind::Io if idempotent => {
+                    self.backoff(context)
+                }
+                _ => return RetryDecision::Stop,
+            },
+            // A cut-off or garbled success body on a read: the next answer may be whole.
+            Error::Decode(_) if idempotent => self.backoff(context),
+            _ => return RetryDecision::Stop,
+        };
+        if context.elapsed + wait > self.max_elapsed {
+            return RetryDecision::Stop;
+        }
+        RetryDecision::RetryAfter(wait)
+    }
+
+    /// Full jitter: uniformly random in `[0, min(max, initial × 2^(attempts-1)))`.
+    fn backoff(&self, context: &RetryContext) -> Duration {
+        let exponent = context.attempts.saturating_sub(1).min(30);
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
+        ceiling.mul_f64(context.random.clamp(0.0, 1.0))
+    }
+}
+
+/// The source of jitter: a number in `[0, 1)` per call. Fixed in tests, random otherwise.
+#[derive(Clone)]
+pub struct Jitter(Arc<dyn Fn() -> f64 + Send + Sync>);
+
+impl Jitter {
+    /// A fixed value (clamped to `[0, 1]`), for tests.
+    pub fn fixed(value: f64) -> Self {
+        let value = value.clamp(0.0, 1.0);
+        Self(Arc::new(move || value))
+    }
+
+    /// Any function returning values in `[0, 1)`.
+    pub fn from_fn(f: impl Fn() -> f64 + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+
+    pub(crate) fn sample(&self) -> f64 {
+        (self.0)().clamp(0.0, 1.0)
+    }
+}
+
+impl Default for Jitter {
+    /// A xorshift generator seeded from the standard library's per-process random keys.
+    fn default() -> Self {
+        use std::hash::{BuildHasher, RandomState};
+        let seed = RandomState::new().hash_one(SystemTime::now()) | 1;
+        let state = AtomicU64::new(seed);
+        Self(Arc::new(move || {
+            let mut x = state.load(Ordering::Relaxed);
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            state.store(x, Ordering::Relaxed);
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        }))
+    }
+}
+
+impl fmt::Debug for Jitter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Jitter")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{TransportError, TransportErrorKind};
+    use crate::response::api_error;
+
+    fn context(attempts: u32, idempotency: Idempotency) -> RetryContext {
+        RetryContext {
+            attempts,
+            idempotency,
+            elapsed: Duration::ZERO,
+            now: SystemTime::UNIX_EPOCH + Duration::from_secs(1_590_883_100),
+            random: 0.5,
+        }
+    }
+
+    fn api(status: u16, headers: &[(&str, &str)]) -> Error {
+        let mut builder = http::Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        Error::api_error(api_error(&builder.body(Vec::new()).unwrap()))
+    }
+
+    fn transport(kind: TransportErrorKind) -> Error {
+        Error::Transport {
+            error: TransportError::from_kind(kind),
+            may_have_been_applied: false,
+        }
+    }
+
+    const GET: Idempotency = Idempotency::Idempotent;
+    const START: Idempotency = Idempotency::StateChange;
+
+    #[test]
+    fn backoff_is_full_jitter_doubling_to_a_cap() {
+        let policy = RetryPolicy::default()
+            .max_attempts(10)
+            .max_elapsed(Duration::from_secs(600));
+        let waits: Vec<_> = (1..=6)
+            .map(|n| policy.decide(&context(n, GET), &api(503, &[])))
+            .collect();
+        let ms = |m| RetryDecision::RetryAfter(Duration::from_millis(m));
+        assert_eq!(
+            waits,
+            [ms(250), ms(500), ms(1000), ms(2000), ms(4000), ms(4000)]
+        );
+        let zero = RetryContext {
+            random: 0.0,
+            ..context(1, GET)
+        };
+        assert_eq!(policy.decide(&zero, &api(500, &[])), ms(0));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_in_all_three_forms() {
+        let policy = RetryPolicy::default();
+        let at = |d| RetryDecision::RetryAfter(Duration::from_millis(d));
+        assert_eq!(
+            policy.decide(&context(1, GET), &api(429, &[("retry-after", "2")])),
+            at(2100)
+        );
+        let http_date = [("retry-after", "Sat, 30 May 2020 23:58:40 GMT")];
+        assert_eq!(
+            policy.decide(&context(1, GET), &api(429, &http_date)),
+            at(20_500)
+        );
+        let iso = [("retry-after", "2020-05-30T23:58:30Z")];
+        assert_eq!(policy.decide(&context(1, GET), &api(429, &iso)), at(10_500));
+        assert_eq!(policy.decide(&context(1, GET), &api(429, &[])), at(250));
+    }
+
+    #[test]
+    fn daily_limits_and_waits_beyond_the_budget_are_returned_at_once() {
+        let policy = RetryPolicy::default();
+        let daily = [
+            ("x-ratelimit-type", "Daily-limit"),
+            ("retry-after", "2020-05-31T00:00:00Z"),
+        ];
+        assert_eq!(
+            policy.decide(&context(1, GET), &api(429, &daily)),
+            RetryDecision::Stop
+        );
+        let far = [("retry-after", "3600")];
+        assert_eq!(
+            policy.decide(&context(1, GET), &api(429, &far)),
+            RetryDecision::Stop
+        );
+        let late = RetryContext {
+            elapsed: Duration::from_secs(29),
+            ..context(1, GET)
+        };
+        assert_eq!(
+            policy.decide(&late, &api(429, &[("retry-after", "2")])),
+            RetryDecision::Stop
+        );
+    }
+
+    #[test]
+    fn state_changes_repeat_only_when_the_request_never_left() {
+        let policy = RetryPolicy::default();
+        for error in [
+            api(500, &[]),
+            api(503, &[]),
+            api(429, &[("retry-after", "1")]),
+            transport(TransportErrorKind::Timeout),
+            transport(TransportErrorKind::Io),
+        ] {
+            assert_eq!(
+                policy.decide(&context(1, START), &error),
+                RetryDecision::Stop,
+                "{error}"
+            );
+            assert!(
+                matches!(
+                    policy.decide(&context(1, GET), &error),
+                    RetryDecision::RetryAfter(_)
+                ),
+                "{error}"
+            );
+        }
+        assert!(matches!(
+            policy.decide(&context(1, START), &transport(TransportErrorKind::Connect)),
+            RetryDecision::RetryAfter(_)
+        ));
+    }
+
+    #[test]
+    fn client_errors_and_exhausted_attempts_stop() {
+        let policy = RetryPolicy::default();
+        for status in [400, 401, 403, 404, 409] {
+            assert_eq!(
+                policy.decide(&context(1, GET), &api(status, &[])),
+                RetryDecision::Stop
+            );
+        }
+        assert_eq!(
+            policy.decide(
+                &context(1, GET),
+                &transport(TransportErrorKind::BodyTooLarge)
+            ),
+            RetryDecision::Stop
+        );
+        assert_eq!(
+            policy.decide(&context(4, GET), &api(503, &[])),
+            RetryDecision::Stop
+        );
+        assert_eq!(
+            RetryPolicy::none().decide(&context(1, GET), &api(503, &[])),
+            RetryDecision::Stop
+        );
+    }
+
+    #[test]
+    fn default_jitter_stays_in_range() {
+        let jitter = Jitter::default();
+        let samples: Vec<f64> = (0..1000).map(|_| jitter.sample()).collect();
+        assert!(samples.iter().all(|s| (0.0..1.0).contains(s)));
+        assert!(samples.windows(2).any(|w| w[0] != w[1]));
+    }
+}
