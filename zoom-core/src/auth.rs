@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::endpoint::{BaseUrl, USER_AGENT_VALUE};
 use crate::error::{AuthError, AuthErrorKind, Error, InvalidInput, TransportError};
@@ -20,6 +20,13 @@ use crate::transport::{HttpRequest, HttpResponse};
 
 /// Zoom's OAuth host; the token endpoint is `{base}/oauth/token`.
 pub const DEFAULT_OAUTH_BASE: &str = "https://zoom.us";
+
+/// What a form value may keep unencoded: RFC 3986's unreserved characters.
+const FORM_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// The longest a cached token is refreshed ahead of its expiry.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -46,6 +53,15 @@ pub trait TokenSource: Send + Sync {
     /// The call is then repeated once.
     fn invalidate(&self, token: &SecretString) {
         let _ = token;
+    }
+}
+
+impl<T: TokenSource + ?Sized> TokenSource for Arc<T> {
+    fn access_token(&self) -> Result<SecretString, AuthError> {
+        (**self).access_token()
+    }
+    fn invalidate(&self, token: &SecretString) {
+        (**self).invalidate(token);
     }
 }
 
@@ -207,7 +223,7 @@ impl Auth {
         authorization.set_sensitive(true);
         let body = format!(
             "grant_type=account_credentials&account_id={}",
-            utf8_percent_encode(&s2s.account_id, NON_ALPHANUMERIC)
+            utf8_percent_encode(&s2s.account_id, FORM_VALUE)
         );
         http::Request::post(format!("{}/oauth/token", self.oauth_base.as_str()))
             .header(AUTHORIZATION, authorization)

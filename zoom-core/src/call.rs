@@ -1,7 +1,7 @@
 //! One call's progress: the logic both clients drive. It paces, builds the request, maps the
 //! answer, refreshes a rejected token once and asks the retry policy, all without I/O.
 
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::auth::{Auth, Token};
 use crate::endpoint::{BaseUrl, Endpoint, Idempotency};
@@ -25,7 +25,7 @@ pub(crate) enum Next<T> {
     /// Return this to the caller.
     Done(Result<Answer<T>, Error>),
     /// Sleep this long, then send again.
-    Wait(std::time::Duration),
+    Wait(Duration),
     /// Send again now (the rejected token was dropped; fetch a fresh one first).
     Again,
 }
@@ -70,6 +70,9 @@ pub(crate) struct Call<'a, T> {
     endpoint: &'a Endpoint<T>,
     attempts: u32,
     started: Instant,
+    /// The retry waits ordered so far: with an instant sleeper (tests) the clock does not
+    /// move, yet the budget must still count them.
+    waited: Duration,
     refreshed: bool,
 }
 
@@ -85,12 +88,13 @@ impl<'a, T: FromResponse> Call<'a, T> {
             endpoint,
             attempts: 0,
             started: Instant::now(),
+            waited: Duration::ZERO,
             refreshed: false,
         }
     }
 
     /// How long to wait before sending, to stay under the client-side rate limit.
-    pub(crate) fn pace(&self) -> Option<std::time::Duration> {
+    pub(crate) fn pace(&self) -> Option<Duration> {
         let wait = self.shared.limiter.as_ref()?.reserve(Instant::now());
         (!wait.is_zero()).then_some(wait)
     }
@@ -135,12 +139,15 @@ impl<'a, T: FromResponse> Call<'a, T> {
         let context = RetryContext {
             attempts: self.attempts,
             idempotency: self.endpoint.idempotency(),
-            elapsed: self.started.elapsed(),
+            elapsed: self.started.elapsed().max(self.waited),
             now: SystemTime::now(),
             random: self.shared.jitter.sample(),
         };
         match self.policy.decide(&context, &error) {
-            RetryDecision::RetryAfter(wait) => Next::Wait(wait),
+            RetryDecision::RetryAfter(wait) => {
+                self.waited += wait;
+                Next::Wait(wait)
+            }
             RetryDecision::Stop => Next::Done(Err(error)),
         }
     }

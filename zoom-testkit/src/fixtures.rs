@@ -1,0 +1,287 @@
+//! Zoom's documented answers as named fixtures.
+//!
+//! The `documented_*` fixtures are the answers of Zoom's reference for
+//! `GET /meetings/{meetingId}/livestream`, byte for byte: status, `Content-Type` and body
+//! (the documented errors are `text/plain` with an **empty** body). The other fixtures are
+//! the same errors as real Zoom usually sends them, with a JSON body `{code, message}`, plus
+//! the other answers an SDK must survive (401, 429, 5xx, HTML, invalid JSON). The simulator
+//! answers with the same messages.
+
+use zoom_core::HttpResponse;
+use zoom_core::http::{self, StatusCode};
+
+/// A named, scripted answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fixture {
+    /// A name for messages.
+    pub name: &'static str,
+    /// The status.
+    pub status: StatusCode,
+    /// The headers, in order.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Fixture {
+    fn new(name: &'static str, status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            name,
+            status: StatusCode::from_u16(status).expect("fixture statuses are valid"),
+            headers: vec![("content-type", content_type.to_owned())],
+            body: body.into(),
+        }
+    }
+
+    fn json(name: &'static str, status: u16, body: &str) -> Self {
+        Self::new(name, status, "application/json;charset=UTF-8", body).header(
+            "x-zm-trackingid",
+            format!("v=2.0;clid=us05;rid=fixture-{name}"),
+        )
+    }
+
+    /// The same fixture with one more header.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The fixture as an HTTP response.
+    pub fn to_response(&self) -> HttpResponse {
+        let mut builder = http::Response::builder().status(self.status);
+        for (name, value) in &self.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        builder
+            .body(self.body.clone())
+            .expect("fixture headers are valid")
+    }
+}
+
+impl From<Fixture> for HttpResponse {
+    fn from(fixture: Fixture) -> Self {
+        fixture.to_response()
+    }
+}
+
+impl From<&Fixture> for HttpResponse {
+    fn from(fixture: &Fixture) -> Self {
+        fixture.to_response()
+    }
+}
+
+/// The documented 200 body of `GET /meetings/{meetingId}/livestream`, verbatim.
+pub const DOCUMENTED_LIVE_STREAM_BODY: &str = "{\n \"stream_url\": \"https://somecompany.com/livestream\",\n \"stream_key\": \"Contact It@somecompany.com\",\n \"page_url\": \"https://somecompany.com/livestream/123\"\n}";
+
+/// Zoom's messages for the documented errors, shared with the simulator.
+pub mod messages {
+    /// Code 300, missing id.
+    pub const MISSING_MEETING_ID: &str = "Missing meetingId";
+    /// Code 300, invalid id.
+    pub const INVALID_MEETING_ID: &str = "Invalid meetingId";
+    /// Code 1010 (the account id follows).
+    pub const USER_NOT_IN_ACCOUNT: &str = "User does not belong to this account: ";
+    /// Code 3161.
+    pub const HOSTING_NOT_ALLOWED: &str =
+        "Meeting hosting and scheduling capabilities are not allowed for your user account.";
+    /// Code 124.
+    pub const INVALID_ACCESS_TOKEN: &str = "Invalid access token.";
+    /// Code 429, per-second limit.
+    pub const PER_SECOND_LIMIT: &str =
+        "You have reached the maximum per-second rate limit for this API. Try again later.";
+    /// Code 429, daily limit.
+    pub const DAILY_LIMIT: &str = "You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request.";
+}
+
+/// 200: the documented live stream (`application/json`, verbatim body).
+pub fn documented_live_stream() -> Fixture {
+    Fixture::new(
+        "documented_live_stream",
+        200,
+        "application/json",
+        DOCUMENTED_LIVE_STREAM_BODY,
+    )
+}
+
+/// 400 as documented (codes 300 "Missing/Invalid meetingId" and 1010): `text/plain`, empty.
+pub fn documented_bad_request() -> Fixture {
+    Fixture::new("documented_bad_request", 400, "text/plain", "")
+}
+
+/// 404 as documented (code 1001 "User {userId} does not exist."): `text/plain`, empty.
+pub fn documented_not_found() -> Fixture {
+    Fixture::new("documented_not_found", 404, "text/plain", "")
+}
+
+/// Every documented answer of the seed endpoint, verbatim, with its name.
+pub fn documented() -> Vec<Fixture> {
+    vec![
+        documented_live_stream(),
+        documented_bad_request(),
+        documented_not_found(),
+    ]
+}
+
+/// 200 with every field, `resolution` included, and a field this SDK does not know.
+pub fn live_stream_full() -> Fixture {
+    Fixture::json(
+        "live_stream_full",
+        200,
+        r#"{"stream_url":"rtmp://live.example.com/app","stream_key":"sk-live-123","page_url":"https://example.com/watch","resolution":"1080p","future_field":{"x":1}}"#,
+    )
+}
+
+/// 204: a PATCH that succeeded.
+pub fn no_content() -> Fixture {
+    let mut fixture = Fixture::json("no_content", 204, "");
+    fixture.headers.retain(|(name, _)| *name != "content-type");
+    fixture
+}
+
+/// 400/300 "Missing meetingId" with Zoom's JSON body.
+pub fn missing_meeting_id() -> Fixture {
+    Fixture::json(
+        "missing_meeting_id",
+        400,
+        r#"{"code":300,"message":"Missing meetingId"}"#,
+    )
+}
+
+/// 400/300 "Invalid meetingId" with Zoom's JSON body.
+pub fn invalid_meeting_id() -> Fixture {
+    Fixture::json(
+        "invalid_meeting_id",
+        400,
+        r#"{"code":300,"message":"Invalid meetingId"}"#,
+    )
+}
+
+/// 400/1010 "User does not belong to this account: {accountId}" with Zoom's JSON body.
+pub fn user_not_in_account() -> Fixture {
+    Fixture::json(
+        "user_not_in_account",
+        400,
+        r#"{"code":1010,"message":"User does not belong to this account: abcDEF123"}"#,
+    )
+}
+
+/// 400/3161 with Zoom's JSON body.
+pub fn hosting_not_allowed() -> Fixture {
+    Fixture::json(
+        "hosting_not_allowed",
+        400,
+        r#"{"code":3161,"message":"Meeting hosting and scheduling capabilities are not allowed for your user account."}"#,
+    )
+}
+
+/// 404/1001 "User {userId} does not exist." with Zoom's JSON body.
+pub fn user_not_found() -> Fixture {
+    Fixture::json(
+        "user_not_found",
+        404,
+        r#"{"code":1001,"message":"User z8yCxjabcdEFGHfp8uQ does not exist."}"#,
+    )
+}
+
+/// 400/300 "Validation Failed." with field errors.
+pub fn validation_failed() -> Fixture {
+    Fixture::json(
+        "validation_failed",
+        400,
+        r#"{"code":300,"message":"Validation Failed.","errors":[{"field":"stream_url","message":"Invalid field."}]}"#,
+    )
+}
+
+/// 401/124: the access token is invalid or expired.
+pub fn invalid_access_token() -> Fixture {
+    Fixture::json(
+        "invalid_access_token",
+        401,
+        r#"{"code":124,"message":"Invalid access token."}"#,
+    )
+}
+
+/// 403 with a code this SDK does not know.
+pub fn forbidden() -> Fixture {
+    Fixture::json(
+        "forbidden",
+        403,
+        r#"{"code":4711,"message":"Invalid access token, does not contain scopes:[meeting:read:livestream]."}"#,
+    )
+}
+
+/// 429 per-second limit with `Retry-After: {seconds}` and the rate-limit headers.
+pub fn rate_limited(retry_after_seconds: u64) -> Fixture {
+    Fixture::json("rate_limited", 429, r#"{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}"#)
+        .header("x-ratelimit-category", "Light")
+        .header("x-ratelimit-type", "QPS")
+        .header("x-ratelimit-limit", "30")
+        .header("x-ratelimit-remaining", "0")
+        .header("retry-after", retry_after_seconds.to_string())
+}
+
+/// 429 with no rate-limit header at all (Zoom sometimes does this).
+pub fn rate_limited_without_headers() -> Fixture {
+    Fixture::new(
+        "rate_limited_without_headers",
+        429,
+        "application/json;charset=UTF-8",
+        r#"{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}"#,
+    )
+}
+
+/// 429 for the daily limit, `Retry-After` as an ISO-8601 date.
+pub fn daily_limit(retry_at_iso8601: &str) -> Fixture {
+    Fixture::json("daily_limit", 429, r#"{"code":429,"message":"You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request."}"#)
+        .header("x-ratelimit-category", "Light")
+        .header("x-ratelimit-type", "Daily-limit")
+        .header("x-ratelimit-limit", "6000")
+        .header("x-ratelimit-remaining", "0")
+        .header("retry-after", retry_at_iso8601.to_owned())
+}
+
+/// A 5xx with a JSON body.
+pub fn server_error(status: u16) -> Fixture {
+    Fixture::json(
+        "server_error",
+        status,
+        r#"{"code":500,"message":"Internal error."}"#,
+    )
+}
+
+/// 502 with a proxy's HTML page.
+pub fn html_error_page() -> Fixture {
+    Fixture::new(
+        "html_error_page",
+        502,
+        "text/html",
+        "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>",
+    )
+}
+
+/// 200 whose body is not valid JSON.
+pub fn invalid_json() -> Fixture {
+    Fixture::json(
+        "invalid_json",
+        200,
+        r#"{"stream_url": "https://somecompany.com/livestream", "#,
+    )
+}
+
+/// Server-to-Server OAuth: a token answer.
+pub fn oauth_token(access_token: &str, expires_in: u64) -> Fixture {
+    let body = format!(
+        r#"{{"access_token":"{access_token}","token_type":"bearer","expires_in":{expires_in},"scope":"meeting:read:admin meeting:write:admin","api_url":"https://api.zoom.us"}}"#
+    );
+    Fixture::new("oauth_token", 200, "application/json;charset=UTF-8", body)
+}
+
+/// Server-to-Server OAuth: wrong client id or secret.
+pub fn oauth_invalid_client() -> Fixture {
+    Fixture::new(
+        "oauth_invalid_client",
+        400,
+        "application/json;charset=UTF-8",
+        r#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#,
+    )
+}

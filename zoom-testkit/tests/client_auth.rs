@@ -1,0 +1,323 @@
+//! Server-to-Server OAuth through the client's own transport: caching, single flight,
+//! refresh on 401, host configuration, and secrets that never show.
+
+use std::sync::Arc;
+
+use zoom_core::http::Method;
+use zoom_core::{
+    AuthError, AuthErrorKind, Client, ErrorKind, RetryPolicy, SecretString, TokenSource,
+};
+use zoom_testkit::{MockTransport, fixtures};
+
+const PATH: &str = "/meetings/85746065432/livestream";
+const SECRET: &str = "client-secret-XYZ";
+
+fn s2s_async(mock: &MockTransport) -> Client {
+    Client::builder(mock.clone())
+        .server_to_server_oauth("acct-1", "client-1", SECRET)
+        .build()
+        .unwrap()
+}
+
+fn s2s_blocking(mock: &MockTransport) -> zoom_core::blocking::Client {
+    zoom_core::blocking::Client::builder(mock.clone())
+        .server_to_server_oauth("acct-1", "client-1", SECRET)
+        .build()
+        .unwrap()
+}
+
+fn token_requests(mock: &MockTransport) -> usize {
+    mock.requests()
+        .iter()
+        .filter(|r| r.uri.path() == "/oauth/token")
+        .count()
+}
+
+#[tokio::test]
+async fn the_token_request_goes_through_the_clients_transport_and_is_cached() {
+    let mock = MockTransport::new()
+        .on(
+            Method::POST,
+            "/oauth/token",
+            fixtures::oauth_token("tok-A", 3599),
+        )
+        .on(Method::GET, PATH, fixtures::documented_live_stream())
+        .on(Method::GET, PATH, fixtures::documented_live_stream());
+    let client = s2s_async(&mock);
+    client.meeting_live_stream(85746065432).await.unwrap();
+    client
+        .clone()
+        .meeting_live_stream(85746065432)
+        .await
+        .unwrap();
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 3);
+    let token = &requests[0];
+    assert_eq!(
+        (token.method.as_str(), token.uri.to_string().as_str()),
+        ("POST", "https://zoom.us/oauth/token")
+    );
+    assert_eq!(
+        token.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        token.body_text(),
+        "grant_type=account_credentials&account_id=acct-1"
+    );
+    assert!(token.headers["authorization"].is_sensitive());
+    for api_call in &requests[1..] {
+        assert_eq!(api_call.header("authorization"), Some("Bearer tok-A"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_tasks_on_an_expired_token_make_one_token_request() {
+    // The first token expires at once, so every one of the 100 calls finds it expired.
+    let mut mock = MockTransport::new()
+        .on(
+            Method::POST,
+            "/oauth/token",
+            fixtures::oauth_token("expired", 0),
+        )
+        .on(Method::GET, PATH, fixtures::documented_live_stream())
+        .on(
+            Method::POST,
+            "/oauth/token",
+            fixtures::oauth_token("fresh", 3599),
+        );
+    for _ in 0..100 {
+        mock = mock.on(Method::GET, PATH, fixtures::documented_live_stream());
+    }
+    let client = s2s_async(&mock);
+    client.meeting_live_stream(85746065432).await.unwrap();
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.meeting_live_stream(85746065432).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(token_requests(&mock), 2);
+    let fresh = mock
+        .requests()
+        .iter()
+        .filter(|r| r.header("authorization") == Some("Bearer fresh"))
+        .count();
+    assert_eq!(fresh, 100);
+    mock.assert_all_used();
+}
+
+#[test]
+fn a_hundred_threads_on_an_expired_token_make_one_token_request() {
+    let mut mock = MockTransport::new()
+        .on(
+            Method::POST,
+            "/oauth/token",
+            fixtures::oauth_token("expired", 0),
+        )
+        .on(Method::GET, PATH, fixtures::documented_live_stream())
+        .on(
+            Method::POST,
+            "/oauth/token",
+            fixtures::oauth_token("fresh", 3599),
+        );
+    for _ in 0..100 {
+        mock = mock.on(Method::GET, PATH, fixtures::documented_live_stream());
+    }
+    let client = s2s_blocking(&mock);
+    client.meeting_live_stream(85746065432).unwrap();
+    let barrier = Arc::new(std::sync::Barrier::new(100));
+    let threads: Vec<_> = (0..100)
+        .map(|_| {
+            let (client, barrier) = (client.clone(), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                barrier.wait();
+                client.meeting_live_stream(85746065432)
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap().unwrap();
+    }
+    assert_eq!(token_requests(&mock), 2);
+    mock.assert_all_used();
+}
+
+#[test]
+fn a_401_refreshes_the_token_once_and_repeats_the_call_once() {
+    let mock = MockTransport::new()
+        .push(fixtures::oauth_token("revoked", 3599))
+        .push(fixtures::invalid_access_token())
+        .push(fixtures::oauth_token("new", 3599))
+        .push(fixtures::no_content());
+    let client = s2s_blocking(&mock);
+    // Even a state change: a 401 was not applied, so repeating it once is safe.
+    client
+        .update_meeting_live_stream_status(1, &zoom_core::LiveStreamStatus::start())
+        .unwrap();
+    let auth: Vec<_> = mock
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").unwrap().to_owned())
+        .collect();
+    assert_eq!(auth[1], "Bearer revoked");
+    assert_eq!(auth[3], "Bearer new");
+    mock.assert_all_used();
+}
+
+#[tokio::test]
+async fn a_second_401_is_returned_never_looped() {
+    let mock = MockTransport::new()
+        .push(fixtures::oauth_token("a", 3599))
+        .push(fixtures::invalid_access_token())
+        .push(fixtures::oauth_token("b", 3599))
+        .push(fixtures::invalid_access_token());
+    let error = s2s_async(&mock).meeting_live_stream(1).await.unwrap_err();
+    assert_eq!(error.api().unwrap().code(), Some(124));
+    assert_eq!(mock.requests().len(), 4);
+}
+
+#[test]
+fn a_static_bearer_token_is_never_refreshed() {
+    let mock = MockTransport::new().push(fixtures::invalid_access_token());
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .bearer_token("old")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.meeting_live_stream(1).unwrap_err().kind(),
+        ErrorKind::Api
+    );
+    assert_eq!(mock.requests().len(), 1);
+}
+
+#[test]
+fn zoomgov_hosts_and_the_token_api_url_are_configurable() {
+    let mock = MockTransport::new()
+        .push(fixtures::oauth_token("t", 3599))
+        .push(fixtures::documented_live_stream());
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .server_to_server_oauth("a", "c", "s")
+        .zoomgov()
+        .build()
+        .unwrap();
+    client.meeting_live_stream(7).unwrap();
+    let uris: Vec<String> = mock.requests().iter().map(|r| r.uri.to_string()).collect();
+    assert_eq!(
+        uris,
+        [
+            "https://zoomgov.com/oauth/token",
+            "https://api.zoomgov.com/v2/meetings/7/livestream"
+        ]
+    );
+
+    // fixtures::oauth_token names https://api.zoom.us as the account's api_url.
+    let mock = MockTransport::new()
+        .push(fixtures::oauth_token("t", 3599))
+        .push(fixtures::documented_live_stream());
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .server_to_server_oauth("a", "c", "s")
+        .api_base("https://elsewhere.example/v2")
+        .oauth_base("http://127.0.0.1:1")
+        .use_token_api_url(true)
+        .build()
+        .unwrap();
+    client.meeting_live_stream(7).unwrap();
+    assert_eq!(mock.requests()[0].uri, "http://127.0.0.1:1/oauth/token");
+    assert_eq!(
+        mock.requests()[1].uri,
+        "https://api.zoom.us/v2/meetings/7/livestream"
+    );
+}
+
+#[test]
+fn token_endpoint_failures_are_auth_errors_with_zooms_reason() {
+    let mock = MockTransport::new().push(fixtures::oauth_invalid_client());
+    let error = s2s_blocking(&mock).meeting_live_stream(1).unwrap_err();
+    let auth = error.auth().unwrap();
+    assert_eq!(auth.kind(), AuthErrorKind::InvalidClient);
+    assert!(
+        error
+            .to_string()
+            .contains("Invalid client_id or client_secret")
+    );
+    assert!(!format!("{error} {error:?}").contains(SECRET));
+    assert_eq!(mock.requests().len(), 1, "no API call without a token");
+
+    let unreachable = MockTransport::new().push_error(zoom_core::TransportErrorKind::Connect);
+    let error = s2s_blocking(&unreachable)
+        .meeting_live_stream(1)
+        .unwrap_err();
+    assert_eq!(error.auth().unwrap().kind(), AuthErrorKind::Transport);
+}
+
+#[derive(Default)]
+struct Rotating {
+    invalidated: std::sync::Mutex<Vec<String>>,
+}
+
+impl TokenSource for Rotating {
+    fn access_token(&self) -> Result<SecretString, AuthError> {
+        let generation = self.invalidated.lock().unwrap().len();
+        Ok(SecretString::new(format!("user-token-{generation}")))
+    }
+    fn invalidate(&self, token: &SecretString) {
+        self.invalidated
+            .lock()
+            .unwrap()
+            .push(token.expose_secret().to_owned());
+    }
+}
+
+#[test]
+fn a_custom_token_source_is_asked_and_told_about_rejections() {
+    let mock = MockTransport::new()
+        .push(fixtures::invalid_access_token())
+        .push(fixtures::documented_live_stream());
+    let source = Arc::new(Rotating::default());
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .token_source(Arc::clone(&source))
+        .build()
+        .unwrap();
+    client.meeting_live_stream(1).unwrap();
+    assert_eq!(*source.invalidated.lock().unwrap(), ["user-token-0"]);
+    assert_eq!(
+        mock.requests()[1].header("authorization"),
+        Some("Bearer user-token-1")
+    );
+}
+
+#[tokio::test]
+async fn no_debug_output_holds_the_secret_or_a_token() {
+    let mock = MockTransport::new()
+        .push(fixtures::oauth_token("tok-SENSITIVE", 3599))
+        .push(fixtures::live_stream_full())
+        .push(fixtures::invalid_access_token())
+        .push(fixtures::oauth_invalid_client());
+    let builder = Client::builder(mock.clone()).server_to_server_oauth("acct", "cid", SECRET);
+    let builder_debug = format!("{builder:?}");
+    let client = builder.retry_policy(RetryPolicy::none()).build().unwrap();
+    let stream = client.meeting_live_stream(1).await.unwrap();
+    let error = client.meeting_live_stream(1).await.unwrap_err();
+    let update = zoom_core::UpdateLiveStream::new("rtmp://a/b", "sk-live-123", "https://e.com");
+    let credentials = zoom_core::ServerToServerOAuth::new("acct", "cid", SECRET);
+    let shown = [
+        builder_debug,
+        format!("{client:?}"),
+        format!("{stream:?}"),
+        format!("{error:?} {error}"),
+        format!("{:?}", error.auth()),
+        format!("{update:?}"),
+        format!("{credentials:?}"),
+        format!("{mock:?}"),
+        format!("{:?}", mock.requests()),
+        format!("{:?}", SecretString::new(SECRET)),
+    ]
+    .join("\n");
+    for secret in [SECRET, "tok-SENSITIVE", "sk-live-123"] {
+        assert!(!shown.contains(secret), "{secret} leaked in:\n{shown}");
+    }
+}

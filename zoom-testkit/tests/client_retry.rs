@@ -1,0 +1,233 @@
+//! The retry policy as both clients carry it out, with an instant sleeper and fixed jitter:
+//! no test here waits for real.
+
+use std::time::Duration;
+
+use zoom_core::{
+    ApiErrorKind, Client, ErrorKind, Jitter, LiveStreamStatus, RateLimiter, RetryPolicy,
+    TransportErrorKind, endpoint,
+};
+use zoom_testkit::{InstantSleep, MockTransport, fixtures};
+
+fn blocking(mock: &MockTransport, sleep: &InstantSleep) -> zoom_core::blocking::Client {
+    zoom_core::blocking::Client::builder(mock.clone())
+        .bearer_token("t")
+        .jitter(Jitter::fixed(0.5))
+        .sleeper(sleep.clone())
+        .build()
+        .unwrap()
+}
+
+fn asynchronous(mock: &MockTransport, sleep: &InstantSleep) -> Client {
+    Client::builder(mock.clone())
+        .bearer_token("t")
+        .jitter(Jitter::fixed(0.5))
+        .sleeper(sleep.clone())
+        .build()
+        .unwrap()
+}
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+#[tokio::test]
+async fn server_errors_on_reads_are_retried_with_jittered_backoff() {
+    let mock = MockTransport::new()
+        .push(fixtures::server_error(503))
+        .push(fixtures::html_error_page())
+        .push(fixtures::documented_live_stream());
+    let sleep = InstantSleep::new();
+    asynchronous(&mock, &sleep)
+        .meeting_live_stream(1)
+        .await
+        .unwrap();
+    assert_eq!(sleep.waits(), [ms(250), ms(500)]);
+    mock.assert_all_used();
+}
+
+#[test]
+fn retry_after_is_honoured_then_the_call_succeeds() {
+    let mock = MockTransport::new()
+        .push(fixtures::rate_limited(2))
+        .push(fixtures::rate_limited_without_headers())
+        .push(fixtures::documented_live_stream());
+    let sleep = InstantSleep::new();
+    blocking(&mock, &sleep).meeting_live_stream(1).unwrap();
+    // 2 s plus up to 10 % jitter; then full-jitter backoff for the 429 without headers.
+    assert_eq!(sleep.waits(), [ms(2100), ms(500)]);
+}
+
+#[test]
+fn a_daily_limit_is_returned_at_once_with_when_to_come_back() {
+    let mock = MockTransport::new().push(fixtures::daily_limit("2099-01-01T00:00:00Z"));
+    let sleep = InstantSleep::new();
+    let error = blocking(&mock, &sleep).meeting_live_stream(1).unwrap_err();
+    assert_eq!(
+        error.api().unwrap().kind(),
+        ApiErrorKind::DailyLimitExceeded
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("retry after Thu, 01 Jan 2099 00:00:00 GMT"),
+        "{error}"
+    );
+    assert!(error.retry_after().unwrap() > Duration::from_secs(86_400));
+    assert!(sleep.waits().is_empty());
+}
+
+#[test]
+fn a_retry_after_beyond_the_budget_is_returned_not_slept_on() {
+    let mock = MockTransport::new().push(fixtures::rate_limited(120));
+    let sleep = InstantSleep::new();
+    let error = blocking(&mock, &sleep).meeting_live_stream(1).unwrap_err();
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
+    assert!(sleep.waits().is_empty());
+}
+
+#[test]
+fn attempts_and_total_wait_are_bounded() {
+    let mut mock = MockTransport::new().allow_unused();
+    for _ in 0..10 {
+        mock = mock.push(fixtures::rate_limited(12));
+    }
+    let sleep = InstantSleep::new();
+    let error = blocking(&mock, &sleep).meeting_live_stream(1).unwrap_err();
+    assert_eq!(error.api().unwrap().kind(), ApiErrorKind::RateLimited);
+    // 12.5 s each: a third wait would pass the 30 s budget, so two are taken.
+    assert_eq!(sleep.waits(), [ms(12_500), ms(12_500)]);
+    assert_eq!(mock.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn starting_a_stream_is_not_repeated_after_it_may_have_left() {
+    for failure in [TransportErrorKind::Timeout, TransportErrorKind::Io] {
+        let mock = MockTransport::new().push_error(failure);
+        let sleep = InstantSleep::new();
+        let error = asynchronous(&mock, &sleep)
+            .update_meeting_live_stream_status(1, &LiveStreamStatus::start())
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Transport);
+        assert!(matches!(
+            error,
+            zoom_core::Error::Transport {
+                may_have_been_applied: true,
+                ..
+            }
+        ));
+        assert!(
+            error.to_string().contains("may have been applied"),
+            "{error}"
+        );
+        assert!(!error.is_retryable());
+        assert_eq!(mock.requests().len(), 1);
+    }
+    for answer in [fixtures::server_error(503), fixtures::rate_limited(1)] {
+        let mock = MockTransport::new().push(answer);
+        let error = asynchronous(&mock, &InstantSleep::new())
+            .update_meeting_live_stream_status(1, &LiveStreamStatus::stop())
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Api);
+        assert_eq!(mock.requests().len(), 1);
+    }
+}
+
+#[test]
+fn starting_a_stream_is_repeated_when_the_request_never_left() {
+    let mock = MockTransport::new()
+        .push_error(TransportErrorKind::Connect)
+        .push(fixtures::no_content());
+    let sleep = InstantSleep::new();
+    blocking(&mock, &sleep)
+        .update_meeting_live_stream_status(1, &LiveStreamStatus::start())
+        .unwrap();
+    assert_eq!(sleep.waits(), [ms(250)]);
+}
+
+#[test]
+fn reads_are_repeated_after_timeouts_and_dropped_connections() {
+    let mock = MockTransport::new()
+        .push_error(TransportErrorKind::Timeout)
+        .push_error(TransportErrorKind::Io)
+        .push(fixtures::documented_live_stream());
+    blocking(&mock, &InstantSleep::new())
+        .meeting_live_stream(1)
+        .unwrap();
+    mock.assert_all_used();
+}
+
+#[test]
+fn a_body_over_the_cap_is_not_retried() {
+    let mock = MockTransport::new().push_error(TransportErrorKind::BodyTooLarge);
+    let error = blocking(&mock, &InstantSleep::new())
+        .meeting_live_stream(1)
+        .unwrap_err();
+    assert_eq!(
+        error.transport().unwrap().kind(),
+        TransportErrorKind::BodyTooLarge
+    );
+}
+
+#[test]
+fn the_policy_can_be_changed_per_call() {
+    let mock = MockTransport::new().push(fixtures::server_error(503));
+    let sleep = InstantSleep::new();
+    let client = blocking(&mock, &sleep);
+    let error = client
+        .with_retry_policy(RetryPolicy::none())
+        .meeting_live_stream(1)
+        .unwrap_err();
+    assert_eq!(error.api().unwrap().kind(), ApiErrorKind::ServerError);
+    assert!(sleep.waits().is_empty());
+}
+
+#[test]
+fn rate_limit_state_is_available_on_success() {
+    let mock = MockTransport::new().push(
+        fixtures::documented_live_stream()
+            .header("x-ratelimit-category", "Light")
+            .header("x-ratelimit-type", "QPS")
+            .header("x-ratelimit-limit", "30")
+            .header("x-ratelimit-remaining", "29")
+            .header("x-zm-trackingid", "trk-ok"),
+    );
+    let client = blocking(&mock, &InstantSleep::new());
+    let answer = client
+        .send(&endpoint::get_meeting_live_stream(&1.into()))
+        .unwrap();
+    let limit = &answer.meta.rate_limit;
+    assert_eq!(
+        (limit.category.as_deref(), limit.limit_type.as_deref()),
+        (Some("Light"), Some("QPS"))
+    );
+    assert_eq!((limit.limit, limit.remaining), (Some(30), Some(29)));
+    assert_eq!(answer.meta.tracking_id.as_deref(), Some("trk-ok"));
+}
+
+#[test]
+fn the_limiter_spaces_a_burst_through_the_injected_sleeper() {
+    let mut mock = MockTransport::new();
+    for _ in 0..5 {
+        mock = mock.push(fixtures::documented_live_stream());
+    }
+    let sleep = InstantSleep::new();
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .bearer_token("t")
+        .rate_limiter(RateLimiter::per_second(2).burst(1))
+        .sleeper(sleep.clone())
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        client.clone().meeting_live_stream(1).unwrap();
+    }
+    // The sleeper returns at once, so the schedule piles up: ~0.5 s, 1 s, 1.5 s, 2 s.
+    let waits = sleep.waits();
+    assert_eq!(waits.len(), 4, "{waits:?}");
+    for (i, wait) in waits.iter().enumerate() {
+        let planned = ms(500 * (i as u64 + 1));
+        assert!(*wait <= planned && *wait > planned - ms(100), "{waits:?}");
+    }
+}
