@@ -1,2 +1,309 @@
-//! placeholder
+//! An asynchronous [`zoom_core::Transport`] on a pooled [`reqwest`] client.
+//!
+//! ```no_run
+//! use zoom_core::{Transport, http};
+//! use zoom_transport_reqwest::ReqwestTransport;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let transport = ReqwestTransport::builder()
+//!     .timeout(std::time::Duration::from_secs(20))
+//!     .build()?;
+//! let request = http::Request::get("https://api.zoom.us/v2/users/me")
+//!     .header("authorization", "Bearer <token>")
+//!     .body(Vec::new())?;
+//! let response = transport.send(request).await?;
+//! println!("HTTP {}", response.status());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The transport is deliberately dumb: every HTTP status (4xx and 5xx included) comes back
+//! as `Ok(response)` with its status, headers and body unchanged, redirects are not followed,
+//! and only a failure to talk becomes a [`TransportError`]:
+//!
+//! | What happened | [`TransportErrorKind`] |
+//! |---|---|
+//! | DNS failure, connection refused or unreachable, TLS handshake failure, connect timeout | `Connect` (the request never left) |
+//! | The whole-call timeout ran out (also while reading the body) | `Timeout` |
+//! | The connection broke while sending or receiving, or closed before the body was complete | `Io` |
+//! | The response body is larger than the cap | `BodyTooLarge` |
+//! | Anything else (a URI reqwest cannot take, …) | `Other` |
+//!
+//! The request goes out as given: method, URI, headers (repeats included) and body. The
+//! only additions are the framing headers (`Host`, `Content-Length`) and, when the request
+//! has no `Accept` header, reqwest's default `Accept: */*`, which a reqwest client cannot be
+//! built without. Neither headers nor bodies are ever logged, and `Debug` shows only the
+//! settings.
+//!
+//! # Features
+//!
+//! - `rustls` (default): TLS through rustls with the webpki roots.
+//! - `native-tls`: TLS through the platform's library (OpenSSL on Linux). When both are
+//!   enabled, reqwest uses native-tls.
 #![forbid(unsafe_code)]
+
+use std::fmt;
+use std::time::Duration;
+
+use zoom_core::http;
+use zoom_core::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
+
+/// The default cap on a response body: 4 MiB.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
+/// The default time allowed to establish a connection (DNS, TCP and TLS): 10 seconds.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time allowed for a whole call, from connecting to the last body byte: 30
+/// seconds.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A [`Transport`] that sends requests through a pooled [`reqwest::Client`].
+///
+/// Cloning is cheap and shares the connection pool. Build one with
+/// [`ReqwestTransport::new`], [`ReqwestTransport::builder`] or, to reuse a client you
+/// configured yourself, [`ReqwestTransport::from_client`].
+#[derive(Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+    timeout: Duration,
+    max_response_body: usize,
+    /// The connect timeout this crate configured, or `None` for a user's client.
+    connect_timeout: Option<Duration>,
+}
+
+impl ReqwestTransport {
+    /// A transport with the default settings: connect timeout 10 s, whole-call timeout 30 s,
+    /// response bodies up to 4 MiB, no redirects followed.
+    ///
+    /// Fails (with [`TransportErrorKind::Other`]) only if the TLS backend cannot be
+    /// initialised.
+    pub fn new() -> Result<Self, TransportError> {
+        Self::builder().build()
+    }
+
+    /// A builder to change the timeouts or the body cap.
+    pub fn builder() -> ReqwestTransportBuilder {
+        ReqwestTransportBuilder::default()
+    }
+
+    /// A transport on a client you built yourself (for a proxy, custom TLS roots, …), with
+    /// the default 30 s whole-call timeout (applied to each request) and 4 MiB body cap.
+    ///
+    /// Build the client with `redirect(reqwest::redirect::Policy::none())`: a built
+    /// client's redirect policy cannot be changed, and reqwest follows up to 10 redirects
+    /// by default, which would break the rule that a redirect comes back as a response.
+    /// The client's connect timeout and default headers apply as they are.
+    ///
+    /// ```
+    /// let client = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .connect_timeout(std::time::Duration::from_secs(5))
+    ///     .build()
+    ///     .unwrap();
+    /// let transport = zoom_transport_reqwest::ReqwestTransport::from_client(client)
+    ///     .with_timeout(std::time::Duration::from_secs(60));
+    /// # let _ = transport;
+    /// ```
+    pub fn from_client(client: reqwest::Client) -> Self {
+        Self {
+            client,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            connect_timeout: None,
+        }
+    }
+
+    /// The same transport with a different cap on response bodies, in bytes.
+    pub fn with_max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
+
+    /// The same transport with a different whole-call timeout, from connecting to reading
+    /// the last body byte.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The cap on response bodies, in bytes.
+    pub fn max_response_body(&self) -> usize {
+        self.max_response_body
+    }
+
+    /// The whole-call timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    async fn exchange(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        if request.body().is_empty()
+            && method_has_content(request.method())
+            && !request.headers().contains_key(http::header::CONTENT_LENGTH)
+            && !request
+                .headers()
+                .contains_key(http::header::TRANSFER_ENCODING)
+        {
+            // hyper sends no framing header for an empty body, but a POST, PUT or PATCH
+            // without content should still say `Content-Length: 0` (RFC 9110, 8.6).
+            request.headers_mut().insert(
+                http::header::CONTENT_LENGTH,
+                http::HeaderValue::from_static("0"),
+            );
+        }
+        let mut request = reqwest::Request::try_from(request).map_err(map_error)?;
+        *request.timeout_mut() = Some(self.timeout);
+
+        let mut response = self.client.execute(request).await.map_err(map_error)?;
+        // Content-Length is checked up front, and the bytes are counted while reading, since
+        // the header can be absent (chunked, close-delimited) or lie.
+        let cap = self.max_response_body;
+        let announced = response.content_length().unwrap_or(0);
+        if announced > cap as u64 {
+            return Err(too_large(cap));
+        }
+        let mut body = Vec::with_capacity(announced as usize);
+        while let Some(chunk) = response.chunk().await.map_err(map_error)? {
+            if chunk.len() > cap - body.len() {
+                return Err(too_large(cap));
+            }
+            body.extend_from_slice(&chunk);
+        }
+
+        let mut out = http::Response::new(body);
+        *out.status_mut() = response.status();
+        *out.version_mut() = response.version();
+        *out.headers_mut() = std::mem::take(response.headers_mut());
+        Ok(out)
+    }
+}
+
+#[async_trait::async_trait]
+impl Transport for ReqwestTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.exchange(request).await
+    }
+}
+
+impl Default for ReqwestTransport {
+    /// Same as [`ReqwestTransport::new`].
+    ///
+    /// # Panics
+    ///
+    /// If the TLS backend cannot be initialised, like `reqwest::Client::new`. Use
+    /// [`ReqwestTransport::new`] to get that as an error instead.
+    fn default() -> Self {
+        Self::new().expect("zoom-transport-reqwest: could not initialise the HTTP client")
+    }
+}
+
+impl fmt::Debug for ReqwestTransport {
+    // Not the client's own `Debug`: that one prints its default headers.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("ReqwestTransport");
+        match self.connect_timeout {
+            Some(connect) => debug.field("connect_timeout", &connect),
+            None => debug.field("client", &"user-supplied"),
+        };
+        debug
+            .field("timeout", &self.timeout)
+            .field("max_response_body", &self.max_response_body)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`ReqwestTransport`]; start from [`ReqwestTransport::builder`].
+#[derive(Debug, Clone)]
+pub struct ReqwestTransportBuilder {
+    connect_timeout: Duration,
+    timeout: Duration,
+    max_response_body: usize,
+}
+
+impl Default for ReqwestTransportBuilder {
+    fn default() -> Self {
+        Self {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+        }
+    }
+}
+
+impl ReqwestTransportBuilder {
+    /// The time allowed to establish a connection, DNS and TLS included (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The time allowed for a whole call, from connecting to reading the last body byte
+    /// (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The largest response body accepted, in bytes (default 4 MiB); a larger one is a
+    /// [`TransportErrorKind::BodyTooLarge`] error.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
+
+    /// Builds the transport and its connection pool.
+    ///
+    /// Fails (with [`TransportErrorKind::Other`]) only if the TLS backend cannot be
+    /// initialised.
+    pub fn build(self) -> Result<ReqwestTransport, TransportError> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            // Bodies pass through as sent, even if another crate turns these features on.
+            .no_gzip()
+            .no_brotli()
+            .no_deflate()
+            .no_zstd()
+            .build()
+            .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+        Ok(ReqwestTransport {
+            client,
+            timeout: self.timeout,
+            max_response_body: self.max_response_body,
+            connect_timeout: Some(self.connect_timeout),
+        })
+    }
+}
+
+/// Whether a request with this method normally carries content, so an empty body is still
+/// announced with `Content-Length: 0`.
+fn method_has_content(method: &http::Method) -> bool {
+    matches!(
+        *method,
+        http::Method::POST | http::Method::PUT | http::Method::PATCH
+    )
+}
+
+fn too_large(cap: usize) -> TransportError {
+    TransportError::new(
+        TransportErrorKind::BodyTooLarge,
+        format!("the response body is larger than the {cap}-byte cap"),
+    )
+}
+
+/// Maps reqwest's error to the transport contract, keeping it as the source.
+fn map_error(error: reqwest::Error) -> TransportError {
+    // A connect timeout is both `is_connect` and `is_timeout`: the request never left, and
+    // saying so lets the caller retry even a call that changes state.
+    let kind = if error.is_builder() {
+        TransportErrorKind::Other
+    } else if error.is_connect() {
+        TransportErrorKind::Connect
+    } else if error.is_timeout() {
+        TransportErrorKind::Timeout
+    } else if error.is_request() || error.is_body() || error.is_decode() {
+        TransportErrorKind::Io
+    } else {
+        TransportErrorKind::Other
+    };
+    TransportError::new(kind, error)
+}
