@@ -1,2 +1,29 @@
-//! placeholder
+//! Test tools for the Zoom live-stream SDK.
+//!
+//! - [`fixtures`]: Zoom's documented answers, byte for byte, and the JSON-bodied variants.
+//! - [`MockTransport`]: an in-memory transport (async and blocking) answering from a script,
+//!   recording requests, failing loudly on surprises.
+//! - [`InstantSleep`]: a sleeper that takes no time, so retry tests run instantly.
+//! - [`simulator`]: a real loopback Zoom (hyper on 127.0.0.1) with state, OAuth, rate limits
+//!   and scriptable faults, plus the `zoom-simulator` binary.
+//!
+//! ```
+//! use zoom_core::MeetingId;
+//! use zoom_testkit::{MockTransport, fixtures};
+//!
+//! let mock = MockTransport::new().push(fixtures::documented_live_stream());
+//! let client = zoom_core::blocking::Client::builder(mock.clone()).bearer_token("t").build()?;
+//! let stream = client.meeting_live_stream(MeetingId::new(85746065432))?;
+//! assert_eq!(stream.page_url.as_deref(), Some("https://somecompany.com/livestream/123"));
+//! mock.assert_all_used();
+//! # Ok::<(), zoom_core::Error>(())
+//! ```
 #![forbid(unsafe_code)]
+
+pub mod fixtures;
+mod mock;
+pub mod simulator;
+mod sleep;
+
+pub use mock::{MockTransport, RecordedRequest};
+pub use sleep::InstantSleep;

@@ -1,0 +1,44 @@
+//! Get a meeting's live stream with the blocking client on ureq: no async runtime at all.
+//!
+//! ```text
+//! ZOOM_ACCESS_TOKEN=… cargo run -p zoom-live-stream --example get_live_stream_blocking -- 85746065432
+//! ```
+//! `ZOOM_API_BASE` overrides the API base.
+
+use std::process::ExitCode;
+
+use zoom_core::MeetingId;
+use zoom_transport_ureq::UreqTransport;
+
+fn main() -> ExitCode {
+    let Some(id) = std::env::args().nth(1) else {
+        eprintln!("usage: get_live_stream_blocking <meeting-id>");
+        return ExitCode::from(2);
+    };
+    match run(&id) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(id: &str) -> zoom_core::Result<()> {
+    let mut builder = zoom_core::blocking::Client::builder(UreqTransport::default())
+        .bearer_token(std::env::var("ZOOM_ACCESS_TOKEN").unwrap_or_default());
+    if let Ok(base) = std::env::var("ZOOM_API_BASE") {
+        builder = builder.api_base(base);
+    }
+    let client = builder.build()?;
+    let stream = client.meeting_live_stream(MeetingId::parse(id)?)?;
+    println!(
+        "stream URL: {}",
+        stream.stream_url.as_deref().unwrap_or("(none)")
+    );
+    println!(
+        "page URL:   {}",
+        stream.page_url.as_deref().unwrap_or("(none)")
+    );
+    Ok(())
+}

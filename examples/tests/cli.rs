@@ -1,0 +1,239 @@
+//! `zoom-live-stream` end to end: the real binary against the simulator.
+
+use std::process::{Command, Output};
+
+use zoom_testkit::simulator::{self, BlockingSimulator};
+
+/// The tool with no ZOOM_* variables from the developer's environment.
+fn tool(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_zoom-live-stream"));
+    command.args(args);
+    for name in [
+        "ZOOM_ACCESS_TOKEN",
+        "ZOOM_ACCOUNT_ID",
+        "ZOOM_CLIENT_ID",
+        "ZOOM_CLIENT_SECRET",
+        "ZOOM_API_BASE",
+        "ZOOM_OAUTH_BASE",
+    ] {
+        command.env_remove(name);
+    }
+    command
+}
+
+fn run(command: &mut Command) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().expect("the tool runs");
+    let (stdout, stderr) = (
+        String::from_utf8(stdout).unwrap(),
+        String::from_utf8(stderr).unwrap(),
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+    (status.code().expect("exited normally"), stdout, stderr)
+}
+
+/// The tool pointed at `sim` with its static token.
+fn against(sim: &BlockingSimulator, args: &[&str]) -> (i32, String, String) {
+    run(tool(args)
+        .env("ZOOM_API_BASE", sim.base_url())
+        .env("ZOOM_ACCESS_TOKEN", simulator::DEMO_STATIC_TOKEN))
+}
+
+#[test]
+fn with_no_credentials_it_answers_from_the_built_in_simulator() {
+    for extra in [&[][..], &["--blocking"]] {
+        let mut args = vec!["get", "85746065432"];
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = run(&mut tool(&args));
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(
+            stderr
+                .lines()
+                .filter(|l| l.contains("built-in Zoom simulator"))
+                .count(),
+            1,
+            "{stderr}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["stream_url"], simulator::DEMO_STREAM_URL);
+        assert_eq!(json["page_url"], simulator::DEMO_PAGE_URL);
+        assert_eq!(json["stream_key"], "[redacted]");
+        assert!(
+            !stdout.contains(simulator::DEMO_STREAM_KEY)
+                && !stderr.contains(simulator::DEMO_STREAM_KEY)
+        );
+    }
+}
+
+#[test]
+fn the_stream_key_is_printed_only_when_asked() {
+    let sim = BlockingSimulator::start().unwrap();
+    let (code, stdout, _) = against(&sim, &["get", "85746065432", "--show-stream-key"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["stream_key"], simulator::DEMO_STREAM_KEY);
+}
+
+#[test]
+fn update_start_and_stop_reach_the_simulator_and_a_get_reads_them_back() {
+    let sim = BlockingSimulator::start().unwrap();
+    for blocking in [false, true] {
+        let mode: &[&str] = if blocking { &["--blocking"] } else { &[] };
+        let with = |args: &[&'static str]| [mode, args].concat();
+        let update = with(&[
+            "update",
+            "85746065432",
+            "--stream-url",
+            "rtmp://live.example/app",
+            "--stream-key",
+            "new-key",
+            "--page-url",
+            "https://example.com/w",
+            "--resolution",
+            "1080p",
+        ]);
+        assert_eq!(against(&sim, &update).0, 0);
+        let (code, stdout, _) = against(&sim, &with(&["get", "85746065432", "--show-stream-key"]));
+        assert_eq!(code, 0);
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(
+            (json["stream_key"].as_str(), json["resolution"].as_str()),
+            (Some("new-key"), Some("1080p"))
+        );
+
+        assert_eq!(
+            against(
+                &sim,
+                &with(&["start", "85746065432", "--display-name", "Jill Chill"])
+            )
+            .0,
+            0
+        );
+        assert!(sim.meeting(simulator::DEMO_MEETING_ID).unwrap().streaming);
+        assert_eq!(against(&sim, &with(&["stop", "85746065432"])).0, 0);
+        assert!(!sim.meeting(simulator::DEMO_MEETING_ID).unwrap().streaming);
+    }
+}
+
+#[test]
+fn webinars_are_reached_with_the_webinar_flag() {
+    let sim = BlockingSimulator::start().unwrap();
+    let (code, stdout, _) = against(&sim, &["get", "--webinar", "91234567890"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains(simulator::DEMO_STREAM_URL));
+    let (code, _, stderr) = against(&sim, &["start", "--webinar", "91000000001"]);
+    assert_eq!(code, 3);
+    assert!(
+        stderr.contains("code 200") && stderr.contains("has not started"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn documented_errors_print_one_line_with_status_code_message_and_tracking_id() {
+    let sim = BlockingSimulator::start().unwrap();
+    let cases = [
+        (
+            "81000000001",
+            "HTTP 400 Bad Request, code 1010: User does not belong to this account",
+        ),
+        (
+            "81000000002",
+            "HTTP 400 Bad Request, code 3161: Meeting hosting and scheduling",
+        ),
+        ("81000000003", "HTTP 404 Not Found, code 1001: User"),
+        ("12345678901", "HTTP 404 Not Found, code 3001"),
+        ("abc", "HTTP 400 Bad Request, code 300: Invalid meetingId"),
+    ];
+    for (id, expected) in cases {
+        for mode in [&[][..], &["--blocking"]] {
+            let (code, stdout, stderr) = against(&sim, &[mode, &["get", id]].concat());
+            assert_eq!(code, 3, "{id}: {stderr}");
+            assert!(stdout.is_empty());
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(stderr.contains(expected), "{id}: {stderr}");
+            assert!(stderr.contains("tracking id"), "{stderr}");
+        }
+    }
+}
+
+#[test]
+fn bad_input_is_a_usage_error_and_nothing_is_sent() {
+    let sim = BlockingSimulator::start().unwrap();
+    sim.clear_requests();
+    for args in [
+        &["get", " "][..],
+        &["get"],
+        &["fetch", "1"],
+        &["get", "1", "--bogus"],
+        &[
+            "update",
+            "1",
+            "--stream-url",
+            "rtmp://a",
+            "--stream-key",
+            "k",
+            "--page-url",
+            "not a url",
+        ],
+        &["start", "1", "--display-name", &"x".repeat(51)],
+        &["start", "--webinar", "1", "--layout", "follow_host"],
+    ] {
+        let (code, _, stderr) = against(&sim, args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("zoom-live-stream: "), "{stderr}");
+    }
+    assert!(sim.requests().is_empty(), "{:?}", sim.requests());
+}
+
+#[test]
+fn an_unreachable_host_is_a_network_error() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}/v2");
+    for mode in [&[][..], &["--blocking"]] {
+        let (code, _, stderr) = run(tool(&[mode, &["get", "1"]].concat())
+            .env("ZOOM_API_BASE", &base)
+            .env("ZOOM_ACCESS_TOKEN", "t"));
+        assert_eq!(code, 4, "{stderr}");
+        assert!(
+            stderr.contains("network error") && stderr.contains(&base),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn server_to_server_credentials_come_from_the_environment() {
+    let sim = BlockingSimulator::start().unwrap();
+    let s2s = |secret: &str| {
+        let mut command = tool(&["get", "85746065432"]);
+        command
+            .env("ZOOM_API_BASE", sim.base_url())
+            .env("ZOOM_OAUTH_BASE", sim.oauth_base())
+            .env("ZOOM_ACCOUNT_ID", simulator::DEMO_ACCOUNT_ID)
+            .env("ZOOM_CLIENT_ID", simulator::DEMO_CLIENT_ID)
+            .env("ZOOM_CLIENT_SECRET", secret);
+        run(&mut command)
+    };
+    assert_eq!(s2s(simulator::DEMO_CLIENT_SECRET).0, 0);
+    assert_eq!(sim.token_requests(), 1);
+    let (code, _, stderr) = s2s("wrong-secret");
+    assert_eq!(code, 5, "{stderr}");
+    assert!(
+        stderr.contains("Invalid client_id or client_secret"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("wrong-secret"));
+    let (code, _, stderr) = run(tool(&["get", "1"]).env("ZOOM_ACCOUNT_ID", "a"));
+    assert_eq!(code, 2, "{stderr}");
+}

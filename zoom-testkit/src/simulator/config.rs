@@ -1,0 +1,218 @@
+//! The demo account, the demo meetings and webinars, and [`SimulatorConfig`].
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Account id of the demo account (`account_id` of the token request).
+pub const DEMO_ACCOUNT_ID: &str = "sim-account";
+/// Client id of the demo Server-to-Server OAuth app.
+pub const DEMO_CLIENT_ID: &str = "sim-client-id";
+/// Client secret of the demo Server-to-Server OAuth app.
+pub const DEMO_CLIENT_SECRET: &str = "sim-client-secret";
+/// A bearer token the default simulator accepts forever, without a token request.
+pub const DEMO_STATIC_TOKEN: &str = "sim-static-token";
+
+/// The demo meeting: host fine, stream configured, meeting started, not streaming.
+pub const DEMO_MEETING_ID: u64 = 85_746_065_432;
+/// A meeting whose host is not in the account (every call: 400, code 1010).
+pub const MEETING_HOST_NOT_IN_ACCOUNT: u64 = 81_000_000_001;
+/// A meeting whose host may not host meetings (every call: 400, code 3161).
+pub const MEETING_HOSTING_NOT_ALLOWED: u64 = 81_000_000_002;
+/// A meeting whose host user no longer exists (every call: 404, code 1001).
+pub const MEETING_HOST_MISSING: u64 = 81_000_000_003;
+/// A meeting with a fine host but no custom streaming service configured, not started.
+pub const MEETING_NO_STREAM: u64 = 81_000_000_004;
+/// The demo webinar: host fine, stream configured, webinar started, not streaming.
+pub const DEMO_WEBINAR_ID: u64 = 91_234_567_890;
+/// A webinar with a stream configured that has not started (start: 400, code 200).
+pub const WEBINAR_NOT_STARTED: u64 = 91_000_000_001;
+
+/// `stream_url` of the demo stream.
+pub const DEMO_STREAM_URL: &str = "https://somecompany.com/livestream";
+/// `stream_key` of the demo stream.
+pub const DEMO_STREAM_KEY: &str = "Contact It@somecompany.com";
+/// `page_url` of the demo stream.
+pub const DEMO_PAGE_URL: &str = "https://somecompany.com/livestream/123";
+/// `resolution` of the demo stream.
+pub const DEMO_RESOLUTION: &str = "720p";
+/// The user id named in "User … does not exist." (host [`HostState::Missing`]).
+pub const MISSING_HOST_USER_ID: &str = "sim-missing-host";
+/// The `scope` granted to every token.
+pub const TOKEN_SCOPE: &str =
+    "meeting:read:admin meeting:write:admin webinar:read:admin webinar:write:admin";
+/// Default lifetime of an issued token (Zoom's `expires_in` is 3599).
+pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(3599);
+
+/// The Server-to-Server OAuth app and account the token endpoint accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoAccount {
+    /// The `account_id` the token request must name.
+    pub account_id: String,
+    /// The client id of the Basic credentials.
+    pub client_id: String,
+    /// The client secret of the Basic credentials.
+    pub client_secret: String,
+}
+
+impl Default for DemoAccount {
+    fn default() -> Self {
+        Self {
+            account_id: DEMO_ACCOUNT_ID.to_owned(),
+            client_id: DEMO_CLIENT_ID.to_owned(),
+            client_secret: DEMO_CLIENT_SECRET.to_owned(),
+        }
+    }
+}
+
+/// What Zoom thinks of a meeting's (or webinar's) host.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostState {
+    /// A normal host: calls proceed.
+    #[default]
+    Ok,
+    /// The host is not in the account: 400, code 1010.
+    NotInAccount,
+    /// The host may not host or schedule: 400, code 3161.
+    HostingNotAllowed,
+    /// The host user does not exist: 404 (meetings) or 400 (webinars), code 1001.
+    Missing,
+}
+
+/// A configured custom live-streaming service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimStream {
+    /// The streaming (RTMP) URL.
+    pub stream_url: String,
+    /// The stream key.
+    pub stream_key: String,
+    /// The page where viewers watch the stream.
+    pub page_url: String,
+    /// `720p` or `1080p`; `None` leaves the field out of GET answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+}
+
+impl SimStream {
+    /// The demo stream (`DEMO_STREAM_URL`, `DEMO_STREAM_KEY`, `DEMO_PAGE_URL`, `720p`).
+    pub fn demo() -> Self {
+        Self {
+            stream_url: DEMO_STREAM_URL.to_owned(),
+            stream_key: DEMO_STREAM_KEY.to_owned(),
+            page_url: DEMO_PAGE_URL.to_owned(),
+            resolution: Some(DEMO_RESOLUTION.to_owned()),
+        }
+    }
+}
+
+/// The simulated state of one meeting or webinar.
+///
+/// In JSON (admin API) every field is optional:
+/// `{"host":"ok","stream":{"stream_url":"…","stream_key":"…","page_url":"…","resolution":"720p"},
+/// "started":true,"streaming":false,"last_status_settings":null}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SimMeeting {
+    /// The host's standing.
+    pub host: HostState,
+    /// The configured streaming service, if any.
+    pub stream: Option<SimStream>,
+    /// Whether the meeting is in progress (required to start a stream).
+    pub started: bool,
+    /// Whether the live stream is running.
+    pub streaming: bool,
+    /// The `settings` object of the last successful `start`, as sent.
+    pub last_status_settings: Option<serde_json::Value>,
+}
+
+impl SimMeeting {
+    /// A meeting with a fine host, the demo stream configured, started, not streaming.
+    pub fn demo() -> Self {
+        Self {
+            stream: Some(SimStream::demo()),
+            started: true,
+            ..Self::default()
+        }
+    }
+
+    /// A meeting with the given host state and nothing else set.
+    pub fn with_host(host: HostState) -> Self {
+        Self {
+            host,
+            ..Self::default()
+        }
+    }
+}
+
+/// How to start a simulator. [`Default`] is the demo state described in the
+/// module documentation.
+#[derive(Debug, Clone)]
+pub struct SimulatorConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Lifetime of issued tokens (`expires_in`).
+    pub token_ttl: Duration,
+    /// The account and app the token endpoint accepts.
+    pub account: DemoAccount,
+    /// Per-second token bucket size and refill rate; `None` = unlimited.
+    pub rate_limit_per_second: Option<u32>,
+    /// API calls allowed per UTC day; `None` = unlimited.
+    pub daily_limit: Option<u32>,
+    /// Bearer tokens accepted forever.
+    pub static_tokens: Vec<String>,
+    /// Meetings by id.
+    pub meetings: Vec<(u64, SimMeeting)>,
+    /// Webinars by id.
+    pub webinars: Vec<(u64, SimMeeting)>,
+}
+
+impl Default for SimulatorConfig {
+    fn default() -> Self {
+        let no_stream = SimMeeting::default();
+        Self {
+            port: 0,
+            token_ttl: DEFAULT_TOKEN_TTL,
+            account: DemoAccount::default(),
+            rate_limit_per_second: None,
+            daily_limit: None,
+            static_tokens: vec![DEMO_STATIC_TOKEN.to_owned()],
+            meetings: vec![
+                (DEMO_MEETING_ID, SimMeeting::demo()),
+                (
+                    MEETING_HOST_NOT_IN_ACCOUNT,
+                    SimMeeting::with_host(HostState::NotInAccount),
+                ),
+                (
+                    MEETING_HOSTING_NOT_ALLOWED,
+                    SimMeeting::with_host(HostState::HostingNotAllowed),
+                ),
+                (
+                    MEETING_HOST_MISSING,
+                    SimMeeting::with_host(HostState::Missing),
+                ),
+                (MEETING_NO_STREAM, no_stream),
+            ],
+            webinars: vec![
+                (DEMO_WEBINAR_ID, SimMeeting::demo()),
+                (
+                    WEBINAR_NOT_STARTED,
+                    SimMeeting {
+                        started: false,
+                        ..SimMeeting::demo()
+                    },
+                ),
+            ],
+        }
+    }
+}
+
+impl SimulatorConfig {
+    /// The demo state on a given port (0 = free).
+    pub fn on_port(port: u16) -> Self {
+        Self {
+            port,
+            ..Self::default()
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The live-stream endpoints of meetings and webinars.
+
+use http::{Method, StatusCode};
+use serde_json::json;
+
+use super::config::{HostState, MISSING_HOST_USER_ID, SimMeeting};
+use super::ids::{self, PathId};
+use super::request::ApiRequest;
+use super::response::SimResponse;
+use super::state::World;
+use super::validate;
+
+/// Meetings or webinars: the two differ only in ids' errors and settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Meeting,
+    Webinar,
+}
+
+impl Kind {
+    /// The collection's path segment.
+    pub(crate) fn from_segment(segment: &str) -> Option<Self> {
+        match segment {
+            "meetings" => Some(Kind::Meeting),
+            "webinars" => Some(Kind::Webinar),
+            _ => None,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Meeting => "meeting",
+            Kind::Webinar => "webinar",
+        }
+    }
+
+    fn invalid_id(self) -> SimResponse {
+        let message = match self {
+            Kind::Meeting => "Invalid meetingId",
+            Kind::Webinar => "Invalid Webinar ID",
+        };
+        SimResponse::error(StatusCode::BAD_REQUEST, 300, message)
+    }
+
+    fn does_not_exist(self, id: &str) -> SimResponse {
+        match self {
+            Kind::Meeting => SimResponse::error(
+                StatusCode::NOT_FOUND,
+                3001,
+                format!("Meeting does not exist: {id}."),
+            ),
+            Kind::Webinar => SimResponse::error(
+                StatusCode::BAD_REQUEST,
+                3001,
+                format!("Webinar {id} does not exist."),
+            ),
+        }
+    }
+
+    fn host_error(self, host: HostState, account_id: &str) -> Option<SimResponse> {
+        let bad = StatusCode::BAD_REQUEST;
+        Some(match host {
+            HostState::Ok => return None,
+            HostState::NotInAccount => SimResponse::error(
+                bad,
+                1010,
+                format!("User does not belong to this account: {account_id}"),
+            ),
+            HostState::HostingNotAllowed => SimResponse::error(
+                bad,
+                3161,
+                "Meeting hosting and scheduling capabilities are not allowed for your user account.",
+            ),
+            HostState::Missing => {
+                let status = match self {
+                    Kind::Meeting => StatusCode::NOT_FOUND,
+                    Kind::Webinar => bad,
+                };
+                SimResponse::error(
+                    status,
+                    1001,
+                    format!("User {MISSING_HOST_USER_ID} does not exist."),
+                )
+            }
+        })
+    }
+}
+
+/// Which endpoint of the pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    /// `…/livestream`: GET and PATCH.
+    Settings,
+    /// `…/livestream/status`: PATCH.
+    Status,
+}
+
+/// Answers `METHOD /v2/{kind}/{raw_id}/livestream[/status]`.
+pub(crate) fn handle(
+    world: &mut World,
+    request: &ApiRequest,
+    kind: Kind,
+    raw_id: &str,
+    endpoint: Endpoint,
+) -> SimResponse {
+    let allowed = match endpoint {
+        Endpoint::Settings => request.method == Method::GET || request.method == Method::PATCH,
+        Endpoint::Status => request.method == Method::PATCH,
+    };
+    if !allowed {
+        return SimResponse::method_not_allowed(match endpoint {
+            Endpoint::Settings => "GET, PATCH",
+            Endpoint::Status => "PATCH",
+        });
+    }
+    let id = match ids::parse(raw_id) {
+        PathId::Number(id) => id,
+        PathId::Unknown(text) => return kind.does_not_exist(&text),
+        PathId::Invalid => return kind.invalid_id(),
+    };
+    let result = match (endpoint, request.method == Method::GET) {
+        (Endpoint::Settings, true) => get(world, kind, id),
+        (Endpoint::Settings, false) => update(world, request, kind, id),
+        (Endpoint::Status, _) => status(world, request, kind, id),
+    };
+    result.unwrap_or_else(|error| error)
+}
+
+/// The meeting or webinar `id`, if it exists and its host may act.
+fn lookup(world: &mut World, kind: Kind, id: u64) -> Result<&mut SimMeeting, SimResponse> {
+    let table = match kind {
+        Kind::Meeting => &mut world.meetings,
+        Kind::Webinar => &mut world.webinars,
+    };
+    let item = table
+        .get_mut(&id)
+        .ok_or_else(|| kind.does_not_exist(&id.to_string()))?;
+    match kind.host_error(item.host, &world.account.account_id) {
+        Some(error) => Err(error),
+        None => Ok(item),
+    }
+}
+
+fn get(world: &mut World, kind: Kind, id: u64) -> Result<SimResponse, SimResponse> {
+    let item = lookup(world, kind, id)?;
+    let body = match &item.stream {
+        Some(stream) => serde_json::to_value(stream).unwrap_or_default(),
+        None => json!({"stream_url": "", "stream_key": "", "page_url": ""}),
+    };
+    Ok(SimResponse::json(StatusCode::OK, &body))
+}
+
+fn update(
+    world: &mut World,
+    request: &ApiRequest,
+    kind: Kind,
+    id: u64,
+) -> Result<SimResponse, SimResponse> {
+    let body = validate::json_object(request)?;
+    let mut stream =
+        validate::stream_update(&body).map_err(|errors| validate::validation_failed(&errors))?;
+    let item = lookup(world, kind, id)?;
+    if stream.resolution.is_none() {
+        stream.resolution = item.stream.as_ref().and_then(|s| s.resolution.clone());
+    }
+    item.stream = Some(stream);
+    Ok(SimResponse::no_content())
+}
+
+fn status(
+    world: &mut World,
+    request: &ApiRequest,
+    kind: Kind,
+    id: u64,
+) -> Result<SimResponse, SimResponse> {
+    let body = validate::json_object(request)?;
+    let update = validate::status_update(&body, kind == Kind::Webinar)
+        .map_err(|errors| validate::validation_failed(&errors))?;
+    let item = lookup(world, kind, id)?;
+    if !update.start {
+        item.streaming = false;
+        return Ok(SimResponse::no_content());
+    }
+    let noun = kind.noun();
+    if item.stream.is_none() {
+        return Err(SimResponse::error(
+            StatusCode::BAD_REQUEST,
+            3000,
+            format!("The {noun} is not configured with a custom streaming service."),
+        ));
+    }
+    if !item.started {
+        return Err(match kind {
+            Kind::Meeting => SimResponse::error(
+                StatusCode::BAD_REQUEST,
+                3000,
+                format!("Meeting {id} has not started."),
+            ),
+            Kind::Webinar => SimResponse::error(
+                StatusCode::BAD_REQUEST,
+                200,
+                format!("Webinar {id} has not started."),
+            ),
+        });
+    }
+    if item.streaming {
+        return Err(SimResponse::error(
+            StatusCode::TOO_MANY_REQUESTS,
+            429,
+            format!(
+                "Too many requests submitted to start the live stream of this {noun}: {id}. If the live stream has not already started, retry making a new request after 30 seconds."
+            ),
+        )
+        .header("retry-after", "30"));
+    }
+    item.streaming = true;
+    item.last_status_settings = update.settings;
+    Ok(SimResponse::no_content())
+}

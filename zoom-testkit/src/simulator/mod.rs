@@ -1,0 +1,73 @@
+//! A faithful local Zoom for the live-stream API: a real HTTP/1.1 server on
+//! 127.0.0.1 that answers like `https://api.zoom.us/v2` and `https://zoom.us/oauth/token`.
+//!
+//! It judges requests from HTTP alone (it does not use the SDK's model types),
+//! so it can catch an SDK that builds wrong requests.
+//!
+//! # Endpoints
+//!
+//! - `POST /oauth/token` — Server-to-Server OAuth (`grant_type=account_credentials`,
+//!   `account_id`, Basic client credentials; form body or query string).
+//! - `GET|PATCH /v2/meetings/{id}/livestream`, `PATCH /v2/meetings/{id}/livestream/status`
+//! - `GET|PATCH /v2/webinars/{id}/livestream`, `PATCH /v2/webinars/{id}/livestream/status`
+//! - `/__admin/…` — an unauthenticated JSON API to drive the simulator from any
+//!   language: `GET|DELETE requests`, `POST|DELETE faults`, `POST reset`,
+//!   `GET|PUT meetings/{id}`, `GET|PUT webinars/{id}`, `POST tokens/expire`,
+//!   `GET token-requests`, `PUT rate-limit` (`{"per_second":n|null,"per_day":n|null}`).
+//!
+//! Every Zoom answer carries `x-zm-trackingid` and `X-RateLimit-Category`,
+//! `-Type`, `-Limit`, `-Remaining` (30/30 when unlimited).
+//!
+//! # Demo state ([`SimulatorConfig::default`])
+//!
+//! | id | kind | state |
+//! |----|------|-------|
+//! | [`DEMO_MEETING_ID`] | meeting | host ok, demo stream, started |
+//! | [`MEETING_HOST_NOT_IN_ACCOUNT`] | meeting | 400 / 1010 |
+//! | [`MEETING_HOSTING_NOT_ALLOWED`] | meeting | 400 / 3161 |
+//! | [`MEETING_HOST_MISSING`] | meeting | 404 / 1001 |
+//! | [`MEETING_NO_STREAM`] | meeting | host ok, no stream, not started |
+//! | [`DEMO_WEBINAR_ID`] | webinar | host ok, demo stream, started |
+//! | [`WEBINAR_NOT_STARTED`] | webinar | demo stream, not started |
+//!
+//! Credentials: [`DEMO_ACCOUNT_ID`], [`DEMO_CLIENT_ID`], [`DEMO_CLIENT_SECRET`];
+//! [`DEMO_STATIC_TOKEN`] is accepted as a bearer token without a token request.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use zoom_testkit::simulator::{Fault, FaultRule, Simulator};
+//!
+//! let sim = Simulator::start().await?;
+//! sim.push_fault(FaultRule::new(Fault::Status { status: 503 }).once());
+//! println!("API at {}", sim.base_url());
+//! # Ok(()) }
+//! ```
+
+mod admin;
+mod blocking;
+mod clock;
+mod config;
+mod faults;
+mod ids;
+mod limits;
+mod livestream;
+mod oauth;
+mod request;
+mod response;
+mod routes;
+mod server;
+mod state;
+mod validate;
+
+pub use blocking::BlockingSimulator;
+pub use config::{
+    DEFAULT_TOKEN_TTL, DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MEETING_ID,
+    DEMO_PAGE_URL, DEMO_RESOLUTION, DEMO_STATIC_TOKEN, DEMO_STREAM_KEY, DEMO_STREAM_URL,
+    DEMO_WEBINAR_ID, DemoAccount, HostState, MEETING_HOST_MISSING, MEETING_HOST_NOT_IN_ACCOUNT,
+    MEETING_HOSTING_NOT_ALLOWED, MEETING_NO_STREAM, MISSING_HOST_USER_ID, SimMeeting, SimStream,
+    SimulatorConfig, TOKEN_SCOPE, WEBINAR_NOT_STARTED,
+};
+pub use faults::{Fault, FaultRule, RetryAfterForm};
+pub use request::RecordedRequest;
+pub use server::Simulator;
+pub use state::SimulatorControl;

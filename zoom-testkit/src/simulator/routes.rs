@@ -1,0 +1,42 @@
+//! Routing a (non-admin) request: token endpoint, then `/v2` behind auth and
+//! rate limits.
+
+use super::livestream::{self, Endpoint, Kind};
+use super::oauth;
+use super::request::ApiRequest;
+use super::response::SimResponse;
+use super::state::World;
+
+/// The normal answer to `request`, with its rate-limit headers.
+pub(crate) fn respond(world: &mut World, request: &ApiRequest) -> SimResponse {
+    let path = request.path.as_str();
+    if path == "/oauth/token" {
+        return oauth::token(world, request).or_rate(world.limits.peek());
+    }
+    let Some(rest) = path.strip_prefix("/v2/") else {
+        return SimResponse::not_found().or_rate(world.limits.peek());
+    };
+    if let Err(unauthorized) = oauth::check_bearer(world, request) {
+        return unauthorized.or_rate(world.limits.peek());
+    }
+    let rate = match world.limits.admit() {
+        Ok(rate) => rate,
+        Err(too_many) => return too_many,
+    };
+    route_v2(world, request, rest).or_rate(rate)
+}
+
+/// `rest` is the path after `/v2/`, still percent-encoded: a `%2F` inside an
+/// id never splits it.
+fn route_v2(world: &mut World, request: &ApiRequest, rest: &str) -> SimResponse {
+    let segments: Vec<&str> = rest.split('/').collect();
+    let (collection, id, endpoint) = match segments.as_slice() {
+        [collection, id, "livestream"] => (collection, id, Endpoint::Settings),
+        [collection, id, "livestream", "status"] => (collection, id, Endpoint::Status),
+        _ => return SimResponse::not_found(),
+    };
+    match Kind::from_segment(collection) {
+        Some(kind) => livestream::handle(world, request, kind, id, endpoint),
+        None => SimResponse::not_found(),
+    }
+}

@@ -1,0 +1,213 @@
+//! The simulator's shared state and [`SimulatorControl`], its handle.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::config::{DemoAccount, SimMeeting, SimulatorConfig};
+use super::faults::{self, Fault, FaultRule};
+use super::limits::Limits;
+use super::request::{ApiRequest, RecordedRequest};
+use super::response::SimResponse;
+use super::routes;
+
+/// Everything a Zoom request can read or change (cloned for dry runs).
+#[derive(Debug, Clone)]
+pub(crate) struct World {
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) origin: String,
+    pub(crate) account: DemoAccount,
+    pub(crate) token_ttl: Duration,
+    pub(crate) meetings: BTreeMap<u64, SimMeeting>,
+    pub(crate) webinars: BTreeMap<u64, SimMeeting>,
+    pub(crate) static_tokens: HashSet<String>,
+    /// Issued token → expiry.
+    pub(crate) issued: HashMap<String, Instant>,
+    pub(crate) limits: Limits,
+}
+
+impl World {
+    fn new(config: &SimulatorConfig, origin: String) -> Self {
+        Self {
+            origin,
+            account: config.account.clone(),
+            token_ttl: config.token_ttl,
+            meetings: config.meetings.iter().cloned().collect(),
+            webinars: config.webinars.iter().cloned().collect(),
+            static_tokens: config.static_tokens.iter().cloned().collect(),
+            issued: HashMap::new(),
+            limits: Limits::new(config.rate_limit_per_second, config.daily_limit),
+        }
+    }
+}
+
+/// World plus the simulator's own bookkeeping.
+#[derive(Debug)]
+pub(crate) struct State {
+    config: SimulatorConfig,
+    pub(crate) world: World,
+    requests: Vec<RecordedRequest>,
+    faults: Vec<FaultRule>,
+    token_requests: usize,
+}
+
+impl State {
+    /// Records `request`, counts token requests and takes the fault that
+    /// applies to it, if any.
+    pub(crate) fn intake(&mut self, request: &ApiRequest) -> Option<Fault> {
+        self.requests.push(request.record());
+        if request.path == "/oauth/token" && request.method == http::Method::POST {
+            self.token_requests += 1;
+        }
+        faults::take_matching(&mut self.faults, request)
+    }
+
+    /// The normal answer to `request` (changes state).
+    pub(crate) fn respond(&mut self, request: &ApiRequest) -> SimResponse {
+        routes::respond(&mut self.world, request)
+    }
+
+    /// The answer `fault` gives to `request` (changes no state).
+    pub(crate) fn respond_with_fault(&self, fault: &Fault, request: &ApiRequest) -> SimResponse {
+        faults::respond(fault, self.world.limits.peek(), || {
+            routes::respond(&mut self.world.clone(), request)
+        })
+    }
+
+    /// Adds an admin-submitted rule.
+    pub(crate) fn push_fault(&mut self, rule: FaultRule) {
+        self.faults.push(rule);
+    }
+
+    /// The recorded requests.
+    pub(crate) fn requests(&self) -> &[RecordedRequest] {
+        &self.requests
+    }
+
+    /// Back to the start-up state. Issued tokens stay valid.
+    pub(crate) fn reset(&mut self) {
+        let issued = std::mem::take(&mut self.world.issued);
+        self.world = World::new(&self.config, self.world.origin.clone());
+        self.world.issued = issued;
+        self.requests.clear();
+        self.faults.clear();
+        self.token_requests = 0;
+    }
+
+    pub(crate) fn clear_requests(&mut self) {
+        self.requests.clear();
+    }
+
+    pub(crate) fn clear_faults(&mut self) {
+        self.faults.clear();
+    }
+
+    pub(crate) fn expire_all_tokens(&mut self) {
+        let now = Instant::now();
+        for expiry in self.world.issued.values_mut() {
+            *expiry = now;
+        }
+    }
+}
+
+/// A handle on a running simulator's state: inspect what it received, script
+/// faults, change meetings and limits. Cheap to clone; usable from any thread.
+#[derive(Debug, Clone)]
+pub struct SimulatorControl {
+    shared: Arc<Mutex<State>>,
+}
+
+impl SimulatorControl {
+    /// A fresh state for a simulator reachable at `origin`.
+    pub(crate) fn new(config: SimulatorConfig, origin: String) -> Self {
+        let world = World::new(&config, origin);
+        Self {
+            shared: Arc::new(Mutex::new(State {
+                config,
+                world,
+                requests: Vec::new(),
+                faults: Vec::new(),
+                token_requests: 0,
+            })),
+        }
+    }
+
+    /// Locks the state (a panic elsewhere does not poison it for good).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every request received (admin requests excluded), in arrival order,
+    /// with headers and body exactly as sent.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.lock().requests.clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.lock().clear_requests();
+    }
+
+    /// Appends a fault rule (rules are checked in order).
+    pub fn push_fault(&self, rule: FaultRule) {
+        self.lock().push_fault(rule);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.lock().clear_faults();
+    }
+
+    /// Back to the start-up configuration's meetings, webinars, limits and
+    /// static tokens; faults, recorded requests and the token-request count
+    /// are cleared. Tokens issued so far stay valid.
+    pub fn reset(&self) {
+        self.lock().reset();
+    }
+
+    /// Adds or replaces a meeting.
+    pub fn upsert_meeting(&self, id: u64, meeting: SimMeeting) {
+        self.lock().world.meetings.insert(id, meeting);
+    }
+
+    /// A meeting's current state.
+    pub fn meeting(&self, id: u64) -> Option<SimMeeting> {
+        self.lock().world.meetings.get(&id).cloned()
+    }
+
+    /// Adds or replaces a webinar.
+    pub fn upsert_webinar(&self, id: u64, webinar: SimMeeting) {
+        self.lock().world.webinars.insert(id, webinar);
+    }
+
+    /// A webinar's current state.
+    pub fn webinar(&self, id: u64) -> Option<SimMeeting> {
+        self.lock().world.webinars.get(&id).cloned()
+    }
+
+    /// Sets the per-second limit (`None` = unlimited); the bucket starts full.
+    pub fn set_rate_limit(&self, per_second: Option<u32>) {
+        self.lock().world.limits.set_per_second(per_second);
+    }
+
+    /// Sets the daily limit (`None` = unlimited); the count starts at zero.
+    pub fn set_daily_limit(&self, per_day: Option<u32>) {
+        self.lock().world.limits.set_per_day(per_day);
+    }
+
+    /// Accepts `token` as a bearer token forever.
+    pub fn add_static_token(&self, token: &str) {
+        self.lock().world.static_tokens.insert(token.to_owned());
+    }
+
+    /// Makes every token issued so far expired (answers become 401, code 124).
+    /// Static tokens are not affected.
+    pub fn expire_all_tokens(&self) {
+        self.lock().expire_all_tokens();
+    }
+
+    /// How many `POST /oauth/token` requests were received (faulted ones included).
+    pub fn token_requests(&self) -> usize {
+        self.lock().token_requests
+    }
+}
