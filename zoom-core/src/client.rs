@@ -1,4 +1,4 @@
-//! The async client: a thin driver over [`crate::call`].
+//! The async client: a thin driver over the shared call logic (`call.rs`).
 
 use std::fmt;
 use std::sync::Arc;

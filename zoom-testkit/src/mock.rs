@@ -107,7 +107,7 @@ impl MockTransport {
         Self::default()
     }
 
-    /// Answers the next request (in order) with `response` (a [`Fixture`] or any response).
+    /// Answers the next request (in order) with `response` (a [`Fixture`](crate::fixtures::Fixture) or any response).
     pub fn push(self, response: impl Into<HttpResponse>) -> Self {
         self.lock()
             .in_order
