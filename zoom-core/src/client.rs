@@ -8,7 +8,7 @@ use crate::call::{Call, Next, Shared, TokenStep};
 use crate::endpoint::{self, Endpoint};
 use crate::error::Result;
 use crate::ids::{MeetingId, WebinarId};
-use crate::methods::live_stream_methods;
+use crate::methods::{live_stream_methods, send_loop};
 use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
 use crate::response::{Answer, FromResponse};
 use crate::retry::RetryPolicy;
@@ -54,31 +54,7 @@ impl Client {
     /// Sends any endpoint and returns the value with the answer's meta (tracking id,
     /// rate-limit state): the one path every method takes.
     pub async fn send<T: FromResponse>(&self, endpoint: &Endpoint<T>) -> Result<Answer<T>> {
-        let mut call = Call::new(&self.shared, &self.retry, endpoint);
-        loop {
-            if let Some(wait) = call.pace() {
-                self.sleeper.sleep(wait).await;
-            }
-            let token = match self.shared.token_step()? {
-                TokenStep::Ready(token) => token,
-                TokenStep::Fetch => {
-                    let _only_one_fetch = self.shared.auth.refresh_lock().lock().await;
-                    match self.shared.token_request_if_needed()? {
-                        Ok(token) => token,
-                        Err(request) => {
-                            let outcome = self.transport.send(request).await;
-                            self.shared.accept_token(outcome)?
-                        }
-                    }
-                }
-            };
-            let outcome = self.transport.send(call.request(&token)?).await;
-            match call.on_outcome(outcome, &token) {
-                Next::Done(result) => return result,
-                Next::Wait(wait) => self.sleeper.sleep(wait).await,
-                Next::Again => {}
-            }
-        }
+        send_loop!(self, endpoint, lock; .await)
     }
 
     live_stream_methods!(async; .await);

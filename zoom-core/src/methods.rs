@@ -1,4 +1,38 @@
-//! The live-stream methods, written once for both clients (the macro only adds `.await`).
+//! What both clients do, written once: the send loop and the live-stream methods. The
+//! macros only add `.await` (and pick the refresh lock's async or blocking acquisition);
+//! every decision is made by the shared `Call`.
+
+/// Expands to the body of `send`: pace, get a token (one fetch at a time), send, and let the
+/// call decide what is next.
+macro_rules! send_loop {
+    ($client:ident, $endpoint:ident, $lock:ident; $($await:tt)*) => {{
+        let mut call = Call::new(&$client.shared, &$client.retry, $endpoint);
+        loop {
+            if let Some(wait) = call.pace() {
+                $client.sleeper.sleep(wait) $($await)*;
+            }
+            let token = match $client.shared.token_step()? {
+                TokenStep::Ready(token) => token,
+                TokenStep::Fetch => {
+                    let _only_one_fetch = $client.shared.auth.refresh_lock().$lock() $($await)*;
+                    match $client.shared.token_request_if_needed()? {
+                        Ok(token) => token,
+                        Err(request) => {
+                            let outcome = $client.transport.send(request) $($await)*;
+                            $client.shared.accept_token(outcome)?
+                        }
+                    }
+                }
+            };
+            let outcome = $client.transport.send(call.request(&token)?) $($await)*;
+            match call.on_outcome(outcome, &token) {
+                Next::Done(result) => return result,
+                Next::Wait(wait) => $client.sleeper.sleep(wait) $($await)*,
+                Next::Again => {}
+            }
+        }
+    }};
+}
 
 /// Expands to the convenience methods over `send`; `$($await)*` is `.await` or nothing.
 macro_rules! live_stream_methods {
@@ -51,4 +85,4 @@ macro_rules! live_stream_methods {
     };
 }
 
-pub(crate) use live_stream_methods;
+pub(crate) use {live_stream_methods, send_loop};

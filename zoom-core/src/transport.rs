@@ -7,8 +7,17 @@
 //! mapping all live in zoom-core, once, for both traits.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::error::TransportError;
+
+/// The cap on a response body every shipped transport applies by default: 4 MiB.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
+/// The time allowed to establish a connection (DNS, TCP and TLS) by default: 10 seconds.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The time allowed for a whole call, from connecting to the last body byte, by default:
+/// 30 seconds.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A whole HTTP request as zoom-core builds it.
 pub type HttpRequest = http::Request<Vec<u8>>;

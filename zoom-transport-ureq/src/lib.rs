@@ -48,13 +48,9 @@ use ureq::{Agent, AsSendBody, Body, RequestExt, Timeout};
 use zoom_core::http;
 use zoom_core::{BlockingTransport, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 
-/// The default cap on a response body: 4 MiB.
-pub const DEFAULT_MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
-/// The default time allowed to establish a connection (DNS, TCP and TLS): 10 seconds.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default time allowed for a whole call, from connecting to the last body byte: 30
-/// seconds.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub use zoom_core::transport::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
+};
 
 /// A [`BlockingTransport`] that sends requests through a pooled [`ureq::Agent`].
 ///
