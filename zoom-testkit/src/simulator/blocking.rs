@@ -2,7 +2,6 @@
 //! synchronous tests.
 
 use std::io;
-use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -20,7 +19,6 @@ use super::state::SimulatorControl;
 /// It dereferences to its [`SimulatorControl`].
 #[derive(Debug)]
 pub struct BlockingSimulator {
-    addr: SocketAddr,
     control: SimulatorControl,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -52,8 +50,7 @@ impl BlockingSimulator {
                 runtime.block_on(async move {
                     match Simulator::start_with(config).await {
                         Ok(simulator) => {
-                            let _ =
-                                ready_tx.send(Ok((simulator.addr(), simulator.control().clone())));
+                            let _ = ready_tx.send(Ok(simulator.control().clone()));
                             // Sender dropped or signalled: stop either way.
                             let _ = stopped.await;
                             drop(simulator);
@@ -64,38 +61,17 @@ impl BlockingSimulator {
                     }
                 });
             })?;
-        let (addr, control) = ready_rx
+        let control = ready_rx
             .recv()
             .map_err(|_| io::Error::other("the simulator thread exited early"))??;
         Ok(Self {
-            addr,
             control,
             stop: Some(stop),
             thread: Some(thread),
         })
     }
 
-    /// The bound address.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// The API base: `http://127.0.0.1:PORT/v2`.
-    pub fn base_url(&self) -> String {
-        format!("http://{}/v2", self.addr)
-    }
-
-    /// The OAuth base: `http://127.0.0.1:PORT`.
-    pub fn oauth_base(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// The token endpoint: `http://127.0.0.1:PORT/oauth/token`.
-    pub fn token_url(&self) -> String {
-        format!("http://{}/oauth/token", self.addr)
-    }
-
-    /// The handle on the simulator's state.
+    /// The handle on the simulator's state (also reached through `Deref`).
     pub fn control(&self) -> &SimulatorControl {
         &self.control
     }

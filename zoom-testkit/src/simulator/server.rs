@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::Ipv4Addr;
 use std::ops::Deref;
 use std::time::Duration;
 
@@ -104,7 +104,6 @@ async fn accept_loop(listener: TcpListener, control: SimulatorControl) {
 /// It dereferences to its [`SimulatorControl`], so `sim.requests()` works.
 #[derive(Debug)]
 pub struct Simulator {
-    addr: SocketAddr,
     control: SimulatorControl,
     task: JoinHandle<()>,
 }
@@ -119,37 +118,12 @@ impl Simulator {
     pub async fn start_with(config: SimulatorConfig) -> io::Result<Simulator> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
-        let control = SimulatorControl::new(config, format!("http://{addr}"));
+        let control = SimulatorControl::new(config, addr);
         let task = tokio::spawn(accept_loop(listener, control.clone()));
-        Ok(Simulator {
-            addr,
-            control,
-            task,
-        })
+        Ok(Simulator { control, task })
     }
 
-    /// The bound address.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// The API base, like `https://api.zoom.us/v2`: `http://127.0.0.1:PORT/v2`.
-    pub fn base_url(&self) -> String {
-        format!("http://{}/v2", self.addr)
-    }
-
-    /// The OAuth base, like `https://zoom.us`: `http://127.0.0.1:PORT`
-    /// (the token endpoint is `/oauth/token` under it).
-    pub fn oauth_base(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// The token endpoint: `http://127.0.0.1:PORT/oauth/token`.
-    pub fn token_url(&self) -> String {
-        format!("http://{}/oauth/token", self.addr)
-    }
-
-    /// The handle on the simulator's state.
+    /// The handle on the simulator's state (also reached through `Deref`).
     pub fn control(&self) -> &SimulatorControl {
         &self.control
     }

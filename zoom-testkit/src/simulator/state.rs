@@ -1,6 +1,7 @@
 //! The simulator's shared state and [`SimulatorControl`], its handle.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -114,14 +115,16 @@ impl State {
 /// faults, change meetings and limits. Cheap to clone; usable from any thread.
 #[derive(Debug, Clone)]
 pub struct SimulatorControl {
+    addr: SocketAddr,
     shared: Arc<Mutex<State>>,
 }
 
 impl SimulatorControl {
-    /// A fresh state for a simulator reachable at `origin`.
-    pub(crate) fn new(config: SimulatorConfig, origin: String) -> Self {
-        let world = World::new(&config, origin);
+    /// A fresh state for a simulator listening on `addr`.
+    pub(crate) fn new(config: SimulatorConfig, addr: SocketAddr) -> Self {
+        let world = World::new(&config, format!("http://{addr}"));
         Self {
+            addr,
             shared: Arc::new(Mutex::new(State {
                 config,
                 world,
@@ -130,6 +133,27 @@ impl SimulatorControl {
                 token_requests: 0,
             })),
         }
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API base, like `https://api.zoom.us/v2`: `http://127.0.0.1:PORT/v2`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v2", self.addr)
+    }
+
+    /// The OAuth base, like `https://zoom.us`: `http://127.0.0.1:PORT`
+    /// (the token endpoint is `/oauth/token` under it).
+    pub fn oauth_base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The token endpoint: `http://127.0.0.1:PORT/oauth/token`.
+    pub fn token_url(&self) -> String {
+        format!("http://{}/oauth/token", self.addr)
     }
 
     /// Locks the state (a panic elsewhere does not poison it for good).
