@@ -40,6 +40,11 @@ impl Fixture {
         )
     }
 
+    fn zoom_error(name: &'static str, status: u16, code: i64, message: &str) -> Self {
+        let body = serde_json::json!({ "code": code, "message": message }).to_string();
+        Self::json(name, status, &body)
+    }
+
     /// The same fixture with one more header.
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
@@ -140,37 +145,27 @@ pub fn no_content() -> Fixture {
 
 /// 400/300 "Missing meetingId" with Zoom's JSON body.
 pub fn missing_meeting_id() -> Fixture {
-    Fixture::json(
-        "missing_meeting_id",
-        400,
-        r#"{"code":300,"message":"Missing meetingId"}"#,
-    )
+    Fixture::zoom_error("missing_meeting_id", 400, 300, messages::MISSING_MEETING_ID)
 }
 
 /// 400/300 "Invalid meetingId" with Zoom's JSON body.
 pub fn invalid_meeting_id() -> Fixture {
-    Fixture::json(
-        "invalid_meeting_id",
-        400,
-        r#"{"code":300,"message":"Invalid meetingId"}"#,
-    )
+    Fixture::zoom_error("invalid_meeting_id", 400, 300, messages::INVALID_MEETING_ID)
 }
 
 /// 400/1010 "User does not belong to this account: {accountId}" with Zoom's JSON body.
 pub fn user_not_in_account() -> Fixture {
-    Fixture::json(
-        "user_not_in_account",
-        400,
-        r#"{"code":1010,"message":"User does not belong to this account: abcDEF123"}"#,
-    )
+    let message = format!("{}abcDEF123", messages::USER_NOT_IN_ACCOUNT);
+    Fixture::zoom_error("user_not_in_account", 400, 1010, &message)
 }
 
 /// 400/3161 with Zoom's JSON body.
 pub fn hosting_not_allowed() -> Fixture {
-    Fixture::json(
+    Fixture::zoom_error(
         "hosting_not_allowed",
         400,
-        r#"{"code":3161,"message":"Meeting hosting and scheduling capabilities are not allowed for your user account."}"#,
+        3161,
+        messages::HOSTING_NOT_ALLOWED,
     )
 }
 
@@ -194,10 +189,11 @@ pub fn validation_failed() -> Fixture {
 
 /// 401/124: the access token is invalid or expired.
 pub fn invalid_access_token() -> Fixture {
-    Fixture::json(
+    Fixture::zoom_error(
         "invalid_access_token",
         401,
-        r#"{"code":124,"message":"Invalid access token."}"#,
+        124,
+        messages::INVALID_ACCESS_TOKEN,
     )
 }
 
@@ -212,7 +208,7 @@ pub fn forbidden() -> Fixture {
 
 /// 429 per-second limit with `Retry-After: {seconds}` and the rate-limit headers.
 pub fn rate_limited(retry_after_seconds: u64) -> Fixture {
-    Fixture::json("rate_limited", 429, r#"{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}"#)
+    Fixture::zoom_error("rate_limited", 429, 429, messages::PER_SECOND_LIMIT)
         .header("x-ratelimit-category", "Light")
         .header("x-ratelimit-type", "QPS")
         .header("x-ratelimit-limit", "30")
@@ -222,17 +218,14 @@ pub fn rate_limited(retry_after_seconds: u64) -> Fixture {
 
 /// 429 with no rate-limit header at all (Zoom sometimes does this).
 pub fn rate_limited_without_headers() -> Fixture {
-    Fixture::new(
-        "rate_limited_without_headers",
-        429,
-        "application/json;charset=UTF-8",
-        r#"{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}"#,
-    )
+    let body = serde_json::json!({ "code": 429, "message": messages::PER_SECOND_LIMIT });
+    let json = "application/json;charset=UTF-8";
+    Fixture::new("rate_limited_without_headers", 429, json, body.to_string())
 }
 
 /// 429 for the daily limit, `Retry-After` as an ISO-8601 date.
 pub fn daily_limit(retry_at_iso8601: &str) -> Fixture {
-    Fixture::json("daily_limit", 429, r#"{"code":429,"message":"You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request."}"#)
+    Fixture::zoom_error("daily_limit", 429, 429, messages::DAILY_LIMIT)
         .header("x-ratelimit-category", "Light")
         .header("x-ratelimit-type", "Daily-limit")
         .header("x-ratelimit-limit", "6000")
@@ -242,11 +235,7 @@ pub fn daily_limit(retry_at_iso8601: &str) -> Fixture {
 
 /// A 5xx with a JSON body.
 pub fn server_error(status: u16) -> Fixture {
-    Fixture::json(
-        "server_error",
-        status,
-        r#"{"code":500,"message":"Internal error."}"#,
-    )
+    Fixture::zoom_error("server_error", status, 500, "Internal error.")
 }
 
 /// 502 with a proxy's HTML page.

@@ -1,5 +1,6 @@
 //! Per-second token bucket and daily counter, and the 429s they produce.
 
+use crate::fixtures::messages;
 use std::time::{Instant, SystemTime};
 
 use http::StatusCode;
@@ -11,10 +12,9 @@ use super::response::SimResponse;
 /// (the Pro plan's Light-category QPS).
 pub(crate) const UNLIMITED_QPS: u32 = 30;
 /// Message of the per-second 429.
-pub(crate) const QPS_MESSAGE: &str =
-    "You have reached the maximum per-second rate limit for this API. Try again later.";
+pub(crate) const QPS_MESSAGE: &str = messages::PER_SECOND_LIMIT;
 /// Message of the daily 429.
-pub(crate) const DAILY_MESSAGE: &str = "You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request.";
+pub(crate) const DAILY_MESSAGE: &str = messages::DAILY_LIMIT;
 
 /// The values of the `X-RateLimit-*` headers of one answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! The live-stream endpoints of meetings and webinars.
 
+use crate::fixtures::messages;
 use http::{Method, StatusCode};
 use serde_json::json;
 
@@ -36,7 +37,7 @@ impl Kind {
 
     fn invalid_id(self) -> SimResponse {
         let message = match self {
-            Kind::Meeting => "Invalid meetingId",
+            Kind::Meeting => messages::INVALID_MEETING_ID,
             Kind::Webinar => "Invalid Webinar ID",
         };
         SimResponse::error(StatusCode::BAD_REQUEST, 300, message)
@@ -64,13 +65,11 @@ impl Kind {
             HostState::NotInAccount => SimResponse::error(
                 bad,
                 1010,
-                format!("User does not belong to this account: {account_id}"),
+                format!("{}{account_id}", messages::USER_NOT_IN_ACCOUNT),
             ),
-            HostState::HostingNotAllowed => SimResponse::error(
-                bad,
-                3161,
-                "Meeting hosting and scheduling capabilities are not allowed for your user account.",
-            ),
+            HostState::HostingNotAllowed => {
+                SimResponse::error(bad, 3161, messages::HOSTING_NOT_ALLOWED)
+            }
             HostState::Missing => {
                 let status = match self {
                     Kind::Meeting => StatusCode::NOT_FOUND,

@@ -1,5 +1,6 @@
 //! `POST /oauth/token` with `grant_type=account_credentials`.
 
+use crate::fixtures::messages;
 use std::time::Instant;
 
 use base64::Engine;
@@ -100,7 +101,7 @@ pub(crate) fn check_bearer(world: &World, request: &ApiRequest) -> Result<(), Si
     };
     let token = match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-        _ => return Err(unauthorized("Invalid access token.")),
+        _ => return Err(unauthorized(messages::INVALID_ACCESS_TOKEN)),
     };
     if world.static_tokens.contains(token) {
         return Ok(());
@@ -108,6 +109,6 @@ pub(crate) fn check_bearer(world: &World, request: &ApiRequest) -> Result<(), Si
     match world.issued.get(token) {
         Some(expiry) if Instant::now() < *expiry => Ok(()),
         Some(_) => Err(unauthorized("Access token is expired.")),
-        None => Err(unauthorized("Invalid access token.")),
+        None => Err(unauthorized(messages::INVALID_ACCESS_TOKEN)),
     }
 }
