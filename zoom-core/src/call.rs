@@ -121,7 +121,17 @@ impl<'a, T: FromResponse> Call<'a, T> {
             }),
         };
         let error = match result {
-            Ok(answer) => return Next::Done(Ok(answer)),
+            Ok(answer) => {
+                tracing::debug!(
+                    method = %self.endpoint.method(),
+                    path = self.endpoint.path(),
+                    status = answer.meta.status.as_u16(),
+                    attempt = self.attempts,
+                    tracking_id = answer.meta.tracking_id.as_deref(),
+                    "zoom call succeeded"
+                );
+                return Next::Done(Ok(answer));
+            }
             Err(error) => error,
         };
         let token_rejected = error.api().is_some_and(|api| {
@@ -132,6 +142,10 @@ impl<'a, T: FromResponse> Call<'a, T> {
         });
         if token_rejected && !self.refreshed && self.shared.auth.can_refresh() {
             // A 401 was not applied: refreshing and repeating once is safe for any call.
+            tracing::debug!(
+                path = self.endpoint.path(),
+                "access token rejected; refreshing once"
+            );
             self.refreshed = true;
             self.shared.auth.invalidate(token);
             return Next::Again;
@@ -145,10 +159,27 @@ impl<'a, T: FromResponse> Call<'a, T> {
         };
         match self.policy.decide(&context, &error) {
             RetryDecision::RetryAfter(wait) => {
+                tracing::info!(
+                    method = %self.endpoint.method(),
+                    path = self.endpoint.path(),
+                    attempt = self.attempts,
+                    wait_ms = wait.as_millis() as u64,
+                    error = %error,
+                    "zoom call failed; retrying"
+                );
                 self.waited += wait;
                 Next::Wait(wait)
             }
-            RetryDecision::Stop => Next::Done(Err(error)),
+            RetryDecision::Stop => {
+                tracing::debug!(
+                    method = %self.endpoint.method(),
+                    path = self.endpoint.path(),
+                    attempt = self.attempts,
+                    error = %error,
+                    "zoom call failed"
+                );
+                Next::Done(Err(error))
+            }
         }
     }
 }
