@@ -6,6 +6,8 @@
 //! - [`InstantSleep`]: a sleeper that takes no time, so retry tests run instantly.
 //! - [`simulator`]: a real loopback Zoom (hyper on 127.0.0.1) with state, OAuth, rate limits
 //!   and scriptable faults, plus the `zoom-simulator` binary.
+//! - [`conformance`]: a suite any `Transport` or `BlockingTransport` runs through against the
+//!   simulator to prove it keeps the transport contract.
 //!
 //! ```
 //! use zoom_core::MeetingId;
@@ -20,6 +22,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod conformance;
 pub mod fixtures;
 mod mock;
 pub mod simulator;

@@ -274,7 +274,7 @@ fn rate_limited(form: &RetryAfterForm, rate: RateInfo) -> SimResponse {
 }
 
 /// Valid JSON of exactly `size` bytes when `size >= 15`; spaces otherwise.
-fn padded_json(size: usize) -> Bytes {
+pub(crate) fn padded_json(size: usize) -> Bytes {
     const HEAD: &str = r#"{"padding":""#;
     const TAIL: &str = r#""}"#;
     let overhead = HEAD.len() + TAIL.len();

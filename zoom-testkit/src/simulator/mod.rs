@@ -67,6 +67,7 @@ pub use config::{
     MEETING_HOSTING_NOT_ALLOWED, MEETING_NO_STREAM, MISSING_HOST_USER_ID, SimMeeting, SimStream,
     SimulatorConfig, TOKEN_SCOPE, WEBINAR_NOT_STARTED,
 };
+pub(crate) use faults::padded_json;
 pub use faults::{Fault, FaultRule, RetryAfterForm};
 pub use request::RecordedRequest;
 pub use server::Simulator;
