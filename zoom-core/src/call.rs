@@ -93,9 +93,13 @@ impl<'a, T: FromResponse> Call<'a, T> {
         }
     }
 
-    /// How long to wait before sending, to stay under the client-side rate limit.
-    pub(crate) fn pace(&self) -> Option<Duration> {
+    /// How long to wait before sending, to stay under the client-side rate limit. Time spent
+    /// queued before the first send does not count against the retry budget.
+    pub(crate) fn pace(&mut self) -> Option<Duration> {
         let wait = self.shared.limiter.as_ref()?.reserve(Instant::now());
+        if self.attempts == 0 {
+            self.started = Instant::now() + wait;
+        }
         (!wait.is_zero()).then_some(wait)
     }
 

@@ -123,14 +123,24 @@ impl Error {
     }
 
     /// Whether repeating the same call later could succeed: rate limits (not daily ones),
-    /// 5xx answers, and transport failures that provably did not apply a state change.
+    /// 5xx answers, and connect failures, timeouts and dropped connections that provably did
+    /// not apply a state change. (The retry policy also repeats reads whose success body was
+    /// cut off; this error alone cannot tell a read from a state change, so it says `false`.)
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.is_retryable(),
             Error::Transport {
+                error,
                 may_have_been_applied,
-                ..
-            } => !may_have_been_applied,
+            } => {
+                !may_have_been_applied
+                    && matches!(
+                        error.kind(),
+                        TransportErrorKind::Connect
+                            | TransportErrorKind::Timeout
+                            | TransportErrorKind::Io
+                    )
+            }
             _ => false,
         }
     }

@@ -12,7 +12,8 @@ use crate::error::{ApiErrorKind, Error, TransportErrorKind};
 /// When and how often to repeat a failed call.
 ///
 /// Defaults: 4 attempts in all, full-jitter exponential backoff from 500 ms capped at 8 s,
-/// and at most 30 s spent waiting in all. A `Retry-After` longer than what is left of that
+/// and no new attempt started more than 60 s after the call began (long enough to repeat a
+/// read once after a transport's 30 s timeout). A `Retry-After` longer than what is left of that
 /// budget (a daily limit, say) is returned to the caller at once instead of slept on.
 ///
 /// ```
@@ -37,7 +38,7 @@ impl Default for RetryPolicy {
             max_attempts: 4,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
-            max_elapsed: Duration::from_secs(30),
+            max_elapsed: Duration::from_secs(60),
         }
     }
 }
@@ -93,7 +94,8 @@ impl RetryPolicy {
         self
     }
 
-    /// The most time a call may spend, waits included, before its last error is returned.
+    /// The latest a new attempt may start, measured from the call's first send: a wait that
+    /// would end later is not taken and the last error is returned instead.
     pub fn max_elapsed(mut self, budget: Duration) -> Self {
         self.max_elapsed = budget;
         self
@@ -300,7 +302,7 @@ mod tests {
             RetryDecision::Stop
         );
         let late = RetryContext {
-            elapsed: Duration::from_secs(29),
+            elapsed: Duration::from_secs(59),
             ..context(1, GET)
         };
         assert_eq!(

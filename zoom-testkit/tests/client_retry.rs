@@ -90,13 +90,13 @@ fn a_retry_after_beyond_the_budget_is_returned_not_slept_on() {
 fn attempts_and_total_wait_are_bounded() {
     let mut mock = MockTransport::new().allow_unused();
     for _ in 0..10 {
-        mock = mock.push(fixtures::rate_limited(12));
+        mock = mock.push(fixtures::rate_limited(20));
     }
     let sleep = InstantSleep::new();
     let error = blocking(&mock, &sleep).meeting_live_stream(1).unwrap_err();
     assert_eq!(error.api().unwrap().kind(), ApiErrorKind::RateLimited);
-    // 12.5 s each: a third wait would pass the 30 s budget, so two are taken.
-    assert_eq!(sleep.waits(), [ms(12_500), ms(12_500)]);
+    // 20.5 s each: a third wait would pass the 60 s budget, so two are taken.
+    assert_eq!(sleep.waits(), [ms(20_500), ms(20_500)]);
     assert_eq!(mock.requests().len(), 3);
 }
 
@@ -230,4 +230,34 @@ fn the_limiter_spaces_a_burst_through_the_injected_sleeper() {
         let planned = ms(500 * (i as u64 + 1));
         assert!(*wait <= planned && *wait > planned - ms(100), "{waits:?}");
     }
+}
+
+#[test]
+fn time_queued_behind_the_limiter_does_not_use_up_the_retry_budget() {
+    // Ten calls at once at 20/s: the last one waits ~450 ms in the queue (really sleeping),
+    // longer than the whole 200 ms budget; the 503 it meets must still be retried.
+    let mut mock = MockTransport::new();
+    for _ in 0..9 {
+        mock = mock.push(fixtures::documented_live_stream());
+    }
+    mock = mock
+        .push(fixtures::server_error(503))
+        .push(fixtures::documented_live_stream());
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .bearer_token("t")
+        .rate_limiter(RateLimiter::per_second(20).burst(1))
+        .retry_policy(RetryPolicy::default().max_elapsed(ms(200)))
+        .jitter(Jitter::fixed(0.1))
+        .build()
+        .unwrap();
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let client = client.clone();
+            std::thread::spawn(move || client.meeting_live_stream(1))
+        })
+        .collect();
+    for call in calls {
+        call.join().unwrap().unwrap();
+    }
+    mock.assert_all_used();
 }
