@@ -1,4 +1,4 @@
-//! A scripted HTTP/1.1 server on 127.0.0.1 for the transport tests.
+//! A scripted HTTP/1.1 server on 127.0.0.1, std only, for `transport_loopback.rs`.
 //!
 //! Every connection gets its own thread. It reads a request (head and `Content-Length`
 //! body), records it, takes the next [`Reply`] from the script and plays it: write bytes,
@@ -54,18 +54,10 @@ impl Reply {
 
     /// A whole response with a correct `Content-Length`; the connection stays open.
     pub(crate) fn response(status_line: &str, headers: &[(&str, &str)], body: &[u8]) -> Self {
+        let length = format!("Content-Length: {}", body.len());
         Reply::new()
-            .write(head(
-                status_line,
-                headers,
-                Some(&format!("Content-Length: {}", body.len())),
-            ))
-            .write(body.to_vec())
-    }
-
-    /// Hang up without answering.
-    pub(crate) fn hang_up() -> Self {
-        Reply::new().close()
+            .write(head(status_line, headers, Some(&length)))
+            .write(body)
     }
 
     /// Write these bytes.
@@ -160,14 +152,6 @@ impl Server {
     }
 }
 
-/// A URL on a loopback port where nothing listens (bound, then released).
-pub(crate) fn refused_url() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let addr = listener.local_addr().expect("local address");
-    drop(listener);
-    format!("http://{addr}/refused")
-}
-
 /// An `https://` URL on a loopback port whose server answers the TLS ClientHello with a
 /// TLS 1.0 ServerHello, which a modern TLS client refuses: a handshake failure.
 pub(crate) fn tls_1_0_only_url() -> String {
@@ -226,6 +210,7 @@ fn serve(stream: TcpStream, connection: usize, shared: &Shared) {
     }
 }
 
+/// The next request on the connection, or `None` once it ends or sends no HTTP.
 fn read_request(reader: &mut impl BufRead, connection: usize) -> Option<Recorded> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
