@@ -8,36 +8,18 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
-use zoom_core::sleep::BoxFuture;
-use zoom_core::{
-    ApiErrorKind, AsyncSleep, Client, MeetingId, Plan, RateLimiter, RetryPolicy, endpoint,
-};
+use zoom_core::{ApiErrorKind, Client, MeetingId, Plan, RateLimiter, RetryPolicy, endpoint};
 use zoom_testkit::simulator::{
     BlockingSimulator, DEMO_MEETING_ID, DEMO_STATIC_TOKEN, Simulator, SimulatorConfig,
 };
-use zoom_transport_reqwest::ReqwestTransport;
+use zoom_transport_reqwest::{ReqwestTransport, TokioSleep};
 use zoom_transport_ureq::UreqTransport;
 
 /// The simulator's per-second bucket: Zoom's Light limit on the Pro plan.
 const SERVER_LIMIT: u32 = 30;
 /// The burst of the issue: 1,000 calls at once.
 const BURST: usize = 1_000;
-
-/// The limiter's waits on tokio's timer.
-///
-/// The async client's default sleeper wakes each waiting call from a helper thread; with
-/// 1,000 calls queued behind the limiter that would be up to 1,000 sleeping threads at
-/// once. A runtime's own timer is what an application on tokio would plug in, so the test
-/// does the same.
-struct TokioSleep;
-
-impl AsyncSleep for TokioSleep {
-    fn sleep(&self, duration: Duration) -> BoxFuture {
-        Box::pin(tokio::time::sleep(duration))
-    }
-}
 
 fn config() -> SimulatorConfig {
     SimulatorConfig {
