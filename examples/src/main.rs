@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use args::{Action, Command, Invocation, Target};
 use zoom_core::{Error, LiveStream};
-use zoom_transport_reqwest::ReqwestTransport;
+use zoom_transport_reqwest::{ReqwestTransport, TokioSleep};
 use zoom_transport_ureq::UreqTransport;
 
 /// What a command produced.
@@ -112,7 +112,7 @@ fn run_async(command: &Command, destination: &connect::Destination) -> Result<Ou
             may_have_been_applied: false,
         })?;
         let client = destination
-            .configure(zoom_core::Client::builder(transport))
+            .configure(zoom_core::Client::builder(transport).sleeper(TokioSleep))
             .build()?;
         dispatch!(client, command; .await)
     })
