@@ -110,7 +110,7 @@ fn start_stop_are_tracked_and_double_start_is_429() {
     assert_eq!(
         body["message"],
         format!(
-            "Too many requests submitted to start the live stream of this meeting: {DEMO_MEETING_ID}. If the live stream has not already started, retry making a new request after 30 seconds."
+            "Too many requests submitted to start the livestream of this meeting: {DEMO_MEETING_ID}. If the livestream has not already started, retry making a new request after 30 seconds."
         )
     );
     assert_eq!(again.header("retry-after"), Some("30"));
@@ -418,13 +418,13 @@ fn webinar_variants() {
     );
 
     let body = get(sim.addr(), &webinar_path(12345)).assert_error(400, 3001);
-    assert_eq!(body["message"], "Webinar 12345 does not exist.");
+    assert_eq!(body["message"], "Webinar does not exist: 12345.");
     let body = get(sim.addr(), "/v2/webinars/abc/livestream").assert_error(400, 300);
-    assert_eq!(body["message"], "Invalid Webinar ID");
+    assert_eq!(body["message"], "Invalid Webinar Id.");
 
     sim.upsert_webinar(91000000003, SimMeeting::with_host(HostState::Missing));
     let body = get(sim.addr(), &webinar_path(91000000003)).assert_error(400, 1001);
-    assert_eq!(body["message"], "User sim-missing-host does not exist.");
+    assert_eq!(body["message"], "User does not exist: sim-missing-host.");
 
     sim.upsert_webinar(
         91000000004,

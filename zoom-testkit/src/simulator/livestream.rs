@@ -38,7 +38,7 @@ impl Kind {
     fn invalid_id(self) -> SimResponse {
         let message = match self {
             Kind::Meeting => messages::INVALID_MEETING_ID,
-            Kind::Webinar => "Invalid Webinar ID",
+            Kind::Webinar => "Invalid Webinar Id.",
         };
         SimResponse::error(StatusCode::BAD_REQUEST, 300, message)
     }
@@ -53,7 +53,7 @@ impl Kind {
             Kind::Webinar => SimResponse::error(
                 StatusCode::BAD_REQUEST,
                 3001,
-                format!("Webinar {id} does not exist."),
+                format!("Webinar does not exist: {id}."),
             ),
         }
     }
@@ -75,11 +75,12 @@ impl Kind {
                     Kind::Meeting => StatusCode::NOT_FOUND,
                     Kind::Webinar => bad,
                 };
-                SimResponse::error(
-                    status,
-                    1001,
-                    format!("User {MISSING_HOST_USER_ID} does not exist."),
-                )
+                // Zoom's spec words the same error differently for meetings and webinars.
+                let message = match self {
+                    Kind::Meeting => format!("User {MISSING_HOST_USER_ID} does not exist."),
+                    Kind::Webinar => format!("User does not exist: {MISSING_HOST_USER_ID}."),
+                };
+                SimResponse::error(status, 1001, message)
             }
         })
     }
@@ -207,7 +208,7 @@ fn status(
             StatusCode::TOO_MANY_REQUESTS,
             429,
             format!(
-                "Too many requests submitted to start the live stream of this {noun}: {id}. If the live stream has not already started, retry making a new request after 30 seconds."
+                "Too many requests submitted to start the livestream of this {noun}: {id}. If the livestream has not already started, retry making a new request after 30 seconds."
             ),
         )
         .header("retry-after", "30"));
