@@ -6,6 +6,8 @@ use std::fmt;
 ///
 /// `Debug` and `Display` print `[redacted]`; the value is reached only through
 /// [`SecretString::expose_secret`], so every place that reads it is easy to find.
+/// `Serialize` writes the value, because request bodies need it: never serialize a type
+/// holding one (a [`crate::LiveStream`], say) into a log.
 ///
 /// ```
 /// use zoom_core::SecretString;
