@@ -1,9 +1,10 @@
 //! Per-second token bucket and daily counter, and the 429s they produce.
 
-use crate::fixtures::messages;
 use std::time::{Instant, SystemTime};
 
 use http::StatusCode;
+
+use crate::fixtures::messages;
 
 use super::clock;
 use super::response::SimResponse;

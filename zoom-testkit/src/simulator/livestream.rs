@@ -1,8 +1,9 @@
 //! The live-stream endpoints of meetings and webinars.
 
-use crate::fixtures::messages;
 use http::{Method, StatusCode};
 use serde_json::json;
+
+use crate::fixtures::messages;
 
 use super::config::{HostState, MISSING_HOST_USER_ID, SimMeeting};
 use super::ids::{self, PathId};

@@ -1,12 +1,13 @@
 //! `POST /oauth/token` with `grant_type=account_credentials`.
 
-use crate::fixtures::messages;
 use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use http::{Method, StatusCode};
 use serde_json::json;
+
+use crate::fixtures::messages;
 
 use super::clock;
 use super::config::TOKEN_SCOPE;
