@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::builder::ClientBuilder;
-use crate::call::{Call, Next, Shared, TokenStep};
+use crate::call::{Call, Next, Shared};
 use crate::endpoint::{self, Endpoint};
 use crate::error::Result;
 use crate::ids::{MeetingId, WebinarId};

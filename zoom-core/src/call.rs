@@ -30,24 +30,15 @@ pub(crate) enum Next<T> {
     Again,
 }
 
-/// Where the token comes from for the next send.
-pub(crate) enum TokenStep {
-    /// Use this one.
-    Ready(Token),
-    /// Hold [`Auth::refresh_lock`], look again, and if still needed send this request and
-    /// hand the answer to [`Auth::accept_token_response`].
-    Fetch,
-}
-
 impl Shared {
-    pub(crate) fn token_step(&self) -> Result<TokenStep, Error> {
-        Ok(match self.auth.current(Instant::now())? {
-            Some(token) => TokenStep::Ready(token),
-            None => TokenStep::Fetch,
-        })
+    /// The token to use now, or `None`: then hold [`Auth::refresh_lock`] and ask
+    /// [`Shared::token_request_if_needed`].
+    pub(crate) fn current_token(&self) -> Result<Option<Token>, Error> {
+        self.auth.current(Instant::now())
     }
 
-    /// Under the refresh lock: the token another caller just fetched, or the request to fetch one.
+    /// Under the refresh lock: the token another caller just fetched, or the request to
+    /// fetch one, whose outcome goes to [`Shared::accept_token`].
     pub(crate) fn token_request_if_needed(&self) -> Result<Result<Token, HttpRequest>, Error> {
         match self.auth.current(Instant::now())? {
             Some(token) => Ok(Ok(token)),

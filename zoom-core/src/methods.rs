@@ -11,9 +11,9 @@ macro_rules! send_loop {
             if let Some(wait) = call.pace() {
                 $client.sleeper.sleep(wait) $($await)*;
             }
-            let token = match $client.shared.token_step()? {
-                TokenStep::Ready(token) => token,
-                TokenStep::Fetch => {
+            let token = match $client.shared.current_token()? {
+                Some(token) => token,
+                None => {
                     let _only_one_fetch = $client.shared.auth.refresh_lock().$lock() $($await)*;
                     match $client.shared.token_request_if_needed()? {
                         Ok(token) => token,
