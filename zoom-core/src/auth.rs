@@ -252,7 +252,12 @@ impl Auth {
         let api_base = match (self.use_api_url, answer.api_url.as_deref()) {
             (true, Some(url)) if !url.trim().is_empty() => {
                 let base = format!("{}/v2", url.trim().trim_end_matches('/'));
-                Some(BaseUrl::parse_field("api_url", &base)?)
+                let base = BaseUrl::parse_field("api_url", &base).map_err(|e| {
+                    let mut error = AuthError::new(AuthErrorKind::InvalidResponse, e.to_string());
+                    error.status = Some(response.status());
+                    error
+                })?;
+                Some(base)
             }
             _ => None,
         };

@@ -145,9 +145,20 @@ impl<'a, T: FromResponse> Call<'a, T> {
             self.shared.auth.invalidate(token);
             return Next::Again;
         }
+        self.after_failure(error, self.endpoint.idempotency())
+    }
+
+    /// The token could not be fetched: a transient failure (the token endpoint unreachable,
+    /// 5xx, 429) is repeated like a read, within the same attempts and budget.
+    pub(crate) fn on_token_failure(&mut self, error: Error) -> Next<T> {
+        self.attempts += 1;
+        self.after_failure(error, Idempotency::Idempotent)
+    }
+
+    fn after_failure(&mut self, error: Error, idempotency: Idempotency) -> Next<T> {
         let context = RetryContext {
             attempts: self.attempts,
-            idempotency: self.endpoint.idempotency(),
+            idempotency,
             elapsed: self.started.elapsed().max(self.waited),
             now: SystemTime::now(),
             random: self.shared.jitter.sample(),

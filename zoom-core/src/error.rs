@@ -123,12 +123,13 @@ impl Error {
     }
 
     /// Whether repeating the same call later could succeed: rate limits (not daily ones),
-    /// 5xx answers, and connect failures, timeouts and dropped connections that provably did
-    /// not apply a state change. (The retry policy also repeats reads whose success body was
+    /// 5xx answers, a token endpoint that could not be reached, and connect failures,
+    /// timeouts and dropped connections that provably did not apply a state change. (The retry policy also repeats reads whose success body was
     /// cut off; this error alone cannot tell a read from a state change, so it says `false`.)
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.is_retryable(),
+            Error::Auth(e) => e.is_transient(),
             Error::Transport {
                 error,
                 may_have_been_applied,
@@ -577,6 +578,14 @@ impl AuthError {
     /// The HTTP status of the token endpoint's answer, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
         self.status
+    }
+    /// Whether asking again later could succeed: the token endpoint could not be reached,
+    /// or answered 429 or 5xx. Wrong credentials are not transient.
+    pub fn is_transient(&self) -> bool {
+        self.kind == AuthErrorKind::Transport
+            || self
+                .status
+                .is_some_and(|s| s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS)
     }
 }
 

@@ -14,13 +14,26 @@ macro_rules! send_loop {
             let token = match $client.shared.current_token()? {
                 Some(token) => token,
                 None => {
-                    let _only_one_fetch = $client.shared.auth.refresh_lock().$lock() $($await)*;
-                    match $client.shared.token_request_if_needed()? {
-                        Ok(token) => token,
-                        Err(request) => {
-                            let outcome = $client.transport.send(request) $($await)*;
-                            $client.shared.accept_token(outcome)?
+                    let fetched = {
+                        let _only_one_fetch = $client.shared.auth.refresh_lock().$lock() $($await)*;
+                        match $client.shared.token_request_if_needed()? {
+                            Ok(token) => Ok(token),
+                            Err(request) => {
+                                let outcome = $client.transport.send(request) $($await)*;
+                                $client.shared.accept_token(outcome)
+                            }
                         }
+                    };
+                    match fetched {
+                        Ok(token) => token,
+                        Err(error) => match call.on_token_failure(error) {
+                            Next::Done(result) => return result,
+                            Next::Wait(wait) => {
+                                $client.sleeper.sleep(wait) $($await)*;
+                                continue;
+                            }
+                            Next::Again => continue,
+                        },
                     }
                 }
             };

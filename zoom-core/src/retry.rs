@@ -150,6 +150,8 @@ impl RetryPolicy {
             },
             // A cut-off or garbled success body on a read: the next answer may be whole.
             Error::Decode(_) if idempotent => self.backoff(context),
+            // The token endpoint was unreachable or failing: asking again is harmless.
+            Error::Auth(auth) if auth.is_transient() => self.backoff(context),
             _ => return RetryDecision::Stop,
         };
         if context.elapsed + wait > self.max_elapsed {

@@ -7,7 +7,7 @@ use zoom_core::http::Method;
 use zoom_core::{
     AuthError, AuthErrorKind, Client, ErrorKind, RetryPolicy, SecretString, TokenSource,
 };
-use zoom_testkit::{MockTransport, fixtures};
+use zoom_testkit::{InstantSleep, MockTransport, fixtures};
 
 const PATH: &str = "/meetings/85746065432/livestream";
 const SECRET: &str = "client-secret-XYZ";
@@ -246,12 +246,38 @@ fn token_endpoint_failures_are_auth_errors_with_zooms_reason() {
     );
     assert!(!format!("{error} {error:?}").contains(SECRET));
     assert_eq!(mock.requests().len(), 1, "no API call without a token");
+}
 
-    let unreachable = MockTransport::new().push_error(zoom_core::TransportErrorKind::Connect);
-    let error = s2s_blocking(&unreachable)
-        .meeting_live_stream(1)
-        .unwrap_err();
+#[test]
+fn an_unreachable_or_failing_token_endpoint_is_retried_like_a_read() {
+    let mock = MockTransport::new()
+        .push_error(zoom_core::TransportErrorKind::Connect)
+        .push(fixtures::server_error(503))
+        .push(fixtures::oauth_token("t", 3599))
+        .push(fixtures::documented_live_stream());
+    let sleep = InstantSleep::new();
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .server_to_server_oauth("acct-1", "client-1", SECRET)
+        .sleeper(sleep.clone())
+        .build()
+        .unwrap();
+    client.meeting_live_stream(1).unwrap();
+    assert_eq!(sleep.waits().len(), 2);
+    mock.assert_all_used();
+
+    let mut down = MockTransport::new();
+    for _ in 0..4 {
+        down = down.push_error(zoom_core::TransportErrorKind::Connect);
+    }
+    let client = zoom_core::blocking::Client::builder(down.clone())
+        .server_to_server_oauth("acct-1", "client-1", SECRET)
+        .sleeper(InstantSleep::new())
+        .build()
+        .unwrap();
+    let error = client.meeting_live_stream(1).unwrap_err();
     assert_eq!(error.auth().unwrap().kind(), AuthErrorKind::Transport);
+    assert!(error.is_retryable());
+    assert_eq!(down.requests().len(), 4, "the default policy's 4 attempts");
 }
 
 #[derive(Default)]
