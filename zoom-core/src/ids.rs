@@ -232,4 +232,30 @@ mod tests {
             assert_ne!(segment, "..");
         }
     }
+
+    #[test]
+    fn random_ids_never_produce_a_separator_a_query_or_a_dot_segment() {
+        let alphabet: Vec<char> = "ab09/?#.%;=+&\\ é会\u{202e}".chars().collect();
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..5_000 {
+            let mut id = String::new();
+            for _ in 0..1 + seed % 12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                id.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let Ok(parsed) = MeetingId::parse(&id) else {
+                assert!(id.trim().is_empty(), "{id:?} rejected");
+                continue;
+            };
+            let segment = parsed.path_segment();
+            assert!(
+                segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_~%".contains(&b)),
+                "{id:?} -> {segment:?}"
+            );
+        }
+    }
 }

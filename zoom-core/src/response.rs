@@ -302,4 +302,49 @@ mod tests {
                 .contains("retry after Thu, 01 Jan 2099 00:00:00 GMT")
         );
     }
+
+    #[test]
+    fn any_status_and_body_maps_without_panicking() {
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let pieces: [&[u8]; 8] = [
+            b"{",
+            b"}",
+            b"\"code\":",
+            b"\"message\":\"",
+            b"\"errors\":[",
+            b"\xff\xfe",
+            b"<html>",
+            b"null",
+        ];
+        for _ in 0..5_000 {
+            let status = 100 + (next() % 500) as u16;
+            let mut body = Vec::new();
+            for _ in 0..next() % 12 {
+                match next() % 3 {
+                    0 => body.extend_from_slice(pieces[(next() % 8) as usize]),
+                    1 => body.push(next() as u8),
+                    _ => body.extend_from_slice(next().to_string().as_bytes()),
+                }
+            }
+            let response = http::Response::builder()
+                .status(status)
+                .header("retry-after", if next() % 2 == 0 { "1" } else { "garbage" })
+                .body(body)
+                .unwrap();
+            let live_stream = interpret::<LiveStream>(&response);
+            let no_content = interpret::<()>(&response);
+            if !(200..300).contains(&status) {
+                assert_eq!(live_stream.unwrap_err().kind(), ErrorKind::Api);
+                assert_eq!(no_content.unwrap_err().kind(), ErrorKind::Api);
+            } else {
+                assert!(no_content.is_ok());
+            }
+        }
+    }
 }
