@@ -41,11 +41,11 @@ macro_rules! dispatch {
 fn main() -> ExitCode {
     let command = match args::parse(std::env::args().skip(1)) {
         Ok(Invocation::Help) => {
-            print!("{}", args::USAGE);
+            report::stdout(args::USAGE);
             return ExitCode::SUCCESS;
         }
         Ok(Invocation::Version) => {
-            println!("zoom-live-stream {}", env!("CARGO_PKG_VERSION"));
+            report::stdout(&format!("zoom-live-stream {}\n", env!("CARGO_PKG_VERSION")));
             return ExitCode::SUCCESS;
         }
         Ok(Invocation::Run(command)) => command,
@@ -63,10 +63,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(Outcome::Stream(stream)) => {
-            println!(
-                "{}",
-                report::live_stream_json(&stream, command.show_stream_key)
-            );
+            let json = report::live_stream_json(&stream, command.show_stream_key);
+            report::stdout(&format!("{json}\n"));
             if !command.show_stream_key && stream.stream_key.is_some() {
                 eprintln!(
                     "zoom-live-stream: stream key hidden; pass --show-stream-key to print it"

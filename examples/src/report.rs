@@ -70,6 +70,13 @@ fn with_causes(error: &Error) -> String {
     line
 }
 
+/// Writes `text` to stdout; a closed pipe (`| head`) is not an error worth a panic.
+pub(crate) fn stdout(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 /// Prints a usage error and returns its exit code.
 pub(crate) fn usage(message: &str) -> ExitCode {
     eprintln!("zoom-live-stream: {message}\nTry 'zoom-live-stream --help'.");

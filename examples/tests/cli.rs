@@ -237,3 +237,18 @@ fn server_to_server_credentials_come_from_the_environment() {
     let (code, _, stderr) = run(tool(&["get", "1"]).env("ZOOM_ACCOUNT_ID", "a"));
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    // `zoom-live-stream get … | head -c 0`: the reader is gone before the tool writes.
+    let mut child = tool(&["get", "85746065432"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
