@@ -132,7 +132,8 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Invocation
             inline
                 .clone()
                 .or_else(|| args.next())
-                .ok_or_else(|| UsageError(format!("{flag} needs a value")))
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| UsageError(format!("{flag} needs a non-empty value")))
         };
         match name.as_str() {
             "-h" | "--help" => return Ok(Invocation::Help),
@@ -261,6 +262,8 @@ mod tests {
             &["get", "1", "--nope"],
             &["get", " "],
             &["get", "1", "--token"],
+            &["get", "1", "--token", ""],
+            &["get", "1", "--api-base="],
         ] {
             assert!(run(args).is_err(), "{args:?}");
         }
