@@ -128,17 +128,19 @@ impl RetryPolicy {
         let idempotent = context.idempotency == Idempotency::Idempotent;
         let wait = match error {
             Error::Api(api) => match api.kind() {
-                ApiErrorKind::RateLimited if idempotent => match api.retry_after_header() {
-                    Some(retry_after) => {
-                        let wait = retry_after.delay_from(context.now);
-                        // A little jitter so that many clients told "1 s" do not return together.
-                        wait + (wait / 10)
-                            .min(Duration::from_secs(1))
-                            .mul_f64(context.random)
+                ApiErrorKind::RateLimited | ApiErrorKind::ServerError if idempotent => {
+                    match api.retry_after_header() {
+                        Some(retry_after) => {
+                            let wait = retry_after.delay_from(context.now);
+                            // A little jitter so that many clients told "1 s" do not return
+                            // together.
+                            wait + (wait / 10)
+                                .min(Duration::from_secs(1))
+                                .mul_f64(context.random)
+                        }
+                        None => self.backoff(context),
                     }
-                    None => self.backoff(context),
-                },
-                ApiErrorKind::ServerError if idempotent => self.backoff(context),
+                }
                 _ => return RetryDecision::Stop,
             },
             Error::Transport { error, .. } => match error.kind() {
@@ -285,6 +287,18 @@ mod tests {
         let iso = [("retry-after", "2020-05-30T23:58:30Z")];
         assert_eq!(policy.decide(&context(1, GET), &api(429, &iso)), at(10_500));
         assert_eq!(policy.decide(&context(1, GET), &api(429, &[])), at(250));
+    }
+
+    #[test]
+    fn a_server_error_with_retry_after_waits_as_told() {
+        let policy = RetryPolicy::default();
+        let at = |d| RetryDecision::RetryAfter(Duration::from_millis(d));
+        let unavailable = api(503, &[("retry-after", "5")]);
+        assert_eq!(policy.decide(&context(1, GET), &unavailable), at(5250));
+        assert_eq!(
+            policy.decide(&context(1, START), &unavailable),
+            RetryDecision::Stop
+        );
     }
 
     #[test]
