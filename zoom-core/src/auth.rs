@@ -106,12 +106,98 @@ impl ServerToServerOAuth {
     }
 }
 
+/// What [`UserOAuth`] calls with each rotated refresh token.
+type RefreshTokenCallback = Arc<dyn Fn(&SecretString) + Send + Sync>;
+
+/// User-level OAuth: a refresh token from your app's authorization-code flow.
+///
+/// Each refresh answers with a **new** refresh token and the old one stops working; the
+/// SDK keeps the new one for its next refresh and hands it to your callback so that you
+/// can store it for the next run.
+///
+/// ```
+/// use zoom_core::UserOAuth;
+///
+/// let oauth = UserOAuth::new("client-id", "client-secret", "refresh-token")
+///     .on_new_refresh_token(|token| {
+///         // Persist token.expose_secret() where the old one was kept.
+///         let _ = token;
+///     });
+/// assert!(!format!("{oauth:?}").contains("refresh-token"));
+/// ```
+#[derive(Clone)]
+pub struct UserOAuth {
+    client_id: String,
+    client_secret: SecretString,
+    refresh_token: SecretString,
+    on_new_refresh_token: Option<RefreshTokenCallback>,
+}
+
+impl UserOAuth {
+    /// Credentials of your OAuth app and the user's current refresh token.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<SecretString>,
+        refresh_token: impl Into<SecretString>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            refresh_token: refresh_token.into(),
+            on_new_refresh_token: None,
+        }
+    }
+
+    /// Called with every new refresh token Zoom issues (store it: the old one is dead).
+    pub fn on_new_refresh_token(
+        mut self,
+        callback: impl Fn(&SecretString) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_new_refresh_token = Some(Arc::new(callback));
+        self
+    }
+
+    fn validate(&self) -> Result<(), InvalidInput> {
+        if self.client_id.trim().is_empty() {
+            return Err(InvalidInput::new("client_id", "must not be empty or blank"));
+        }
+        for (field, value) in [
+            ("client_secret", &self.client_secret),
+            ("refresh_token", &self.refresh_token),
+        ] {
+            if value.is_blank() {
+                return Err(InvalidInput::new(field, "must not be empty or blank"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for UserOAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserOAuth")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("refresh_token", &self.refresh_token)
+            .finish_non_exhaustive()
+    }
+}
+
 /// How a client authenticates.
 #[derive(Clone)]
 pub(crate) enum Credentials {
     Static(SecretString),
     ServerToServer(ServerToServerOAuth),
+    /// The refresh token in use sits behind a mutex: every refresh replaces it.
+    User(Arc<(UserOAuth, Mutex<SecretString>)>),
     Custom(Arc<dyn TokenSource>),
+}
+
+impl Credentials {
+    pub(crate) fn user(oauth: UserOAuth) -> Self {
+        let current = Mutex::new(oauth.refresh_token.clone());
+        Credentials::User(Arc::new((oauth, current)))
+    }
 }
 
 /// A token ready to use, with the API base it came with (`api_url`) and its generation.
@@ -143,6 +229,7 @@ impl fmt::Debug for Auth {
         let kind = match &self.credentials {
             Credentials::Static(_) => "static bearer token",
             Credentials::ServerToServer(_) => "Server-to-Server OAuth",
+            Credentials::User(_) => "user-level OAuth",
             Credentials::Custom(_) => "custom token source",
         };
         f.debug_struct("Auth")
@@ -167,6 +254,7 @@ impl Auth {
                 ));
             }
             Credentials::ServerToServer(s2s) => s2s.validate()?,
+            Credentials::User(user) => user.0.validate()?,
             _ => {}
         }
         Ok(Self {
@@ -197,7 +285,7 @@ impl Auth {
                 api_base: None,
                 generation: 0,
             })),
-            Credentials::ServerToServer(_) => Ok(self
+            Credentials::ServerToServer(_) | Credentials::User(_) => Ok(self
                 .lock_cache()
                 .as_ref()
                 .filter(|cached| now < cached.refresh_at)
@@ -211,20 +299,35 @@ impl Auth {
         &self.refresh
     }
 
-    /// The Server-to-Server token request.
+    /// The token request: `account_credentials` (Server-to-Server) or `refresh_token` (user).
     pub(crate) fn token_request(&self) -> Result<HttpRequest, Error> {
-        let Credentials::ServerToServer(s2s) = &self.credentials else {
-            return Err(AuthError::new(AuthErrorKind::Rejected, "no token can be fetched").into());
+        let (client_id, client_secret, body) = match &self.credentials {
+            Credentials::ServerToServer(s2s) => (
+                &s2s.client_id,
+                &s2s.client_secret,
+                format!(
+                    "grant_type=account_credentials&account_id={}",
+                    utf8_percent_encode(&s2s.account_id, FORM_VALUE)
+                ),
+            ),
+            Credentials::User(user) => {
+                let refresh_token = lock(&user.1).clone();
+                let body = format!(
+                    "grant_type=refresh_token&refresh_token={}",
+                    utf8_percent_encode(refresh_token.expose_secret(), FORM_VALUE)
+                );
+                (&user.0.client_id, &user.0.client_secret, body)
+            }
+            _ => {
+                let error = AuthError::new(AuthErrorKind::Rejected, "no token can be fetched");
+                return Err(error.into());
+            }
         };
-        let pair = format!("{}:{}", s2s.client_id, s2s.client_secret.expose_secret());
+        let pair = format!("{client_id}:{}", client_secret.expose_secret());
         let basic = base64::engine::general_purpose::STANDARD.encode(pair);
         let mut authorization = HeaderValue::try_from(format!("Basic {basic}"))
             .map_err(|_| InvalidInput::new("client_secret", "cannot be sent in a header"))?;
         authorization.set_sensitive(true);
-        let body = format!(
-            "grant_type=account_credentials&account_id={}",
-            utf8_percent_encode(&s2s.account_id, FORM_VALUE)
-        );
         http::Request::post(format!("{}/oauth/token", self.oauth_base.as_str()))
             .header(AUTHORIZATION, authorization)
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -261,12 +364,16 @@ impl Auth {
             }
             _ => None,
         };
+        if let (Credentials::User(user), Some(rotated)) = (&self.credentials, answer.refresh_token)
+        {
+            *lock(&user.1) = rotated.clone();
+            if let Some(callback) = &user.0.on_new_refresh_token {
+                callback(&rotated);
+            }
+        }
         let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(3600));
         let margin = REFRESH_MARGIN.min(lifetime / 2);
-        let mut generation = self
-            .generation
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut generation = lock(&self.generation);
         *generation += 1;
         let token = Token {
             secret: answer.access_token,
@@ -285,7 +392,7 @@ impl Auth {
         match &self.credentials {
             Credentials::Static(_) => {}
             Credentials::Custom(source) => source.invalidate(&token.secret),
-            Credentials::ServerToServer(_) => {
+            Credentials::ServerToServer(_) | Credentials::User(_) => {
                 let mut cache = self.lock_cache();
                 if cache
                     .as_ref()
@@ -298,13 +405,19 @@ impl Auth {
     }
 
     fn lock_cache(&self) -> std::sync::MutexGuard<'_, Option<Cached>> {
-        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.cache)
     }
+}
+
+/// Locks a mutex; a panic elsewhere does not poison it for good.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[derive(serde::Deserialize)]
 struct TokenAnswer {
     access_token: SecretString,
+    refresh_token: Option<SecretString>,
     expires_in: Option<u64>,
     api_url: Option<String>,
 }

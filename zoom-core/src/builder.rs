@@ -3,7 +3,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::auth::{Auth, Credentials, DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource};
+use crate::auth::{
+    Auth, Credentials, DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth,
+};
 use crate::call::Shared;
 use crate::endpoint::{BaseUrl, DEFAULT_API_BASE};
 use crate::error::{Error, InvalidInput};
@@ -79,6 +81,14 @@ impl<P> ClientBuilder<P> {
         self
     }
 
+    /// Authenticate as a user with a refresh token from your app's authorization-code flow:
+    /// tokens are fetched through this client's transport, cached and shared like
+    /// Server-to-Server ones, and every rotated refresh token is handed to your callback.
+    pub fn user_oauth(mut self, oauth: UserOAuth) -> Self {
+        self.credentials = Some(Credentials::user(oauth));
+        self
+    }
+
     /// Authenticate with your own [`TokenSource`] (user-level OAuth, a vault, …).
     pub fn token_source(mut self, source: impl TokenSource + 'static) -> Self {
         self.credentials = Some(Credentials::Custom(Arc::new(source)));
@@ -133,7 +143,7 @@ impl<P> ClientBuilder<P> {
         let credentials = self.credentials.take().ok_or_else(|| {
             InvalidInput::new(
                 "credentials",
-                "none set: call bearer_token, server_to_server_oauth or token_source",
+                "none set: call bearer_token, server_to_server_oauth, user_oauth or token_source",
             )
         })?;
         Ok(Shared {

@@ -45,7 +45,7 @@ pub mod secret;
 pub mod sleep;
 pub mod transport;
 
-pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource};
+pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth};
 pub use builder::{ClientBuilder, ZOOMGOV_API_BASE, ZOOMGOV_OAUTH_BASE};
 pub use client::Client;
 pub use endpoint::{BaseUrl, DEFAULT_API_BASE, Endpoint, Idempotency};

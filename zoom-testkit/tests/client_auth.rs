@@ -347,3 +347,64 @@ async fn no_debug_output_holds_the_secret_or_a_token() {
         assert!(!shown.contains(secret), "{secret} leaked in:\n{shown}");
     }
 }
+
+#[test]
+fn user_oauth_rotates_the_refresh_token_and_hands_each_new_one_over() {
+    let rotated = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let store = Arc::clone(&rotated);
+    let oauth = zoom_core::UserOAuth::new("client-1", SECRET, "refresh-1").on_new_refresh_token(
+        move |token| store.lock().unwrap().push(token.expose_secret().to_owned()),
+    );
+    let answer = |access: &str, refresh: &str| {
+        let body = format!(
+            r#"{{"access_token":"{access}","token_type":"bearer","refresh_token":"{refresh}","expires_in":0}}"#
+        );
+        zoom_core::http::Response::builder()
+            .status(200)
+            .body(body.into_bytes())
+            .unwrap()
+    };
+    let mock = MockTransport::new()
+        .push(answer("access-1", "refresh-2"))
+        .push(fixtures::documented_live_stream())
+        .push(answer("access-2", "refresh-3"))
+        .push(fixtures::documented_live_stream());
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .user_oauth(oauth)
+        .build()
+        .unwrap();
+    // Each token expires at once, so each call refreshes with the latest refresh token.
+    client.meeting_live_stream(1).unwrap();
+    client.meeting_live_stream(1).unwrap();
+    let requests = mock.requests();
+    assert_eq!(
+        requests[0].body_text(),
+        "grant_type=refresh_token&refresh_token=refresh-1"
+    );
+    assert_eq!(
+        requests[2].body_text(),
+        "grant_type=refresh_token&refresh_token=refresh-2"
+    );
+    assert_eq!(requests[3].header("authorization"), Some("Bearer access-2"));
+    assert_eq!(*rotated.lock().unwrap(), ["refresh-2", "refresh-3"]);
+    let shown = format!("{client:?}");
+    for secret in ["refresh-1", "refresh-2", "refresh-3", "access-2", SECRET] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+}
+
+#[test]
+fn a_refused_refresh_token_is_an_invalid_grant() {
+    let refused = zoom_core::http::Response::builder()
+        .status(400)
+        .body(br#"{"reason":"Invalid Token!","error":"invalid_grant"}"#.to_vec())
+        .unwrap();
+    let mock = MockTransport::new().push(refused);
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .user_oauth(zoom_core::UserOAuth::new("client-1", SECRET, "stale"))
+        .build()
+        .unwrap();
+    let error = client.meeting_live_stream(1).unwrap_err();
+    assert_eq!(error.auth().unwrap().kind(), AuthErrorKind::InvalidGrant);
+    assert!(!format!("{error} {error:?}").contains("stale"));
+}
