@@ -124,8 +124,10 @@ impl Error {
 
     /// Whether repeating the same call later could succeed: rate limits (not daily ones),
     /// 5xx answers, a token endpoint that could not be reached, and connect failures,
-    /// timeouts and dropped connections that provably did not apply a state change. (The retry policy also repeats reads whose success body was
-    /// cut off; this error alone cannot tell a read from a state change, so it says `false`.)
+    /// timeouts and dropped connections that provably did not apply a state change.
+    ///
+    /// (The retry policy also repeats reads whose success body was cut off; this error
+    /// alone cannot tell a read from a state change, so it says `false` for those.)
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.is_retryable(),
