@@ -26,7 +26,7 @@ pub struct ClientBuilder<P> {
     api_base: String,
     oauth_base: String,
     use_api_url: bool,
-    pub(crate) retry: RetryPolicy,
+    retry: RetryPolicy,
     limiter: Option<RateLimiter>,
     jitter: Jitter,
 }
@@ -139,7 +139,13 @@ impl<P> ClientBuilder<P> {
         self
     }
 
-    pub(crate) fn build_shared(&mut self) -> Result<Shared, Error> {
+    /// Checks the configuration: the shared state, the retry policy and the parts.
+    pub(crate) fn finish(mut self) -> Result<(Arc<Shared>, Arc<RetryPolicy>, P), Error> {
+        let shared = self.build_shared()?;
+        Ok((Arc::new(shared), Arc::new(self.retry), self.parts))
+    }
+
+    fn build_shared(&mut self) -> Result<Shared, Error> {
         let credentials = self.credentials.take().ok_or_else(|| {
             InvalidInput::new(
                 "credentials",

@@ -70,12 +70,13 @@ impl ClientBuilder<AsyncParts> {
 
     /// Checks the configuration and builds the client. Fails with an input error for a
     /// missing credential or a malformed base URL; nothing is sent.
-    pub fn build(mut self) -> Result<Client> {
+    pub fn build(self) -> Result<Client> {
+        let (shared, retry, parts) = self.finish()?;
         Ok(Client {
-            shared: Arc::new(self.build_shared()?),
-            retry: Arc::new(self.retry.clone()),
-            transport: self.parts.transport,
-            sleeper: self.parts.sleeper,
+            shared,
+            retry,
+            transport: parts.transport,
+            sleeper: parts.sleeper,
         })
     }
 }

@@ -71,9 +71,9 @@ async fn the_token_request_goes_through_the_clients_transport_and_is_cached() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_hundred_tasks_on_an_expired_token_make_one_token_request() {
-    // The first token expires at once, so every one of the 100 calls finds it expired.
+/// A first token that expires at once (used by one call), then exactly one fresh token and
+/// answers for 100 calls: a second token request would find no answer and panic.
+fn expired_token_then_a_hundred_calls() -> MockTransport {
     let mut mock = MockTransport::new()
         .on(
             Method::POST,
@@ -89,6 +89,12 @@ async fn a_hundred_tasks_on_an_expired_token_make_one_token_request() {
     for _ in 0..100 {
         mock = mock.on(Method::GET, PATH, fixtures::documented_live_stream());
     }
+    mock
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_tasks_on_an_expired_token_make_one_token_request() {
+    let mock = expired_token_then_a_hundred_calls();
     let client = s2s_async(&mock);
     client.meeting_live_stream(85746065432).await.unwrap();
     let tasks: Vec<_> = (0..100)
@@ -112,21 +118,7 @@ async fn a_hundred_tasks_on_an_expired_token_make_one_token_request() {
 
 #[test]
 fn a_hundred_threads_on_an_expired_token_make_one_token_request() {
-    let mut mock = MockTransport::new()
-        .on(
-            Method::POST,
-            "/oauth/token",
-            fixtures::oauth_token("expired", 0),
-        )
-        .on(Method::GET, PATH, fixtures::documented_live_stream())
-        .on(
-            Method::POST,
-            "/oauth/token",
-            fixtures::oauth_token("fresh", 3599),
-        );
-    for _ in 0..100 {
-        mock = mock.on(Method::GET, PATH, fixtures::documented_live_stream());
-    }
+    let mock = expired_token_then_a_hundred_calls();
     let client = s2s_blocking(&mock);
     client.meeting_live_stream(85746065432).unwrap();
     let barrier = Arc::new(std::sync::Barrier::new(100));
