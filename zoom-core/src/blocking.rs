@@ -4,11 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::builder::ClientBuilder;
-use crate::call::{Call, Next, Shared};
+use crate::call::{Call, Shared, Step};
 use crate::endpoint::{self, Endpoint};
 use crate::error::Result;
 use crate::ids::{MeetingId, WebinarId};
-use crate::methods::{live_stream_methods, send_loop};
+use crate::methods::client_methods;
 use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
 use crate::response::{Answer, FromResponse};
 use crate::retry::RetryPolicy;
@@ -52,10 +52,22 @@ impl Client {
     /// Sends any endpoint and returns the value with the answer's meta (tracking id,
     /// rate-limit state): the one path every method takes.
     pub fn send<T: FromResponse>(&self, endpoint: &Endpoint<T>) -> Result<Answer<T>> {
-        send_loop!(self, endpoint, lock_blocking; )
+        let mut call = self.call(endpoint);
+        let mut step = call.start();
+        loop {
+            step = match step {
+                Step::Wait(wait) => {
+                    self.sleeper.sleep(wait);
+                    call.resume()
+                }
+                Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
+                Step::Send(request) => call.received(self.transport.send(request)),
+                Step::Done(result) => return result,
+            };
+        }
     }
 
-    live_stream_methods!(;);
+    client_methods!(;);
 }
 
 impl ClientBuilder<BlockingParts> {

@@ -12,6 +12,7 @@ use crate::error::{Error, InvalidInput};
 use crate::limiter::RateLimiter;
 use crate::retry::{Jitter, RetryPolicy};
 use crate::secret::SecretString;
+use crate::time::{SystemTimeSource, TimeSource};
 
 /// ZoomGov's API base.
 pub const ZOOMGOV_API_BASE: &str = "https://api.zoomgov.com/v2";
@@ -29,6 +30,7 @@ pub struct ClientBuilder<P> {
     retry: RetryPolicy,
     limiter: Option<RateLimiter>,
     jitter: Jitter,
+    time: Arc<dyn TimeSource>,
 }
 
 impl<P> fmt::Debug for ClientBuilder<P> {
@@ -43,6 +45,7 @@ impl<P> fmt::Debug for ClientBuilder<P> {
             .field("use_api_url", &self.use_api_url)
             .field("retry", &self.retry)
             .field("limiter", &self.limiter)
+            .field("time", &self.time)
             .finish_non_exhaustive()
     }
 }
@@ -58,6 +61,7 @@ impl<P> ClientBuilder<P> {
             retry: RetryPolicy::default(),
             limiter: None,
             jitter: Jitter::default(),
+            time: Arc::new(SystemTimeSource),
         }
     }
 
@@ -139,6 +143,14 @@ impl<P> ClientBuilder<P> {
         self
     }
 
+    /// Where the client reads the time (default [`SystemTimeSource`]): token expiry, the
+    /// retry budget, pacing and `Retry-After` dates all use it. Tests move a manual clock
+    /// (`zoom_testkit::ManualClock`) instead of sleeping.
+    pub fn time_source(mut self, time: impl TimeSource + 'static) -> Self {
+        self.time = Arc::new(time);
+        self
+    }
+
     /// Checks the configuration: the shared state, the retry policy and the parts.
     pub(crate) fn finish(mut self) -> Result<(Arc<Shared>, Arc<RetryPolicy>, P), Error> {
         let shared = self.build_shared()?;
@@ -161,6 +173,7 @@ impl<P> ClientBuilder<P> {
             )?,
             limiter: self.limiter.take(),
             jitter: self.jitter.clone(),
+            time: Arc::clone(&self.time),
         })
     }
 }

@@ -4,11 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::builder::ClientBuilder;
-use crate::call::{Call, Next, Shared};
+use crate::call::{Call, Shared, Step};
 use crate::endpoint::{self, Endpoint};
 use crate::error::Result;
 use crate::ids::{MeetingId, WebinarId};
-use crate::methods::{live_stream_methods, send_loop};
+use crate::methods::client_methods;
 use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
 use crate::response::{Answer, FromResponse};
 use crate::retry::RetryPolicy;
@@ -54,10 +54,22 @@ impl Client {
     /// Sends any endpoint and returns the value with the answer's meta (tracking id,
     /// rate-limit state): the one path every method takes.
     pub async fn send<T: FromResponse>(&self, endpoint: &Endpoint<T>) -> Result<Answer<T>> {
-        send_loop!(self, endpoint, lock; .await)
+        let mut call = self.call(endpoint);
+        let mut step = call.start();
+        loop {
+            step = match step {
+                Step::Wait(wait) => {
+                    self.sleeper.sleep(wait).await;
+                    call.resume()
+                }
+                Step::Lock(single_flight) => call.locked(single_flight.lock().await),
+                Step::Send(request) => call.received(self.transport.send(request).await),
+                Step::Done(result) => return result,
+            };
+        }
     }
 
-    live_stream_methods!(async; .await);
+    client_methods!(async; .await);
 }
 
 impl ClientBuilder<AsyncParts> {

@@ -30,7 +30,7 @@
 pub mod auth;
 pub mod blocking;
 mod builder;
-mod call;
+pub mod call;
 pub mod client;
 pub mod endpoint;
 pub mod error;
@@ -43,6 +43,7 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod sleep;
+pub mod time;
 pub mod transport;
 
 pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth};
@@ -65,4 +66,5 @@ pub use response::{Answer, FromResponse, ResponseMeta};
 pub use retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
 pub use secret::SecretString;
 pub use sleep::{AsyncSleep, BlockingSleep, ThreadSleep};
+pub use time::{SystemTimeSource, TimeSource, Timestamp};
 pub use transport::{BlockingTransport, FnTransport, HttpRequest, HttpResponse, Transport};
