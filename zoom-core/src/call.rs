@@ -268,16 +268,18 @@ impl<'a, T: FromResponse> Call<'a, T> {
             RetryDecision::Stop if transient => now,
             RetryDecision::Stop => now.saturating_add(REFUSAL_MEMORY),
         };
-        let failure = self.shared.auth.fetch_failed(shared, until);
+        let failure = self.shared.auth.fetch_failed(shared, self.attempts, until);
         self.counted_failure = failure.number;
         drop(guard);
         self.carry_out(decision, error)
     }
 
-    /// Another caller's token fetch failed: take its outcome as an attempt of this call,
-    /// and if the policy repeats it, come back when that caller does.
+    /// Another caller's token fetch failed: take its outcome as an attempt of this call, and
+    /// if the policy repeats it, come back when that caller does. A caller behind by some
+    /// attempts catches up with the fetcher's count, so that concurrent callers together
+    /// make no more token requests than one caller's policy allows.
     fn share_failure(&mut self, failure: Failure) -> Step<'a, T> {
-        self.attempts += 1;
+        self.attempts = (self.attempts + 1).max(failure.attempt);
         self.counted_failure = failure.number;
         let error = Error::from(failure.error.to_error());
         match self.decide(&error, Idempotency::Idempotent) {

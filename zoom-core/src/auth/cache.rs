@@ -111,6 +111,8 @@ struct FetchLog {
 pub(crate) struct Failure {
     pub(crate) number: u64,
     pub(crate) error: SharedAuthError,
+    /// The fetching caller's attempt count after it.
+    pub(crate) attempt: u32,
     /// Until when the outcome stands: the fetching caller's next attempt for a transient
     /// failure, a few seconds for refused credentials.
     pub(crate) until: Timestamp,
@@ -208,13 +210,15 @@ impl TokenCache {
         token
     }
 
-    /// Records a failed fetch, standing until `until`; returns it as the fetcher shares it.
-    pub(crate) fn failed(&self, error: SharedAuthError, until: Timestamp) -> Failure {
+    /// Records a failed fetch, made at the fetcher's `attempt` and standing until `until`;
+    /// returns it as the fetcher shares it.
+    pub(crate) fn failed(&self, error: SharedAuthError, attempt: u32, until: Timestamp) -> Failure {
         let mut log = lock(&self.fetches);
         log.count += 1;
         let failure = Failure {
             number: log.count,
             error,
+            attempt,
             until,
         };
         log.last = Some(Err(failure.clone()));
@@ -390,7 +394,7 @@ mod tests {
     fn a_failure_is_shared_once_per_caller_and_stands_until_its_time() {
         let cache = TokenCache::new();
         let refused = AuthError::new(AuthErrorKind::InvalidClient, "no");
-        let failure = cache.failed(refused.into(), at(5));
+        let failure = cache.failed(refused.into(), 1, at(5));
         let Lookup::Failed(shared) = cache.lookup(at(1), 0, None) else {
             panic!("the failure is remembered")
         };

@@ -120,8 +120,13 @@ impl Auth {
     }
 
     /// Records a failed fetch, shared with other callers until `until`.
-    pub(crate) fn fetch_failed(&self, error: SharedAuthError, until: Timestamp) -> Failure {
-        self.cache.failed(error, until)
+    pub(crate) fn fetch_failed(
+        &self,
+        error: SharedAuthError,
+        attempt: u32,
+        until: Timestamp,
+    ) -> Failure {
+        self.cache.failed(error, attempt, until)
     }
 
     /// Zoom rejected `token`: forget it unless a newer one has replaced it already.
