@@ -141,18 +141,8 @@ fn a_hundred_threads_on_an_expired_token_make_one_token_request() {
         .unwrap();
     client.meeting_live_stream(85746065432).unwrap();
     clock.advance(REFRESH_AHEAD);
-    let barrier = Arc::new(std::sync::Barrier::new(100));
-    let threads: Vec<_> = (0..100)
-        .map(|_| {
-            let (client, barrier) = (client.clone(), Arc::clone(&barrier));
-            std::thread::spawn(move || {
-                barrier.wait();
-                client.meeting_live_stream(85746065432)
-            })
-        })
-        .collect();
-    for thread in threads {
-        thread.join().unwrap().unwrap();
+    for result in a_hundred_threads(&client) {
+        result.unwrap();
     }
     assert_eq!(token_requests(&mock), 2);
     mock.assert_all_used();
@@ -216,8 +206,28 @@ fn unavailable() -> zoom_core::HttpResponse {
     fixtures::server_error(503).into()
 }
 
-async fn a_hundred_tasks(endpoint: &Arc<TokenEndpoint>) -> Vec<zoom_core::Result<()>> {
-    let client = Client::builder(Arc::clone(endpoint))
+/// Runs `meeting_live_stream` (of the meeting in `PATH`) on 100 threads at once.
+fn a_hundred_threads(client: &zoom_core::blocking::Client) -> Vec<zoom_core::Result<()>> {
+    let barrier = Arc::new(std::sync::Barrier::new(100));
+    let threads: Vec<_> = (0..100)
+        .map(|_| {
+            let (client, barrier) = (client.clone(), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                barrier.wait();
+                client.meeting_live_stream(85746065432).map(drop)
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
+/// 100 async tasks, then 100 threads, each against a fresh `TokenEndpoint` answering token
+/// requests with `answer`: what every caller got, and what each endpoint counted.
+async fn a_hundred_callers_each_way(
+    answer: fn() -> zoom_core::HttpResponse,
+) -> [(Vec<zoom_core::Result<()>>, (usize, usize)); 2] {
+    let endpoint = TokenEndpoint::new(answer);
+    let client = Client::builder(Arc::clone(&endpoint))
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .time_source(ManualClock::new())
         .sleeper(InstantSleep::new())
@@ -233,27 +243,19 @@ async fn a_hundred_tasks(endpoint: &Arc<TokenEndpoint>) -> Vec<zoom_core::Result
     for task in tasks {
         results.push(task.await.unwrap());
     }
-    results
-}
+    let asynchronous = (results, endpoint.counts());
 
-fn a_hundred_threads(endpoint: &Arc<TokenEndpoint>) -> Vec<zoom_core::Result<()>> {
-    let client = zoom_core::blocking::Client::builder(Arc::clone(endpoint))
+    let endpoint = TokenEndpoint::new(answer);
+    let client = zoom_core::blocking::Client::builder(Arc::clone(&endpoint))
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .time_source(ManualClock::new())
         .sleeper(InstantSleep::new())
         .build()
         .unwrap();
-    let barrier = Arc::new(std::sync::Barrier::new(100));
-    let threads: Vec<_> = (0..100)
-        .map(|_| {
-            let (client, barrier) = (client.clone(), Arc::clone(&barrier));
-            std::thread::spawn(move || {
-                barrier.wait();
-                client.meeting_live_stream(1).map(drop)
-            })
-        })
-        .collect();
-    threads.into_iter().map(|t| t.join().unwrap()).collect()
+    let results = tokio::task::spawn_blocking(move || a_hundred_threads(&client))
+        .await
+        .unwrap();
+    [asynchronous, (results, endpoint.counts())]
 }
 
 fn assert_all_failed_with(results: &[zoom_core::Result<()>], kind: AuthErrorKind) {
@@ -266,39 +268,21 @@ fn assert_all_failed_with(results: &[zoom_core::Result<()>], kind: AuthErrorKind
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_hundred_tasks_with_refused_credentials_make_one_token_request() {
-    let endpoint = TokenEndpoint::new(refused);
-    let results = a_hundred_tasks(&endpoint).await;
-    assert_all_failed_with(&results, AuthErrorKind::InvalidClient);
-    assert_eq!(endpoint.counts(), (1, 0));
-}
-
-#[test]
-fn a_hundred_threads_with_refused_credentials_make_one_token_request() {
-    let endpoint = TokenEndpoint::new(refused);
-    let results = a_hundred_threads(&endpoint);
-    assert_all_failed_with(&results, AuthErrorKind::InvalidClient);
-    assert_eq!(endpoint.counts(), (1, 0));
+async fn a_hundred_callers_with_refused_credentials_make_one_token_request() {
+    for (results, counts) in a_hundred_callers_each_way(refused).await {
+        assert_all_failed_with(&results, AuthErrorKind::InvalidClient);
+        assert_eq!(counts, (1, 0), "(token requests, API requests)");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_hundred_tasks_on_a_failing_token_endpoint_make_one_request_per_attempt() {
-    let endpoint = TokenEndpoint::new(unavailable);
-    let results = a_hundred_tasks(&endpoint).await;
-    assert_all_failed_with(&results, AuthErrorKind::Rejected);
-    let (tokens, api) = endpoint.counts();
-    assert!((1..=4).contains(&tokens), "{tokens} token requests");
-    assert_eq!(api, 0);
-}
-
-#[test]
-fn a_hundred_threads_on_a_failing_token_endpoint_make_one_request_per_attempt() {
-    let endpoint = TokenEndpoint::new(unavailable);
-    let results = a_hundred_threads(&endpoint);
-    assert_all_failed_with(&results, AuthErrorKind::Rejected);
-    let (tokens, api) = endpoint.counts();
-    assert!((1..=4).contains(&tokens), "{tokens} token requests");
-    assert_eq!(api, 0);
+async fn a_hundred_callers_on_a_failing_token_endpoint_make_one_request_per_attempt() {
+    for (results, (tokens, api)) in a_hundred_callers_each_way(unavailable).await {
+        assert_all_failed_with(&results, AuthErrorKind::Rejected);
+        // The default policy's 4 attempts, whatever the number of callers.
+        assert!((1..=4).contains(&tokens), "{tokens} token requests");
+        assert_eq!(api, 0);
+    }
 }
 
 #[test]
