@@ -45,6 +45,7 @@ pub mod secret;
 pub mod sleep;
 pub mod time;
 pub mod transport;
+mod wiring;
 
 pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth};
 pub use builder::{ClientBuilder, ZOOMGOV_API_BASE, ZOOMGOV_OAUTH_BASE};

@@ -46,14 +46,14 @@ macro_rules! client_methods {
         /// A call of `endpoint` to drive yourself (see [`crate::call`]): with another runtime,
         /// or none. The client's transport and sleeper are not used by it.
         pub fn call<'a, T: FromResponse>(&'a self, endpoint: &'a Endpoint<T>) -> Call<'a, T> {
-            Call::new(&self.shared, &self.retry, endpoint)
+            Call::new(&self.0.shared, &self.0.retry, endpoint)
         }
 
         /// A copy of this client (sharing its token cache and limiter) with another retry
         /// policy, for one call or a group of calls.
         pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
             let mut client = self.clone();
-            client.retry = Arc::new(policy);
+            client.0.retry = Arc::new(policy);
             client
         }
     };
