@@ -126,7 +126,8 @@ impl<'a, T: FromResponse> Call<'a, T> {
             endpoint,
             state: State::Attempt,
             attempts: 0,
-            started: shared.time.now(),
+            // Set when the first attempt is paced.
+            started: Timestamp::ORIGIN,
             waits_end: Timestamp::ORIGIN,
             refreshed: false,
             counted_failure: 0,
@@ -188,12 +189,13 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// Paces to stay under the client-side rate limit. Time queued before the first send
     /// does not count against the retry budget.
     fn attempt(&mut self) -> Step<'a, T> {
+        let now = self.shared.time.now();
         let wait = match &self.shared.limiter {
-            Some(limiter) => limiter.reserve(self.shared.time.now()),
+            Some(limiter) => limiter.reserve(now),
             None => Duration::ZERO,
         };
         if self.attempts == 0 {
-            self.started = self.shared.time.now().saturating_add(wait);
+            self.started = now.saturating_add(wait);
         }
         if wait.is_zero() {
             return self.with_token(None);

@@ -29,6 +29,8 @@ pub(crate) const REFUSAL_MEMORY: Duration = Duration::from_secs(5);
 
 /// A token ready to use, with the API base it came with (`api_url`) and its generation (the
 /// number of the fetch that brought it), so that a rejection drops only that token.
+/// Whatever is derived from a token once per fetch (a prepared `Authorization` value, say)
+/// belongs here too, so that calls reuse it.
 #[derive(Debug, Clone)]
 pub(crate) struct Token {
     pub(crate) secret: SecretString,
@@ -204,6 +206,8 @@ impl TokenCache {
             generation: log.count,
         };
         log.last = Some(Ok((token.clone(), now.saturating_add(fresh_for))));
+        // One lock at a time: the store may be slow or remote.
+        drop(log);
         if let Err(error) = self.store.store(&token, fresh_for, now) {
             tracing::warn!(%error, "token store unavailable; keeping the token in this process");
         }
