@@ -403,9 +403,10 @@ impl ApiError {
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after.as_ref().map(RetryAfter::delay_from_now)
     }
-    /// When to come back, per `Retry-After`, as a wall-clock time.
+    /// When to come back, per `Retry-After`, as a wall-clock time (`None` without the
+    /// header, or in the unrepresentable case of [`RetryAfter::at_from`]).
     pub fn retry_at(&self) -> Option<std::time::SystemTime> {
-        self.retry_after.as_ref().map(RetryAfter::at_from_now)
+        self.retry_after.as_ref().and_then(RetryAfter::at_from_now)
     }
     /// Whether the same call may succeed later: 429 (not the daily limit) and 5xx.
     pub fn is_retryable(&self) -> bool {
