@@ -45,6 +45,7 @@ pub mod secret;
 pub mod sleep;
 pub mod time;
 pub mod transport;
+pub mod webhook;
 mod wiring;
 
 pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth};

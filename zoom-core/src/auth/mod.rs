@@ -19,6 +19,7 @@ pub(crate) use cache::{Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, Token};
 pub use cache::{SingleFlight, SingleFlightGuard};
 pub(crate) use credentials::Credentials;
 pub use credentials::{ServerToServerOAuth, TokenSource, UserOAuth};
+pub(crate) use token_endpoint::is_cleartext_to_another_host;
 
 use crate::endpoint::BaseUrl;
 use crate::error::{AuthError, Error, InvalidInput, TransportError};

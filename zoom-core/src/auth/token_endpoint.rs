@@ -1,7 +1,7 @@
 //! The token endpoint's wire format: the form POST with Basic credentials, and its answers
 //! (a token, or `{reason, error}` / `{code, message}` when refused).
 
-use std::net::IpAddr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -122,19 +122,7 @@ pub(crate) fn read_answer(
 /// machine (a simulator). Anything else is ignored with a warning and the configured API
 /// base is kept, so a token answer cannot send tokens in clear text across a network.
 fn safe_for_tokens(base: &BaseUrl) -> bool {
-    let Ok(uri) = base.as_str().parse::<http::Uri>() else {
-        return false;
-    };
-    let host = uri.host().unwrap_or_default();
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let safe = match uri.scheme_str() {
-        Some("https") => true,
-        Some("http") => {
-            host.eq_ignore_ascii_case("localhost")
-                || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-        }
-        _ => false,
-    };
+    let safe = !is_cleartext_to_another_host(base);
     if !safe {
         tracing::warn!(
             api_url = base.as_str(),
@@ -142,6 +130,29 @@ fn safe_for_tokens(base: &BaseUrl) -> bool {
         );
     }
     safe
+}
+
+/// Whether `base` is `http://` to a host other than `127.0.0.0/8`, `::1` or `localhost`.
+pub(crate) fn is_cleartext_to_another_host(base: &BaseUrl) -> bool {
+    // BaseUrl has already parsed as an absolute URI with a host.
+    let Ok(uri) = base.as_str().parse::<http::Uri>() else {
+        return true;
+    };
+    if !uri
+        .scheme_str()
+        .is_some_and(|s| s.eq_ignore_ascii_case("http"))
+    {
+        return false;
+    }
+    let host = uri.host().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .and_then(|h| h.parse::<Ipv6Addr>().ok())
+            .is_some_and(|ip| ip.is_loopback());
+    !loopback
 }
 
 #[derive(serde::Deserialize)]
