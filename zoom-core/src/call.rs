@@ -136,7 +136,10 @@ impl<'a, T: FromResponse> Call<'a, T> {
 
     /// The first step.
     pub fn start(&mut self) -> Step<'a, T> {
-        self.attempt()
+        match std::mem::replace(&mut self.state, State::Over) {
+            State::Attempt if self.attempts == 0 => self.attempt(),
+            other => self.misdriven(other, "start"),
+        }
     }
 
     /// The wait of the last [`Step::Wait`] is over.
@@ -394,6 +397,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
 
     fn misdriven(&mut self, state: State<'a>, called: &str) -> Step<'a, T> {
         let expected = match state {
+            State::Attempt if self.attempts == 0 => "start",
             State::Attempt | State::Paced => "resume",
             State::Locking { .. } => "locked",
             State::FetchingToken(_) | State::Sending(_) => "received",
@@ -406,5 +410,35 @@ impl<'a, T: FromResponse> Call<'a, T> {
             ),
         );
         self.done(Err(error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ErrorKind, TransportErrorKind};
+    use crate::ids::MeetingId;
+    use crate::transport::FnTransport;
+
+    #[test]
+    fn a_call_driven_out_of_order_ends_with_an_input_error() {
+        let refused = FnTransport(|_: HttpRequest| {
+            Err(TransportError::from_kind(TransportErrorKind::Connect))
+        });
+        let client = crate::blocking::Client::builder(refused)
+            .bearer_token("t")
+            .build()
+            .unwrap();
+        let endpoint = crate::endpoint::get_meeting_live_stream(&MeetingId::new(1));
+        let mut call = client.call(&endpoint);
+        assert!(matches!(call.start(), Step::Send(_)));
+        let Step::Done(Err(error)) = call.resume() else {
+            panic!("a resume where a send was asked for ends the call")
+        };
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(error.to_string().contains("`resume`"), "{error}");
+        for step in [call.start(), call.resume()] {
+            assert!(matches!(step, Step::Done(Err(_))));
+        }
     }
 }

@@ -33,7 +33,10 @@ fn module_of(src: &Path, file: &Path) -> Module {
 
 /// The code of a file without comments and without its unit tests.
 fn code(text: &str) -> String {
-    let text = text.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
+    let text = text
+        .split("#[cfg(test)]\nmod tests")
+        .next()
+        .unwrap_or_default();
     text.lines()
         .map(|line| line.split("//").next().unwrap_or_default())
         .collect::<Vec<_>>()
@@ -54,7 +57,12 @@ fn named_paths(code: &str, module: &Module) -> Vec<Module> {
             }
             let rest = &code[at + prefix.len()..];
             let items: Vec<&str> = match rest.strip_prefix('{') {
-                Some(group) => group.split('}').next().unwrap_or_default().split(',').collect(),
+                Some(group) => group
+                    .split('}')
+                    .next()
+                    .unwrap_or_default()
+                    .split(',')
+                    .collect(),
                 None => vec![rest],
             };
             for item in items {
@@ -140,7 +148,11 @@ fn no_module_imports_in_a_circle() {
         }
     }
     assert!(crates >= 4, "found only {crates} library crates");
-    assert!(circles.is_empty(), "import circles:\n{}", circles.join("\n"));
+    assert!(
+        circles.is_empty(),
+        "import circles:\n{}",
+        circles.join("\n")
+    );
 }
 
 #[test]
