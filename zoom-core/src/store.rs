@@ -200,8 +200,11 @@ pub trait TokenStore: Send + Sync {
     /// The stored token, if any (also when expired, for its refresh token).
     async fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError>;
     /// Takes the refresh lock for `ttl` if nobody holds it.
-    async fn try_lock(&self, key: &TokenKey, ttl: Duration)
-    -> Result<Option<TokenLock>, StoreError>;
+    async fn try_lock(
+        &self,
+        key: &TokenKey,
+        ttl: Duration,
+    ) -> Result<Option<TokenLock>, StoreError>;
     /// Stores `token` (access and refresh token in one atomic write) and releases `lock` if
     /// it is still ours. Returns whether the lock was still ours.
     async fn put_and_unlock(
@@ -214,8 +217,11 @@ pub trait TokenStore: Send + Sync {
     async fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError>;
     /// Zoom rejected `access_token`: forget it if it is still the stored one (the refresh
     /// token stays).
-    async fn invalidate(&self, key: &TokenKey, access_token: &SecretString)
-    -> Result<(), StoreError>;
+    async fn invalidate(
+        &self,
+        key: &TokenKey,
+        access_token: &SecretString,
+    ) -> Result<(), StoreError>;
 }
 
 /// A token cache shared across processes, with a lock for single flight (blocking).
@@ -432,7 +438,10 @@ mod tests {
     fn a_put_keeps_the_refresh_token_with_its_access_token_and_hides_both() {
         let store: &dyn BlockingTokenStore = &MemoryStore::new();
         let key = TokenKey::new("acct", "client");
-        let proof = store.try_lock(&key, Duration::from_secs(5)).unwrap().unwrap();
+        let proof = store
+            .try_lock(&key, Duration::from_secs(5))
+            .unwrap()
+            .unwrap();
         let token = StoredToken {
             access_token: "access-1".into(),
             api_url: Some("https://api.zoom.us".into()),
@@ -444,7 +453,10 @@ mod tests {
         assert_eq!(read.refresh_token, token.refresh_token);
         assert!(read.expires_in > Duration::from_secs(3500));
         let shown = format!("{read:?}");
-        assert!(!shown.contains("access-1") && !shown.contains("refresh-2"), "{shown}");
+        assert!(
+            !shown.contains("access-1") && !shown.contains("refresh-2"),
+            "{shown}"
+        );
 
         store.invalidate(&key, &"access-1".into()).unwrap();
         let read = store.get(&key).unwrap().unwrap();

@@ -77,7 +77,16 @@ fn main() {
     let ratio = |x: Duration| x.as_secs_f64() / l.as_secs_f64();
     println!("limiter reservation, median of {ROUNDS} rounds of {CALLS} calls (Redis on loopback)");
     println!("  local RateLimiter::reserve      {l:>10.2?}");
-    println!("  Redis, blocking                 {b:>10.2?}  ratio {:>8.0}", ratio(b));
-    println!("  Redis, async (current thread)   {a:>10.2?}  ratio {:>8.0}", ratio(a));
-    println!("  bare PING round trip            {p:>10.2?}  ratio {:>8.0}", ratio(p));
+    println!(
+        "  Redis, blocking                 {b:>10.2?}  ratio {:>8.0}",
+        ratio(b)
+    );
+    println!(
+        "  Redis, async (current thread)   {a:>10.2?}  ratio {:>8.0}",
+        ratio(a)
+    );
+    println!(
+        "  bare PING round trip            {p:>10.2?}  ratio {:>8.0}",
+        ratio(p)
+    );
 }

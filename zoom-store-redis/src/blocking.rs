@@ -119,7 +119,11 @@ impl RedisStore {
     }
 
     /// Marks `access_token` expired if it is still the stored one.
-    pub fn invalidate(&self, key: &TokenKey, access_token: &SecretString) -> Result<(), StoreError> {
+    pub fn invalidate(
+        &self,
+        key: &TokenKey,
+        access_token: &SecretString,
+    ) -> Result<(), StoreError> {
         let op = protocol::invalidate(&self.config().prefix, key, access_token);
         self.conn.run::<i64>(op).map(drop)
     }

@@ -219,7 +219,12 @@ pub(crate) fn put_and_unlock(
         .arg(proof.owner())
         .arg(token.access_token.expose_secret())
         .arg(token.api_url.as_deref().unwrap_or(""))
-        .arg(token.refresh_token.as_ref().map_or("", |t| t.expose_secret()))
+        .arg(
+            token
+                .refresh_token
+                .as_ref()
+                .map_or("", |t| t.expose_secret()),
+        )
         .arg(millis(token.expires_in));
     Op::Script(call)
 }
@@ -238,13 +243,14 @@ pub(crate) fn invalidate(prefix: &str, key: &TokenKey, access_token: &SecretStri
 }
 
 /// Maps a driver error to a [`StoreError`] whose text never holds `password`.
-pub(crate) fn store_error(error: &redis::RedisError, password: Option<&SecretString>) -> StoreError {
+pub(crate) fn store_error(
+    error: &redis::RedisError,
+    password: Option<&SecretString>,
+) -> StoreError {
     use redis::ErrorKind as K;
     let kind = if error.is_timeout() {
         StoreErrorKind::Timeout
-    } else if error.is_io_error()
-        || error.is_connection_refusal()
-        || error.is_connection_dropped()
+    } else if error.is_io_error() || error.is_connection_refusal() || error.is_connection_dropped()
     {
         StoreErrorKind::Unavailable
     } else {
@@ -283,8 +289,14 @@ mod tests {
         let key = LimiterKey::per_second("acc}t:x", "light", 10);
         assert_eq!(limiter_key("zoom", &key), "zoom:{acc%7Dt%3Ax}:limit:light");
         let token = TokenKey::new("A-b_c.1", "client id");
-        assert_eq!(token_key("zoom", &token), "zoom:{A-b_c.1}:token:client%20id");
-        assert_eq!(lock_key("zoom", &token), "zoom:{A-b_c.1}:token:client%20id:lock");
+        assert_eq!(
+            token_key("zoom", &token),
+            "zoom:{A-b_c.1}:token:client%20id"
+        );
+        assert_eq!(
+            lock_key("zoom", &token),
+            "zoom:{A-b_c.1}:token:client%20id:lock"
+        );
     }
 
     #[test]
@@ -293,7 +305,10 @@ mod tests {
         assert_eq!((r.wait, r.allowed_at_us), (Duration::ZERO, 0));
         let entry = read_entry(Some(("a".into(), String::new(), String::new(), -3, -1))).unwrap();
         assert_eq!(entry.token.expires_in, Duration::ZERO);
-        assert_eq!((entry.token.api_url, entry.token.refresh_token), (None, None));
+        assert_eq!(
+            (entry.token.api_url, entry.token.refresh_token),
+            (None, None)
+        );
     }
 
     #[test]

@@ -6,9 +6,9 @@ use std::time::Duration;
 use zoom_core::SecretString;
 use zoom_core::store::{LimiterKey, StoreError, StoredToken, TokenKey, TokenLock};
 
+use crate::RedisStore;
 use crate::flight::{Backoff, FetchError, is_fresh};
 use crate::protocol::Reservation;
-use crate::RedisStore;
 
 /// One account's limiter for one rate-limit label, shared by every process using the same
 /// Redis. Cheap to clone.

@@ -37,7 +37,10 @@ fn ends<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
 fn assert_down(result: Result<impl std::fmt::Debug, StoreError>) {
     let error = result.expect_err("Redis is down");
     assert!(
-        matches!(error.kind, StoreErrorKind::Unavailable | StoreErrorKind::Timeout),
+        matches!(
+            error.kind,
+            StoreErrorKind::Unavailable | StoreErrorKind::Timeout
+        ),
         "{error:?}"
     );
 }
@@ -97,11 +100,18 @@ async fn redis_killed_mid_run_makes_every_async_call_end_with_a_typed_error_then
     redis.kill();
     let mut failures = 0;
     for task in tasks {
-        match tokio::time::timeout(HANG, task).await.expect("a call hung").unwrap() {
+        match tokio::time::timeout(HANG, task)
+            .await
+            .expect("a call hung")
+            .unwrap()
+        {
             Ok(()) => {}
             Err(error) => {
                 assert!(
-                    matches!(error.kind, StoreErrorKind::Unavailable | StoreErrorKind::Timeout),
+                    matches!(
+                        error.kind,
+                        StoreErrorKind::Unavailable | StoreErrorKind::Timeout
+                    ),
                     "{error:?}"
                 );
                 failures += 1;
@@ -109,7 +119,9 @@ async fn redis_killed_mid_run_makes_every_async_call_end_with_a_typed_error_then
         }
     }
     assert!(failures > 0);
-    let after = tokio::time::timeout(HANG, limiter.reserve()).await.expect("hung");
+    let after = tokio::time::timeout(HANG, limiter.reserve())
+        .await
+        .expect("hung");
     assert_down(after);
 
     redis.restart(&[]);
@@ -142,13 +154,19 @@ async fn an_async_call_to_a_silent_redis_times_out() {
     let url = format!("redis://127.0.0.1:{}", silent.local_addr().unwrap().port());
     let store = RedisStore::with_config(fast(&url)).unwrap();
     let key = LimiterKey::per_second("acct", "light", 10);
-    let result = tokio::time::timeout(HANG, store.reserve(&key)).await.expect("hung");
+    let result = tokio::time::timeout(HANG, store.reserve(&key))
+        .await
+        .expect("hung");
     assert_eq!(result.unwrap_err().kind, StoreErrorKind::Timeout);
 }
 
 #[test]
 fn nothing_listening_is_unavailable_and_creating_the_store_never_fails_for_it() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let store = blocking::RedisStore::connect(&format!("redis://127.0.0.1:{port}")).unwrap();
     let cache = store.token_cache(TokenKey::new("acct", "client"));
     let result = ends(move || cache.get());
@@ -162,13 +180,20 @@ fn a_wrong_password_is_rejected_and_no_password_is_ever_shown() {
     let store = blocking::RedisStore::with_config(fast(&wrong));
     let error = store.limiter("acct", "light", 1).reserve().unwrap_err();
     assert_eq!(error.kind, StoreErrorKind::Rejected, "{error:?}");
-    for shown in [format!("{error}"), format!("{error:?}"), format!("{store:?}")] {
+    for shown in [
+        format!("{error}"),
+        format!("{error:?}"),
+        format!("{store:?}"),
+    ] {
         assert!(!shown.contains("s3cret"), "{shown}");
     }
 
     let right = format!("redis://default:right-s3cret@127.0.0.1:{}", redis.port);
     let store = blocking::RedisStore::with_config(fast(&right));
-    assert_eq!(store.limiter("acct", "light", 1).reserve().unwrap(), Duration::ZERO);
+    assert_eq!(
+        store.limiter("acct", "light", 1).reserve().unwrap(),
+        Duration::ZERO
+    );
     assert!(!format!("{store:?}").contains("s3cret"));
     assert!(store.config().url().contains("[redacted]"));
 }
@@ -181,7 +206,10 @@ fn rediss_to_a_plain_redis_fails_with_a_typed_error() {
     let result = ends(move || store.limiter("acct", "light", 1).reserve());
     let error = result.unwrap_err();
     assert!(
-        matches!(error.kind, StoreErrorKind::Unavailable | StoreErrorKind::Timeout),
+        matches!(
+            error.kind,
+            StoreErrorKind::Unavailable | StoreErrorKind::Timeout
+        ),
         "{error:?}"
     );
 }

@@ -69,7 +69,12 @@ fn concurrent_processes_never_get_the_same_slot() {
     // The burst (2) goes at once; every later slot is exactly one interval after the last.
     let first_spaced = slots[2];
     for (n, slot) in slots[2..].iter().enumerate() {
-        assert_eq!(*slot, first_spaced + n as u64 * 10 * SECOND_US, "slot {}", n + 2);
+        assert_eq!(
+            *slot,
+            first_spaced + n as u64 * 10 * SECOND_US,
+            "slot {}",
+            n + 2
+        );
     }
     assert_eq!(first_spaced - slots[0], 10 * SECOND_US);
 }
@@ -84,8 +89,14 @@ fn the_burst_is_half_the_rate_as_in_the_local_limiter() {
         assert_eq!(key.interval, Duration::from_secs(1) / rate);
         key.interval = Duration::from_secs(10);
         let waits: Vec<_> = (0..=burst).map(|_| store.reserve(&key).unwrap()).collect();
-        assert!(waits[..burst as usize].iter().all(Duration::is_zero), "rate {rate}: {waits:?}");
-        assert!(waits[burst as usize] > Duration::ZERO, "rate {rate}: {waits:?}");
+        assert!(
+            waits[..burst as usize].iter().all(Duration::is_zero),
+            "rate {rate}: {waits:?}"
+        );
+        assert!(
+            waits[burst as usize] > Duration::ZERO,
+            "rate {rate}: {waits:?}"
+        );
     }
 }
 
@@ -96,8 +107,14 @@ fn accounts_and_labels_have_their_own_schedules() {
     let key = slow_key(1);
     assert_eq!(store.reserve(&key).unwrap(), Duration::ZERO);
     assert!(store.reserve(&key).unwrap() > Duration::ZERO);
-    let other_label = LimiterKey { label: "medium".into(), ..key.clone() };
-    let other_account = LimiterKey { account: "acct-2".into(), ..key };
+    let other_label = LimiterKey {
+        label: "medium".into(),
+        ..key.clone()
+    };
+    let other_account = LimiterKey {
+        account: "acct-2".into(),
+        ..key
+    };
     assert_eq!(store.reserve(&other_label).unwrap(), Duration::ZERO);
     assert_eq!(store.reserve(&other_account).unwrap(), Duration::ZERO);
 }
@@ -110,7 +127,10 @@ fn an_idle_schedule_key_expires_soon_after_it_catches_up() {
     store.reserve(&key).unwrap();
     store.reserve(&key).unwrap();
     let name = format!("{}:{{acct-1}}:limit:light", redis.prefix);
-    let ttl: i64 = redis::cmd("PTTL").arg(&name).query(&mut redis.raw()).unwrap();
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg(&name)
+        .query(&mut redis.raw())
+        .unwrap();
     // Two slots of 10 s are booked: the key lives until the schedule is past, plus 1 s.
     assert!(ttl > 10_000 && ttl <= 21_000, "PTTL {ttl}");
 }

@@ -66,7 +66,10 @@ fn compare_and_delete_never_releases_someone_elses_lock() {
     assert!(!theirs.unlock(TokenLock::random()).unwrap());
     assert!(theirs.try_lock().unwrap().is_none(), "still held");
     assert!(mine.unlock(lock).unwrap());
-    assert!(theirs.try_lock().unwrap().is_some(), "released by its owner");
+    assert!(
+        theirs.try_lock().unwrap().is_some(),
+        "released by its owner"
+    );
 }
 
 #[test]
@@ -89,8 +92,15 @@ fn a_dead_holders_lock_expires_and_another_takes_over() {
     };
     // The late holder can neither release nor overwrite-and-release the new holder's lock.
     assert!(!store.unlock(&key(), dead.clone()).unwrap());
-    assert!(!store.put_and_unlock(&key(), &token("late", None, HOUR), dead).unwrap());
-    assert!(other.try_lock().unwrap().is_none(), "the new holder keeps it");
+    assert!(
+        !store
+            .put_and_unlock(&key(), &token("late", None, HOUR), dead)
+            .unwrap()
+    );
+    assert!(
+        other.try_lock().unwrap().is_none(),
+        "the new holder keeps it"
+    );
     assert!(other.unlock(taken).unwrap());
 }
 
@@ -100,7 +110,11 @@ fn a_rotated_refresh_token_is_stored_with_its_access_token() {
     let cache = cache(&redis);
     assert_eq!(cache.get().unwrap(), None);
     let lock = cache.try_lock().unwrap().unwrap();
-    assert!(cache.put_and_unlock(&token("a-1", Some("r-1"), HOUR), lock).unwrap());
+    assert!(
+        cache
+            .put_and_unlock(&token("a-1", Some("r-1"), HOUR), lock)
+            .unwrap()
+    );
     let read = cache.get().unwrap().unwrap();
     assert_eq!(read.access_token.expose_secret(), "a-1");
     assert_eq!(read.refresh_token.as_ref().unwrap().expose_secret(), "r-1");
@@ -117,7 +131,9 @@ fn a_rotated_refresh_token_is_stored_with_its_access_token() {
     let s2s = TokenKey::new("account-2", "client-1");
     let store = blocking::RedisStore::with_config(config(&redis));
     let lock = store.try_lock(&s2s, HOUR).unwrap().unwrap();
-    store.put_and_unlock(&s2s, &token("s2s", None, HOUR), lock).unwrap();
+    store
+        .put_and_unlock(&s2s, &token("s2s", None, HOUR), lock)
+        .unwrap();
     let s2s_name = format!("{}:{{account-2}}:token:client-1", redis.prefix);
     let ttl: i64 = redis::cmd("PTTL").arg(&s2s_name).query(&mut raw).unwrap();
     assert!(ttl > 3_500_000 && ttl <= 3_600_000, "PTTL {ttl}");
@@ -128,7 +144,11 @@ fn a_rotated_refresh_token_is_stored_with_its_access_token() {
         .query(&mut raw)
         .unwrap();
     assert!(!names.is_empty());
-    assert!(names.iter().all(|n| !n.contains("a-1") && !n.contains("r-1") && !n.contains("s2s")));
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.contains("a-1") && !n.contains("r-1") && !n.contains("s2s"))
+    );
 }
 
 #[test]
@@ -154,7 +174,11 @@ fn readers_never_see_an_access_token_with_another_generations_refresh_token() {
     };
     for generation in 0..300 {
         let lock = writer.try_lock().unwrap().unwrap();
-        let rotated = token(&format!("a-{generation}"), Some(&format!("r-{generation}")), HOUR);
+        let rotated = token(
+            &format!("a-{generation}"),
+            Some(&format!("r-{generation}")),
+            HOUR,
+        );
         assert!(writer.put_and_unlock(&rotated, lock).unwrap());
     }
     done.store(true, Ordering::Relaxed);
@@ -168,9 +192,13 @@ fn a_put_without_a_refresh_token_keeps_the_stored_one() {
     let redis = TestRedis::shared();
     let cache = cache(&redis);
     let lock = cache.try_lock().unwrap().unwrap();
-    cache.put_and_unlock(&token("a-1", Some("r-1"), HOUR), lock).unwrap();
+    cache
+        .put_and_unlock(&token("a-1", Some("r-1"), HOUR), lock)
+        .unwrap();
     let lock = cache.try_lock().unwrap().unwrap();
-    cache.put_and_unlock(&token("a-2", None, HOUR), lock).unwrap();
+    cache
+        .put_and_unlock(&token("a-2", None, HOUR), lock)
+        .unwrap();
     let read = cache.get().unwrap().unwrap();
     assert_eq!(read.access_token.expose_secret(), "a-2");
     assert_eq!(read.refresh_token.unwrap().expose_secret(), "r-1");
@@ -181,7 +209,9 @@ fn a_rejected_token_is_marked_expired_only_if_it_is_still_the_stored_one() {
     let redis = TestRedis::shared();
     let cache = cache(&redis);
     let lock = cache.try_lock().unwrap().unwrap();
-    cache.put_and_unlock(&token("a-1", Some("r-1"), HOUR), lock).unwrap();
+    cache
+        .put_and_unlock(&token("a-1", Some("r-1"), HOUR), lock)
+        .unwrap();
     cache.invalidate(&"a-0".into()).unwrap();
     assert!(cache.get().unwrap().unwrap().expires_in > Duration::ZERO);
     cache.invalidate(&"a-1".into()).unwrap();
@@ -220,7 +250,10 @@ fn a_hundred_blocking_callers_in_four_processes_fetch_once() {
         })
         .collect();
     for thread in threads {
-        assert_eq!(thread.join().unwrap().access_token.expose_secret(), "shared");
+        assert_eq!(
+            thread.join().unwrap().access_token.expose_secret(),
+            "shared"
+        );
     }
     assert_eq!(fetches.load(Ordering::SeqCst), 1);
 }
@@ -298,7 +331,9 @@ fn a_stored_token_near_expiry_is_refreshed_and_a_fresh_one_is_not() {
     let redis = TestRedis::shared();
     let cache = cache(&redis);
     let lock = cache.try_lock().unwrap().unwrap();
-    cache.put_and_unlock(&token("old", None, Duration::from_secs(30)), lock).unwrap();
+    cache
+        .put_and_unlock(&token("old", None, Duration::from_secs(30)), lock)
+        .unwrap();
     // Half of a 30 s token is left: fresh (the margin is at most half the lifetime).
     let got = cache.get_or_fetch(|_| -> Result<StoredToken, ()> { panic!("refetched") });
     assert_eq!(got.unwrap().access_token.expose_secret(), "old");
@@ -310,7 +345,9 @@ fn a_stored_token_near_expiry_is_refreshed_and_a_fresh_one_is_not() {
         .arg(3_600_000)
         .query(&mut redis.raw())
         .unwrap();
-    let got = cache.get_or_fetch(|_| Ok::<_, ()>(token("new", None, HOUR))).unwrap();
+    let got = cache
+        .get_or_fetch(|_| Ok::<_, ()>(token("new", None, HOUR)))
+        .unwrap();
     assert_eq!(got.access_token.expose_secret(), "new");
     let again = cache
         .get_or_fetch(|_| -> Result<StoredToken, ()> { panic!("fresh token refetched") })

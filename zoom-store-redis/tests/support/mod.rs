@@ -73,7 +73,10 @@ impl TestRedis {
 
     /// Kills the private server at once (SIGKILL), as a crash would.
     pub(crate) fn kill(&mut self) {
-        let mut server = self.server.take().expect("only a private server can be killed");
+        let mut server = self
+            .server
+            .take()
+            .expect("only a private server can be killed");
         server.kill().expect("kill redis-server");
         server.wait().expect("reap redis-server");
     }
@@ -103,8 +106,18 @@ fn free_port() -> u16 {
 fn start_server(port: u16, extra: &[&str]) -> Child {
     let port_text = port.to_string();
     let mut args = vec![
-        "--port", &port_text, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-        "--daemonize", "no", "--loglevel", "warning",
+        "--port",
+        &port_text,
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+        "--loglevel",
+        "warning",
     ];
     args.extend_from_slice(extra);
     Command::new("redis-server")
