@@ -206,7 +206,10 @@ pub trait TokenStore: Send + Sync {
         ttl: Duration,
     ) -> Result<Option<TokenLock>, StoreError>;
     /// Stores `token` (access and refresh token in one atomic write) and releases `lock` if
-    /// it is still ours. Returns whether the lock was still ours.
+    /// it is still ours. Returns whether the lock was still ours. A holder that lost its
+    /// lock still stores a token that expires later than the stored one (a rotated refresh
+    /// token must not be lost), never an older one. Without a refresh token in `token`, the
+    /// stored refresh token is kept.
     async fn put_and_unlock(
         &self,
         key: &TokenKey,
@@ -323,8 +326,18 @@ impl BlockingTokenStore for MemoryStore {
                 .and_then(|(old, _)| old.refresh_token.clone());
         }
         let expires_at = now.checked_add(token.expires_in).unwrap_or(now);
-        entry.token = Some((stored, expires_at));
-        Ok(release(entry, &proof, now))
+        let ours = release(entry, &proof, now);
+        // A holder that outlived its lock still writes a newer token (for user OAuth its
+        // refresh token is the only live one), never an older one.
+        if ours
+            || entry
+                .token
+                .as_ref()
+                .is_none_or(|(_, old)| *old <= expires_at)
+        {
+            entry.token = Some((stored, expires_at));
+        }
+        Ok(ours)
     }
 
     fn unlock(&self, key: &TokenKey, proof: TokenLock) -> Result<bool, StoreError> {
@@ -403,22 +416,43 @@ mod tests {
     use crate::RateLimiter;
 
     #[test]
-    fn the_memory_limiter_keeps_the_local_limiters_burst_rule() {
-        for rate in [1, 2, 4, 7, 30, 80] {
-            let store = MemoryStore::new();
-            let key = LimiterKey::per_second("acct", "light", rate);
+    fn limiter_keys_keep_the_local_limiters_spacing_and_burst_rule() {
+        for rate in [0, 1, 2, 4, 7, 30, 80, 1000] {
+            // Read the local rule off its waits at one instant: zeros for the burst, then
+            // one interval more each call.
             let local = RateLimiter::per_second(rate);
             let now = Instant::now();
-            for call in 0..rate * 2 {
-                let shared = BlockingLimiterStore::reserve(&store, &key).unwrap();
-                let expected = local.reserve(now);
-                // The store reads its own clock a little later: waits differ by that at most.
-                assert!(
-                    shared <= expected && expected - shared < Duration::from_millis(50),
-                    "rate {rate}, call {call}: {shared:?} vs {expected:?}"
-                );
-            }
+            let waits: Vec<Duration> = (0..rate.max(1) + 2).map(|_| local.reserve(now)).collect();
+            let burst = waits.iter().take_while(|w| w.is_zero()).count();
+            let key = LimiterKey::per_second("acct", "light", rate);
+            assert_eq!(key.burst as usize, burst, "rate {rate}");
+            assert_eq!(key.interval, waits[burst], "rate {rate}");
         }
+    }
+
+    #[test]
+    fn the_memory_limiter_lets_the_burst_through_then_spaces_calls() {
+        const HOUR: Duration = Duration::from_secs(3600);
+        let store = MemoryStore::new();
+        let mut key = LimiterKey::per_second("acct", "light", 6);
+        key.interval = HOUR; // so that no test machine is slow enough to matter
+        let waits: Vec<Duration> = (0..6)
+            .map(|_| BlockingLimiterStore::reserve(&store, &key).unwrap())
+            .collect();
+        assert!(waits[..3].iter().all(Duration::is_zero), "{waits:?}");
+        for (k, wait) in waits[3..].iter().enumerate() {
+            let slot = HOUR * (k as u32 + 1);
+            assert!(
+                *wait <= slot && *wait > slot - Duration::from_secs(60),
+                "{waits:?}"
+            );
+        }
+        let other = LimiterKey::per_second("acct", "medium", 6);
+        assert!(
+            BlockingLimiterStore::reserve(&store, &other)
+                .unwrap()
+                .is_zero()
+        );
     }
 
     #[test]

@@ -119,14 +119,11 @@ end
 return 0
 ";
 
-static SCRIPTS: LazyLock<[Script; 4]> = LazyLock::new(|| {
-    [
-        Script::new(RESERVE),
-        Script::new(GET),
-        Script::new(PUT_AND_UNLOCK),
-        Script::new(UNLOCK),
-    ]
-});
+// Compiled (hashed) once; sent as EVALSHA, and loaded by the driver on a NOSCRIPT answer.
+static RESERVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(RESERVE));
+static GET_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(GET));
+static PUT_AND_UNLOCK_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(PUT_AND_UNLOCK));
+static UNLOCK_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(UNLOCK));
 static INVALIDATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(INVALIDATE));
 
 /// One round trip: a script (EVALSHA, loaded on first use) or a plain command.
@@ -144,7 +141,7 @@ fn micros(duration: Duration) -> u64 {
 }
 
 pub(crate) fn reserve(prefix: &str, key: &LimiterKey) -> Op {
-    let mut call = SCRIPTS[0].prepare_invoke();
+    let mut call = RESERVE_SCRIPT.prepare_invoke();
     call.key(limiter_key(prefix, key))
         .arg(micros(key.interval).max(1))
         .arg(key.burst.max(1));
@@ -169,7 +166,7 @@ pub(crate) fn read_reservation((wait, at): (i64, i64)) -> Reservation {
 }
 
 pub(crate) fn get(prefix: &str, key: &TokenKey) -> Op {
-    let mut call = SCRIPTS[1].prepare_invoke();
+    let mut call = GET_SCRIPT.prepare_invoke();
     call.key(token_key(prefix, key));
     Op::Script(call)
 }
@@ -213,7 +210,7 @@ pub(crate) fn put_and_unlock(
     token: &StoredToken,
     proof: &TokenLock,
 ) -> Op {
-    let mut call = SCRIPTS[2].prepare_invoke();
+    let mut call = PUT_AND_UNLOCK_SCRIPT.prepare_invoke();
     call.key(token_key(prefix, key))
         .key(lock_key(prefix, key))
         .arg(proof.owner())
@@ -230,7 +227,7 @@ pub(crate) fn put_and_unlock(
 }
 
 pub(crate) fn unlock(prefix: &str, key: &TokenKey, proof: &TokenLock) -> Op {
-    let mut call = SCRIPTS[3].prepare_invoke();
+    let mut call = UNLOCK_SCRIPT.prepare_invoke();
     call.key(lock_key(prefix, key)).arg(proof.owner());
     Op::Script(call)
 }

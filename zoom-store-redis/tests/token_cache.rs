@@ -354,3 +354,39 @@ fn a_stored_token_near_expiry_is_refreshed_and_a_fresh_one_is_not() {
         .unwrap();
     assert_eq!(again.access_token.expose_secret(), "new");
 }
+
+#[test]
+fn a_holder_that_lost_its_lock_writes_a_newer_token_but_never_an_older_one() {
+    let redis = TestRedis::shared();
+    let store = blocking::RedisStore::with_config(config(&redis));
+    let lost = store
+        .try_lock(&key(), Duration::from_millis(1))
+        .unwrap()
+        .unwrap();
+    let other = cache(&redis);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let taken = loop {
+        if let Some(lock) = other.try_lock().unwrap() {
+            break lock;
+        }
+        assert!(Instant::now() < deadline, "the lock never expired");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    // Its refresh succeeded, so its rotated refresh token is the only live one: keep it.
+    let rotated = token("late", Some("r-late"), HOUR);
+    assert!(
+        !store
+            .put_and_unlock(&key(), &rotated, lost.clone())
+            .unwrap()
+    );
+    let read = other.get().unwrap().unwrap();
+    assert_eq!(read.refresh_token.unwrap().expose_secret(), "r-late");
+    // An older token (expiring sooner than the stored one) is not written over it.
+    let older = token("older", Some("r-older"), Duration::from_secs(60));
+    assert!(!store.put_and_unlock(&key(), &older, lost).unwrap());
+    assert_eq!(
+        other.get().unwrap().unwrap().access_token.expose_secret(),
+        "late"
+    );
+    assert!(other.unlock(taken).unwrap());
+}
