@@ -21,6 +21,9 @@ use zoom_core::store::{StoreError, StoreErrorKind};
 #[derive(Clone)]
 pub struct RedisConfig {
     pub(crate) client: redis::Client,
+    /// The whole URL, password included, for rebuilding the client with TLS settings.
+    #[cfg_attr(not(feature = "tls"), allow(dead_code))] // Only read by TLS settings.
+    full_url: SecretString,
     pub(crate) password: Option<SecretString>,
     shown_url: String,
     pub(crate) connect_timeout: Duration,
@@ -73,6 +76,7 @@ impl RedisConfig {
             .map_err(|e| crate::protocol::store_error(&e, password.as_ref()))?;
         Ok(Self {
             client,
+            full_url: SecretString::new(parsed.as_str()),
             password,
             shown_url,
             connect_timeout: Duration::from_millis(500),
@@ -88,6 +92,19 @@ impl RedisConfig {
     /// The URL with its password replaced by `[redacted]`.
     pub fn url(&self) -> &str {
         &self.shown_url
+    }
+
+    /// Trusts the certificate authority in `pem` (PEM text) for `rediss://`, instead of the
+    /// platform's root certificates: for a Redis whose certificate your own CA signed.
+    #[cfg(feature = "tls")]
+    pub fn tls_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Result<Self, StoreError> {
+        let certificates = redis::TlsCertificates {
+            client_tls: None,
+            root_cert: Some(pem.into()),
+        };
+        self.client = redis::Client::build_with_tls(self.full_url.expose_secret(), certificates)
+            .map_err(|e| crate::protocol::store_error(&e, self.password.as_ref()))?;
+        Ok(self)
     }
 
     /// How long connecting (TCP, TLS, AUTH) may take. Default 500 ms.

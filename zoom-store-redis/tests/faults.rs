@@ -219,3 +219,30 @@ fn the_async_store_needs_a_runtime_and_says_so_instead_of_panicking() {
     let error = RedisStore::connect("redis://127.0.0.1:6379").unwrap_err();
     assert_eq!(error.kind, StoreErrorKind::Config);
 }
+
+#[test]
+fn rediss_with_the_servers_ca_works_and_without_it_fails_with_a_typed_error() {
+    let redis = TestRedis::private_tls();
+    let ca = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tls/ca.pem")).unwrap();
+    let trusted = fast(&redis.url).tls_root_certificate(ca.clone()).unwrap();
+    let store = blocking::RedisStore::with_config(trusted.clone());
+    assert_eq!(
+        store.limiter("acct", "light", 1).reserve().unwrap(),
+        Duration::ZERO
+    );
+
+    // The platform's roots do not know the test CA: refused, typed, not hung.
+    let untrusted = blocking::RedisStore::with_config(fast(&redis.url));
+    let result = ends(move || untrusted.limiter("acct", "light", 1).reserve());
+    assert_down(result);
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = RedisStore::with_config(trusted).unwrap();
+        let wait = store.limiter("acct", "light", 1).reserve().await.unwrap();
+        assert!(
+            wait > Duration::ZERO,
+            "shares the schedule with the blocking store"
+        );
+    });
+}

@@ -53,7 +53,7 @@ impl TestRedis {
     /// kill or reconfigure it.
     pub(crate) fn private(extra: &[&str]) -> Self {
         let port = free_port();
-        let server = start_server(port, extra);
+        let server = start_server(&port.to_string(), extra);
         let this = Self {
             url: format!("redis://127.0.0.1:{port}"),
             prefix: unique_prefix(),
@@ -64,10 +64,52 @@ impl TestRedis {
         this
     }
 
+    /// A private `redis-server` speaking only TLS (`rediss://`), with the test certificate
+    /// in `tests/tls/` (signed by the test CA `tests/tls/ca.pem`, for 127.0.0.1).
+    pub(crate) fn private_tls() -> Self {
+        let port = free_port();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tls");
+        let (cert, key, ca) = (
+            format!("{dir}/server.pem"),
+            format!("{dir}/server.key"),
+            format!("{dir}/ca.pem"),
+        );
+        let port_text = port.to_string();
+        let server = start_server(
+            "0",
+            &[
+                "--tls-port",
+                &port_text,
+                "--tls-cert-file",
+                &cert,
+                "--tls-key-file",
+                &key,
+                "--tls-ca-cert-file",
+                &ca,
+                "--tls-auth-clients",
+                "no",
+            ],
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "redis-server (TLS) did not listen within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Self {
+            url: format!("rediss://127.0.0.1:{port}"),
+            prefix: unique_prefix(),
+            server: Some(server),
+            port,
+        }
+    }
+
     /// Starts the private server again on the same port (after [`TestRedis::kill`]).
     pub(crate) fn restart(&mut self, extra: &[&str]) {
         assert!(self.server.is_none(), "kill it first");
-        self.server = Some(start_server(self.port, extra));
+        self.server = Some(start_server(&self.port.to_string(), extra));
         wait_until_listening(self.port);
     }
 
@@ -103,11 +145,11 @@ fn free_port() -> u16 {
     listener.local_addr().expect("local address").port()
 }
 
-fn start_server(port: u16, extra: &[&str]) -> Child {
-    let port_text = port.to_string();
+/// `port` "0" means no plain port (a TLS-only server).
+fn start_server(port: &str, extra: &[&str]) -> Child {
     let mut args = vec![
         "--port",
-        &port_text,
+        port,
         "--bind",
         "127.0.0.1",
         "--save",
