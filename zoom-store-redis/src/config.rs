@@ -73,7 +73,7 @@ impl RedisConfig {
             }
         }
         let client = redis::Client::open(parsed.as_str())
-            .map_err(|e| crate::protocol::store_error(&e, password.as_ref()))?;
+            .map_err(|e| crate::protocol::store_error(&e, &shown_url, password.as_ref()))?;
         Ok(Self {
             client,
             full_url: SecretString::new(parsed.as_str()),
@@ -103,7 +103,7 @@ impl RedisConfig {
             root_cert: Some(pem.into()),
         };
         self.client = redis::Client::build_with_tls(self.full_url.expose_secret(), certificates)
-            .map_err(|e| crate::protocol::store_error(&e, self.password.as_ref()))?;
+            .map_err(|e| self.error(&e))?;
         Ok(self)
     }
 
@@ -151,6 +151,11 @@ impl RedisConfig {
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.refresh_margin = margin;
         self
+    }
+
+    /// `error` as a [`StoreError`] naming the URL, without its password.
+    pub(crate) fn error(&self, error: &redis::RedisError) -> StoreError {
+        crate::protocol::store_error(error, &self.shown_url, self.password.as_ref())
     }
 
     /// The longest one operation may take: connecting plus an answer (and a script upload).

@@ -7,7 +7,7 @@ use redis::FromRedisValue;
 use zoom_core::store::{StoreError, StoreErrorKind};
 
 use crate::config::RedisConfig;
-use crate::protocol::{Op, store_error};
+use crate::protocol::Op;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -102,7 +102,7 @@ impl AsyncConn {
         let manager = config
             .client
             .get_connection_manager_lazy(manager_config)
-            .map_err(|e| store_error(&e, config.password.as_ref()))?;
+            .map_err(|e| config.error(&e))?;
         Ok(Self {
             manager,
             health: Health::new(config),
@@ -129,9 +129,7 @@ impl AsyncConn {
                 self.health.succeeded();
                 Ok(value)
             }
-            Ok(Err(error)) => Err(self
-                .health
-                .failed(store_error(&error, self.config.password.as_ref()))),
+            Ok(Err(error)) => Err(self.health.failed(self.config.error(&error))),
             Err(_) => Err(self
                 .health
                 .failed(self.health.timeout("answer", self.op_timeout))),
@@ -165,10 +163,7 @@ impl BlockingConn {
         let mut slot = lock(&self.connection);
         // Another caller may have failed while this one waited for the mutex.
         self.health.check()?;
-        let fail = |error: redis::RedisError| {
-            self.health
-                .failed(store_error(&error, self.config.password.as_ref()))
-        };
+        let fail = |error: redis::RedisError| self.health.failed(self.config.error(&error));
         let connection = match slot.as_mut() {
             Some(connection) => connection,
             None => {

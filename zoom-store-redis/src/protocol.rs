@@ -239,9 +239,11 @@ pub(crate) fn invalidate(prefix: &str, key: &TokenKey, access_token: &SecretStri
     Op::Script(call)
 }
 
-/// Maps a driver error to a [`StoreError`] whose text never holds `password`.
+/// Maps a driver error to a [`StoreError`] naming `url` (shown without password) and
+/// whose text never holds `password`.
 pub(crate) fn store_error(
     error: &redis::RedisError,
+    url: &str,
     password: Option<&SecretString>,
 ) -> StoreError {
     use redis::ErrorKind as K;
@@ -266,7 +268,7 @@ pub(crate) fn store_error(
             _ => StoreErrorKind::Protocol,
         }
     };
-    StoreError::new(kind, redact(&format!("redis: {error}"), password))
+    StoreError::new(kind, redact(&format!("{url}: {error}"), password))
 }
 
 /// Replaces every occurrence of the password, belt and braces.

@@ -198,6 +198,7 @@ fn a_wrong_password_is_rejected_and_no_password_is_ever_shown() {
     assert!(store.config().url().contains("[redacted]"));
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn rediss_to_a_plain_redis_fails_with_a_typed_error() {
     let redis = TestRedis::shared();
@@ -220,6 +221,7 @@ fn the_async_store_needs_a_runtime_and_says_so_instead_of_panicking() {
     assert_eq!(error.kind, StoreErrorKind::Config);
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn rediss_with_the_servers_ca_works_and_without_it_fails_with_a_typed_error() {
     let redis = TestRedis::private_tls();
