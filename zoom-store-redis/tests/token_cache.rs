@@ -390,3 +390,29 @@ fn a_holder_that_lost_its_lock_writes_a_newer_token_but_never_an_older_one() {
     );
     assert!(other.unlock(taken).unwrap());
 }
+
+#[test]
+fn a_waiter_takes_over_from_a_holder_that_died_mid_refresh() {
+    let redis = TestRedis::shared();
+    let store = blocking::RedisStore::with_config(config(&redis));
+    // The holder takes the lock for 100 ms and dies without a word.
+    let _dead = store
+        .try_lock(&key(), Duration::from_millis(100))
+        .unwrap()
+        .unwrap();
+    let waiter = cache(&redis); // waits up to 15 s, longer than the lock lives
+    let fetches = AtomicUsize::new(0);
+    let token = waiter
+        .get_or_fetch(|stored| {
+            assert_eq!(stored, None);
+            fetches.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(token("after-takeover", None, HOUR))
+        })
+        .unwrap();
+    assert_eq!(token.access_token.expose_secret(), "after-takeover");
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    assert!(
+        waiter.try_lock().unwrap().is_some(),
+        "the new holder released the lock"
+    );
+}
