@@ -18,6 +18,8 @@
 //! (see `docs/SCALING.md`), use `rediss://` and Redis AUTH across machines.
 //!
 //! The async API ([`RedisStore`]) runs on Tokio; [`blocking::RedisStore`] needs no runtime.
+//! Both also implement the store traits of [`zoom_core::store`] (`TokenStore`,
+//! `LimiterStore` and their blocking twins).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), zoom_core::store::StoreError> {
@@ -42,6 +44,7 @@ mod config;
 mod conn;
 mod flight;
 mod protocol;
+mod seam;
 mod token;
 
 pub use config::RedisConfig;
