@@ -2,10 +2,10 @@
 //! the callers that waited for it), and the single-flight lock that lets one caller fetch at
 //! a time.
 //!
-//! The tokens themselves live in a [`TokenStore`]. The default keeps them in memory; a shared
-//! store (Redis, for many processes on one account) plugs in at this seam. A store may be
-//! remote and fail: the cache then goes on with the outcome of its own last fetch, so a store
-//! outage never becomes an auth outage.
+//! The tokens themselves live in a `TokenBackend`. The default keeps them in memory; a shared
+//! store ([`crate::store`], Redis, for many processes on one account) is meant to plug in at
+//! this seam. A backend may be remote and fail: the cache then goes on with the outcome of
+//! its own last fetch, so a store outage never becomes an auth outage.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -40,20 +40,21 @@ pub(crate) struct Token {
 
 /// A store of fetched tokens. Every method may fail, as a remote store can; the cache then
 /// falls back on the outcome of its own last fetch.
-pub(crate) trait TokenStore: Send + Sync {
+pub(crate) trait TokenBackend: Send + Sync {
     /// The stored token if it is still fresh at `now`.
-    fn load(&self, now: Timestamp) -> Result<Option<Token>, StoreError>;
+    fn load(&self, now: Timestamp) -> Result<Option<Token>, BackendError>;
     /// Keeps `token`, fresh for `fresh_for` from `now`.
-    fn store(&self, token: &Token, fresh_for: Duration, now: Timestamp) -> Result<(), StoreError>;
+    fn store(&self, token: &Token, fresh_for: Duration, now: Timestamp)
+    -> Result<(), BackendError>;
     /// Drops `token` if it is still the stored one (a newer token is kept).
-    fn invalidate(&self, token: &Token) -> Result<(), StoreError>;
+    fn invalidate(&self, token: &Token) -> Result<(), BackendError>;
 }
 
 /// A token store could not be read or written.
 #[derive(Debug)]
-pub(crate) struct StoreError(pub(crate) BoxError);
+pub(crate) struct BackendError(pub(crate) BoxError);
 
-impl fmt::Display for StoreError {
+impl fmt::Display for BackendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "token store failed: {}", self.0)
     }
@@ -61,20 +62,25 @@ impl fmt::Display for StoreError {
 
 /// The default store: one token in memory, shared by the clones of a client.
 #[derive(Debug, Default)]
-struct MemoryStore(Mutex<Option<(Token, Timestamp)>>);
+struct InMemory(Mutex<Option<(Token, Timestamp)>>);
 
-impl TokenStore for MemoryStore {
-    fn load(&self, now: Timestamp) -> Result<Option<Token>, StoreError> {
+impl TokenBackend for InMemory {
+    fn load(&self, now: Timestamp) -> Result<Option<Token>, BackendError> {
         let stored = lock(&self.0);
         Ok(fresh(stored.as_ref(), now))
     }
 
-    fn store(&self, token: &Token, fresh_for: Duration, now: Timestamp) -> Result<(), StoreError> {
+    fn store(
+        &self,
+        token: &Token,
+        fresh_for: Duration,
+        now: Timestamp,
+    ) -> Result<(), BackendError> {
         *lock(&self.0) = Some((token.clone(), now.saturating_add(fresh_for)));
         Ok(())
     }
 
-    fn invalidate(&self, token: &Token) -> Result<(), StoreError> {
+    fn invalidate(&self, token: &Token) -> Result<(), BackendError> {
         let mut stored = lock(&self.0);
         if stored
             .as_ref()
@@ -94,7 +100,7 @@ fn fresh(stored: Option<&(Token, Timestamp)>, now: Timestamp) -> Option<Token> {
 
 /// One client's token cache, shared by its clones.
 pub(crate) struct TokenCache {
-    store: Box<dyn TokenStore>,
+    store: Box<dyn TokenBackend>,
     fetches: Mutex<FetchLog>,
     single_flight: SingleFlight,
 }
@@ -135,11 +141,11 @@ pub(crate) enum Lookup {
 
 impl TokenCache {
     pub(crate) fn new() -> Self {
-        Self::with_store(Box::<MemoryStore>::default())
+        Self::with_store(Box::<InMemory>::default())
     }
 
     /// A cache over another store (a shared one; for now only tests plug one in).
-    pub(crate) fn with_store(store: Box<dyn TokenStore>) -> Self {
+    pub(crate) fn with_store(store: Box<dyn TokenBackend>) -> Self {
         Self {
             store,
             fetches: Mutex::new(FetchLog::default()),
@@ -415,15 +421,15 @@ mod tests {
 
     struct Down;
 
-    impl TokenStore for Down {
-        fn load(&self, _: Timestamp) -> Result<Option<Token>, StoreError> {
-            Err(StoreError("connection refused".into()))
+    impl TokenBackend for Down {
+        fn load(&self, _: Timestamp) -> Result<Option<Token>, BackendError> {
+            Err(BackendError("connection refused".into()))
         }
-        fn store(&self, _: &Token, _: Duration, _: Timestamp) -> Result<(), StoreError> {
-            Err(StoreError("connection refused".into()))
+        fn store(&self, _: &Token, _: Duration, _: Timestamp) -> Result<(), BackendError> {
+            Err(BackendError("connection refused".into()))
         }
-        fn invalidate(&self, _: &Token) -> Result<(), StoreError> {
-            Err(StoreError("connection refused".into()))
+        fn invalidate(&self, _: &Token) -> Result<(), BackendError> {
+            Err(BackendError("connection refused".into()))
         }
     }
 
