@@ -211,8 +211,8 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// (`held` carries the guard and the fetch count noted before asking for it), or to be
     /// fetched now.
     fn with_token(&mut self, held: Option<(SingleFlightGuard<'a>, u64)>) -> Step<'a, T> {
-        let now = self.now();
         let waited_since = held.as_ref().map(|(_, before)| *before);
+        let now = || self.now();
         let lookup = match self
             .shared
             .auth
@@ -225,7 +225,8 @@ impl<'a, T: FromResponse> Call<'a, T> {
             (Lookup::Token(token), _) => self.send(token),
             (Lookup::Failed(failure), _) => self.share_failure(failure),
             (Lookup::WaitUntil(until), _) => {
-                self.wait(until.saturating_duration_since(now), State::Paced)
+                let wait = until.saturating_duration_since(self.now());
+                self.wait(wait, State::Paced)
             }
             (Lookup::Fetch, None) => {
                 self.state = State::Locking {

@@ -68,9 +68,10 @@ impl Auth {
     }
 
     /// What a caller needing a token at `now` should do (see [`cache::TokenCache::lookup`]).
+    /// The clock is read only for cached credentials.
     pub(crate) fn lookup(
         &self,
-        now: Timestamp,
+        now: impl FnOnce() -> Timestamp,
         counted: u64,
         waited_since: Option<u64>,
     ) -> Result<Lookup, Error> {
@@ -83,7 +84,7 @@ impl Auth {
             Credentials::Static(secret) => Ok(Lookup::Token(static_token(secret.clone()))),
             Credentials::Custom(source) => Ok(Lookup::Token(static_token(source.access_token()?))),
             Credentials::ServerToServer(_) | Credentials::User(_) => {
-                Ok(self.cache.lookup(now, counted, waited_since))
+                Ok(self.cache.lookup(now(), counted, waited_since))
             }
         }
     }
@@ -172,7 +173,7 @@ mod tests {
     }
 
     fn cached(auth: &Auth, now: Timestamp) -> Option<String> {
-        match auth.lookup(now, 0, None).unwrap() {
+        match auth.lookup(|| now, 0, None).unwrap() {
             Lookup::Token(token) => Some(token.secret.expose_secret().to_owned()),
             _ => None,
         }
