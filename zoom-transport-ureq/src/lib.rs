@@ -40,10 +40,13 @@
 //! `Debug` shows only the settings.
 #![forbid(unsafe_code)]
 
+mod resolver;
+
 use std::fmt;
 use std::io;
 use std::time::Duration;
 
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, AsSendBody, Body, RequestExt, Timeout};
 use zoom_core::http;
 use zoom_core::{BlockingTransport, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
@@ -230,6 +233,10 @@ impl UreqTransportBuilder {
     }
 
     /// Builds the transport and its connection pool.
+    ///
+    /// Unlike an agent built with ureq's defaults, the transport starts no thread per call:
+    /// an IP literal needs no lookup, and a host name's addresses are looked up (under the
+    /// connect timeout) at most once every 30 s.
     pub fn build(self) -> UreqTransport {
         let config = Agent::config_builder()
             .http_status_as_error(false)
@@ -242,8 +249,15 @@ impl UreqTransportBuilder {
             .timeout_connect(Some(self.connect_timeout))
             .timeout_global(Some(self.timeout))
             .build();
+        // ureq's default resolver starts a thread for every call once a timeout is set;
+        // this one answers IP literals at once and reuses a host name's answer briefly.
+        let agent = Agent::with_parts(
+            config,
+            DefaultConnector::new(),
+            resolver::CachingResolver::default(),
+        );
         UreqTransport {
-            agent: Agent::new_with_config(config),
+            agent,
             max_response_body: self.max_response_body,
             timeouts: Some((self.connect_timeout, self.timeout)),
         }
