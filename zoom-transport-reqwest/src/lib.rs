@@ -27,6 +27,7 @@
 //! | The whole-call timeout ran out (also while reading the body) | `Timeout` |
 //! | The connection broke while sending or receiving, or closed before the body was complete | `Io` |
 //! | The response body is larger than the cap | `BodyTooLarge` |
+//! | The answer's head breaks HTTP (not HTTP at all, a header section too large, more than 100 headers) | `Protocol` |
 //! | Anything else (a URI reqwest cannot take, …) | `Other` |
 //!
 //! The request goes out as given: method, URI, headers (repeats included) and body. The
@@ -318,10 +319,27 @@ fn map_error(error: reqwest::Error) -> TransportError {
         TransportErrorKind::Connect
     } else if error.is_timeout() {
         TransportErrorKind::Timeout
+    } else if breaks_http(&error) {
+        TransportErrorKind::Protocol
     } else if error.is_request() || error.is_body() || error.is_decode() {
         TransportErrorKind::Io
     } else {
         TransportErrorKind::Other
     };
     TransportError::new(kind, error)
+}
+
+/// Whether hyper, somewhere under `error`, refused the answer's head as broken HTTP.
+fn breaks_http(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = cause {
+        if error
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse)
+        {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }

@@ -28,7 +28,8 @@
 //! | The whole-call timeout ran out (also while reading the body) | `Timeout` |
 //! | The connection broke while sending or receiving, or closed before the body was complete | `Io` |
 //! | The response body is larger than the cap | `BodyTooLarge` |
-//! | Anything else (an invalid URI, an HTTP protocol error, …) | `Other` |
+//! | The answer's head breaks HTTP (not HTTP at all, a header section over 64 KiB, more than 128 headers, a bad `Content-Length`) | `Protocol` |
+//! | Anything else (an invalid URI, …) | `Other` |
 //!
 //! `Connect` is only reported when the request provably never left. ureq reports a
 //! connection cut during the TLS handshake (end of file, reset) the same way as one cut
@@ -275,11 +276,35 @@ fn map_error(error: ureq::Error) -> TransportError {
         | ureq::Error::Tls(_)
         | ureq::Error::Rustls(_) => TransportErrorKind::Connect,
         ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::BodyTooLarge,
+        ureq::Error::LargeResponseHeader(..) => TransportErrorKind::Protocol,
+        ureq::Error::Protocol(error) => protocol_kind(error),
         ureq::Error::Io(io) => io_kind(io),
         ureq::Error::BodyStalled => TransportErrorKind::Io,
         _ => TransportErrorKind::Other,
     };
     TransportError::new(kind, error)
+}
+
+/// Sorts an error of ureq's HTTP/1.1 state machine the way hyper (under reqwest) sorts
+/// the same fault: an answer head that breaks HTTP is `Protocol`, a broken chunked framing
+/// is `Io` (like a connection cut in mid-body), and what is wrong with the request itself
+/// is `Other`.
+fn protocol_kind(error: &ureq_proto::Error) -> TransportErrorKind {
+    use ureq_proto::Error as E;
+    match error {
+        E::HttpParseFail(_)
+        | E::HttpParseTooManyHeaders
+        | E::UnsupportedVersion
+        | E::BadHeader(_)
+        | E::BadContentLengthHeader
+        | E::TooManyContentLengthHeaders
+        | E::ConflictingBodyHeaders
+        | E::HeadersWith100 => TransportErrorKind::Protocol,
+        E::ChunkLenNotAscii | E::ChunkLenNotANumber | E::ChunkExpectedCrLf => {
+            TransportErrorKind::Io
+        }
+        _ => TransportErrorKind::Other,
+    }
 }
 
 /// Sorts an I/O error: those that can only come from `connect(2)` or the TLS handshake
