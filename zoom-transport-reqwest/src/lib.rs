@@ -169,8 +169,7 @@ impl ReqwestTransport {
                 http::HeaderValue::from_static("0"),
             );
         }
-        let mut request = reqwest::Request::try_from(request).map_err(map_error)?;
-        *request.timeout_mut() = Some(self.timeout);
+        let request = self.convert(request)?;
 
         let mut response = self.client.execute(request).await.map_err(map_error)?;
         // Content-Length is checked up front, and the bytes are counted while reading, since
@@ -193,6 +192,35 @@ impl ReqwestTransport {
         *out.version_mut() = response.version();
         *out.headers_mut() = std::mem::take(response.headers_mut());
         Ok(out)
+    }
+}
+
+impl ReqwestTransport {
+    /// The `reqwest::Request` for `request`. reqwest's own `TryFrom` formats the `Uri`
+    /// with `Display` before parsing it as a `Url`; joining its parts is cheaper, and the
+    /// `Url` parse (which any reqwest call pays) stays the only parse.
+    fn convert(&self, request: HttpRequest) -> Result<reqwest::Request, TransportError> {
+        let (parts, body) = request.into_parts();
+        let uri = &parts.uri;
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return Err(TransportError::new(
+                TransportErrorKind::Other,
+                format!("the request URI {uri} is not absolute"),
+            ));
+        };
+        let path = uri.path_and_query().map_or("/", |p| p.as_str());
+        let mut text = String::with_capacity(scheme.len() + 3 + authority.as_str().len() + path.len());
+        for part in [scheme, "://", authority.as_str(), path] {
+            text.push_str(part);
+        }
+        let url = reqwest::Url::parse(&text)
+            .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+        let mut request = reqwest::Request::new(parts.method, url);
+        *request.headers_mut() = parts.headers;
+        *request.version_mut() = parts.version;
+        *request.body_mut() = Some(body.into());
+        *request.timeout_mut() = Some(self.timeout);
+        Ok(request)
     }
 }
 
