@@ -103,10 +103,10 @@ impl<T: FromResponse> Endpoint<T> {
         let mut parts = http::uri::Parts::default();
         parts.scheme = Some(base.scheme.clone());
         parts.authority = Some(base.authority.clone());
-        parts.path_and_query = Some(
-            http::uri::PathAndQuery::try_from(path)
-                .map_err(|e| Error::invalid("api_base", format!("does not make a valid URL: {e}")))?,
-        );
+        parts.path_and_query =
+            Some(http::uri::PathAndQuery::try_from(path).map_err(|e| {
+                Error::invalid("api_base", format!("does not make a valid URL: {e}"))
+            })?);
         let uri = http::Uri::from_parts(parts)
             .map_err(|e| Error::invalid("api_base", format!("does not make a valid URL: {e}")))?;
 
@@ -260,7 +260,8 @@ fn webinar_path(id: &WebinarId, tail: &str) -> String {
 /// `{kind}{segment}/livestream{tail}`, in one allocation.
 fn live_stream_path(kind: &str, segment: &str, tail: &str) -> String {
     const LIVESTREAM: &str = "/livestream";
-    let mut path = String::with_capacity(kind.len() + segment.len() + LIVESTREAM.len() + tail.len());
+    let mut path =
+        String::with_capacity(kind.len() + segment.len() + LIVESTREAM.len() + tail.len());
     for part in [kind, segment, LIVESTREAM, tail] {
         path.push_str(part);
     }
@@ -340,12 +341,26 @@ mod tests {
     fn a_request_joins_the_base_and_the_path_whatever_the_base_looks_like() {
         let get = get_meeting_live_stream(&MeetingId::new(1));
         for (base, uri) in [
-            ("http://127.0.0.1:9/v2/", "http://127.0.0.1:9/v2/meetings/1/livestream"),
-            ("https://example.com", "https://example.com/meetings/1/livestream"),
-            ("https://example.com/", "https://example.com/meetings/1/livestream"),
-            ("https://user@example.com:8443/a/b//", "https://user@example.com:8443/a/b/meetings/1/livestream"),
+            (
+                "http://127.0.0.1:9/v2/",
+                "http://127.0.0.1:9/v2/meetings/1/livestream",
+            ),
+            (
+                "https://example.com",
+                "https://example.com/meetings/1/livestream",
+            ),
+            (
+                "https://example.com/",
+                "https://example.com/meetings/1/livestream",
+            ),
+            (
+                "https://user@example.com:8443/a/b//",
+                "https://user@example.com:8443/a/b/meetings/1/livestream",
+            ),
         ] {
-            let request = get.to_request(&BaseUrl::parse(base).unwrap(), &token()).unwrap();
+            let request = get
+                .to_request(&BaseUrl::parse(base).unwrap(), &token())
+                .unwrap();
             assert_eq!(request.uri(), uri, "{base}");
         }
         assert_eq!(

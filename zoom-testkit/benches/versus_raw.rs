@@ -44,7 +44,8 @@ use zoom_testkit::fixtures::DOCUMENTED_LIVE_STREAM_BODY;
 use zoom_transport_reqwest::ReqwestTransport;
 use zoom_transport_ureq::UreqTransport;
 
-const TOKEN: &str = "eyJhbGciOiJIUzUxMiJ9.bench-token-of-a-realistic-length-for-a-zoom-access-token";
+const TOKEN: &str =
+    "eyJhbGciOiJIUzUxMiJ9.bench-token-of-a-realistic-length-for-a-zoom-access-token";
 const MEETING: u64 = 85_746_065_432;
 const ROUNDS: usize = 9;
 const SEQUENTIAL_CALLS: usize = 1_000;
@@ -88,19 +89,20 @@ fn start_server(delay: Duration) -> (SocketAddr, Runtime) {
             };
             let _ = stream.set_nodelay(true);
             tokio::spawn(async move {
-                let service = service_fn(move |_request: Request<hyper::body::Incoming>| async move {
-                    if !delay.is_zero() {
-                        tokio::time::sleep(delay).await;
-                    }
-                    Ok::<_, Infallible>(
-                        Response::builder()
-                            .header("content-type", "application/json;charset=UTF-8")
-                            .body(Full::new(Bytes::from_static(
-                                DOCUMENTED_LIVE_STREAM_BODY.as_bytes(),
-                            )))
-                            .expect("a valid response"),
-                    )
-                });
+                let service =
+                    service_fn(move |_request: Request<hyper::body::Incoming>| async move {
+                        if !delay.is_zero() {
+                            tokio::time::sleep(delay).await;
+                        }
+                        Ok::<_, Infallible>(
+                            Response::builder()
+                                .header("content-type", "application/json;charset=UTF-8")
+                                .body(Full::new(Bytes::from_static(
+                                    DOCUMENTED_LIVE_STREAM_BODY.as_bytes(),
+                                )))
+                                .expect("a valid response"),
+                        )
+                    });
                 let _ = http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
@@ -320,7 +322,7 @@ impl Comparison {
     }
 
     fn round(&mut self, clients: &Clients, runtime: &Runtime, sdk_first: bool) {
-        let mut time = |which: Which| {
+        let time = |which: Which| {
             let started = Instant::now();
             (self.run)(clients, runtime, which, self.calls);
             started.elapsed() / u32::try_from(self.calls).expect("a small number of calls")
@@ -402,7 +404,9 @@ fn wall_time(rounds: usize) {
             comparison.round(&clients, &runtime, round % 2 == 0);
         }
     }
-    println!("{rounds} interleaved rounds; time per call (median), SDK / raw ratio (median, range)");
+    println!(
+        "{rounds} interleaved rounds; time per call (median), SDK / raw ratio (median, range)"
+    );
     println!("{:<34} {:>10} {:>10}   ratio", "", "SDK", "raw");
     for comparison in &comparisons {
         comparison.report();
@@ -500,7 +504,9 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let client = |name: &str| {
-        Which::parse(name).unwrap_or_else(|| panic!("unknown client {name:?}: sdk-async, reqwest, sdk-blocking or ureq"))
+        Which::parse(name).unwrap_or_else(|| {
+            panic!("unknown client {name:?}: sdk-async, reqwest, sdk-blocking or ureq")
+        })
     };
     match args.as_slice() {
         ["calls", which, n, ..] => calls(client(which), n.parse().expect("a number of calls")),

@@ -209,7 +209,8 @@ impl ReqwestTransport {
             ));
         };
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
-        let mut text = String::with_capacity(scheme.len() + 3 + authority.as_str().len() + path.len());
+        let mut text =
+            String::with_capacity(scheme.len() + 3 + authority.as_str().len() + path.len());
         for part in [scheme, "://", authority.as_str(), path] {
             text.push_str(part);
         }
@@ -219,7 +220,6 @@ impl ReqwestTransport {
         *request.headers_mut() = parts.headers;
         *request.version_mut() = parts.version;
         *request.body_mut() = Some(body.into());
-        *request.timeout_mut() = Some(self.timeout);
         Ok(request)
     }
 }
@@ -227,7 +227,15 @@ impl ReqwestTransport {
 #[async_trait::async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        self.exchange(request).await
+        // One timer for the whole call, connecting to the last body byte. (reqwest's own
+        // per-request timeout arms one for the answer and another for the body.)
+        match tokio::time::timeout(self.timeout, self.exchange(request)).await {
+            Ok(result) => result,
+            Err(_elapsed) => Err(TransportError::new(
+                TransportErrorKind::Timeout,
+                format!("no whole answer within {:?}", self.timeout),
+            )),
+        }
     }
 }
 
