@@ -91,7 +91,9 @@ impl UreqTransport {
     /// transport also enforces both on every request, so an agent configured otherwise
     /// still returns 4xx/5xx answers and redirects as responses. The agent's own timeouts
     /// apply as they are: give it a `timeout_global` (and a `timeout_connect`), or a
-    /// stalled server can block a call forever.
+    /// stalled server can block a call forever. An agent built with ureq's default resolver
+    /// and any timeout starts a thread for every call to look the host up;
+    /// [`UreqTransport::builder`] builds one that does not.
     pub fn from_agent(agent: Agent) -> Self {
         Self {
             agent,
