@@ -38,7 +38,8 @@
 //!
 //! # Features
 //!
-//! - `rustls` (default): TLS through rustls with the webpki roots.
+//! - `rustls` (default): TLS through rustls, as reqwest 0.13 sets it up by default: the
+//!   aws-lc-rs crypto provider and the system's root certificates (rustls-platform-verifier).
 //! - `native-tls`: TLS through the platform's library (OpenSSL on Linux). When both are
 //!   enabled, reqwest uses native-tls.
 #![forbid(unsafe_code)]
