@@ -247,7 +247,11 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// The request for this attempt, against the token's API base if it brought one.
     fn send(&mut self, token: Token) -> Step<'a, T> {
         let base = token.api_base.as_ref().unwrap_or(&self.shared.api_base);
-        match self.endpoint.to_request(base, &token.secret) {
+        let request = match &token.bearer {
+            Some(bearer) => self.endpoint.to_request_with_bearer(base, bearer.clone()),
+            None => self.endpoint.to_request(base, &token.secret),
+        };
+        match request {
             Ok(request) => {
                 self.state = State::Sending(token);
                 Step::Send(request)

@@ -13,9 +13,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use http::StatusCode;
+use http::header::HeaderValue;
 
 use super::credentials::lock;
-use crate::endpoint::BaseUrl;
+use crate::endpoint::{BaseUrl, bearer_header};
 use crate::error::{AuthError, AuthErrorKind, BoxError};
 use crate::secret::SecretString;
 use crate::time::Timestamp;
@@ -29,13 +30,14 @@ pub(crate) const REFUSAL_MEMORY: Duration = Duration::from_secs(5);
 
 /// A token ready to use, with the API base it came with (`api_url`) and its generation (the
 /// number of the fetch that brought it), so that a rejection drops only that token.
-/// Whatever is derived from a token once per fetch (a prepared `Authorization` value, say)
-/// belongs here too, so that calls reuse it.
 #[derive(Debug, Clone)]
 pub(crate) struct Token {
     pub(crate) secret: SecretString,
     pub(crate) api_base: Option<BaseUrl>,
     pub(crate) generation: u64,
+    /// `Bearer <secret>` as a header value, built once for a token that is used many times
+    /// (a static or a fetched one); `None` builds it per request.
+    pub(crate) bearer: Option<HeaderValue>,
 }
 
 /// A store of fetched tokens. Every method may fail, as a remote store can; the cache then
@@ -207,6 +209,7 @@ impl TokenCache {
         let mut log = lock(&self.fetches);
         log.count += 1;
         let token = Token {
+            bearer: bearer_header(&secret).ok(),
             secret,
             api_base,
             generation: log.count,

@@ -15,13 +15,15 @@ mod token_endpoint;
 
 use std::fmt;
 
+use http::header::HeaderValue;
+
 pub(crate) use cache::{Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, Token};
 pub use cache::{SingleFlight, SingleFlightGuard};
 pub(crate) use credentials::Credentials;
 pub use credentials::{ServerToServerOAuth, TokenSource, UserOAuth};
 pub(crate) use token_endpoint::is_cleartext_to_another_host;
 
-use crate::endpoint::BaseUrl;
+use crate::endpoint::{BaseUrl, bearer_header};
 use crate::error::{AuthError, Error, InvalidInput, TransportError};
 use crate::time::Timestamp;
 use crate::transport::{HttpRequest, HttpResponse};
@@ -35,6 +37,8 @@ pub(crate) struct Auth {
     oauth_base: BaseUrl,
     use_api_url: bool,
     cache: cache::TokenCache,
+    /// The `Authorization` value of a static token, built once.
+    static_bearer: Option<HeaderValue>,
 }
 
 impl fmt::Debug for Auth {
@@ -54,7 +58,13 @@ impl Auth {
         use_api_url: bool,
     ) -> Result<Self, InvalidInput> {
         credentials.validate()?;
+        // A static token that cannot be a header is refused when a request is built.
+        let static_bearer = match &credentials {
+            Credentials::Static(token) => bearer_header(token).ok(),
+            _ => None,
+        };
         Ok(Self {
+            static_bearer,
             credentials,
             oauth_base,
             use_api_url,
@@ -75,14 +85,20 @@ impl Auth {
         counted: u64,
         waited_since: Option<u64>,
     ) -> Result<Lookup, Error> {
-        let static_token = |secret| Token {
+        let static_token = |secret, bearer| Token {
             secret,
             api_base: None,
             generation: 0,
+            bearer,
         };
         match &self.credentials {
-            Credentials::Static(secret) => Ok(Lookup::Token(static_token(secret.clone()))),
-            Credentials::Custom(source) => Ok(Lookup::Token(static_token(source.access_token()?))),
+            Credentials::Static(secret) => Ok(Lookup::Token(static_token(
+                secret.clone(),
+                self.static_bearer.clone(),
+            ))),
+            Credentials::Custom(source) => {
+                Ok(Lookup::Token(static_token(source.access_token()?, None)))
+            }
             Credentials::ServerToServer(_) | Credentials::User(_) => {
                 Ok(self.cache.lookup(now(), counted, waited_since))
             }
