@@ -12,6 +12,7 @@ use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
 use crate::response::{Answer, FromResponse};
 use crate::retry::RetryPolicy;
 use crate::sleep::{BlockingSleep, ThreadSleep};
+use crate::store::{BlockingSharedStore, MemoryStore};
 use crate::transport::BlockingTransport;
 use crate::wiring::{Parts, Wiring};
 
@@ -27,11 +28,11 @@ use crate::wiring::{Parts, Wiring};
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
-pub struct Client(Wiring<dyn BlockingTransport, dyn BlockingSleep>);
+pub struct Client(Wiring<dyn BlockingTransport, dyn BlockingSleep, dyn BlockingSharedStore>);
 
 /// The transport and sleeper of a blocking client being built.
 #[derive(Debug)]
-pub struct BlockingParts(Parts<dyn BlockingTransport, dyn BlockingSleep>);
+pub struct BlockingParts(Parts<dyn BlockingTransport, dyn BlockingSleep, dyn BlockingSharedStore>);
 
 impl Client {
     /// Starts configuring a client that sends through `transport`.
@@ -39,6 +40,7 @@ impl Client {
         ClientBuilder::with_parts(BlockingParts(Parts {
             transport: Arc::new(transport),
             sleeper: Arc::new(ThreadSleep),
+            store: Arc::new(MemoryStore::new()),
         }))
     }
 
@@ -55,6 +57,7 @@ impl Client {
                 }
                 Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
                 Step::Send(request) => call.received(self.0.transport.send(request)),
+                Step::Store(op) => call.stored(self.0.store.run_blocking(op)),
                 Step::Done(result) => return result,
             };
         }
@@ -67,6 +70,15 @@ impl ClientBuilder<BlockingParts> {
     /// How the client waits between retries (default `std::thread::sleep`).
     pub fn sleeper(mut self, sleeper: impl BlockingSleep + 'static) -> Self {
         self.parts.0.sleeper = Arc::new(sleeper);
+        self
+    }
+
+    /// Share the token cache and the rate limiter's schedule with every process using the
+    /// same `store` (e.g. `zoom_store_redis::blocking::RedisStore`), as the async client's
+    /// `shared_store` does; see [`crate::store`].
+    pub fn shared_store(mut self, store: impl BlockingSharedStore + 'static) -> Self {
+        self.parts.0.store = Arc::new(store);
+        self.shared_store = true;
         self
     }
 

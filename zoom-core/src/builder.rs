@@ -2,12 +2,13 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use crate::auth::{
     Auth, Credentials, DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth,
     is_cleartext_to_another_host,
 };
-use crate::call::Shared;
+use crate::call::{Shared, StorePlan};
 use crate::endpoint::{BaseUrl, DEFAULT_API_BASE};
 use crate::error::{Error, InvalidInput};
 use crate::limiter::RateLimiter;
@@ -33,6 +34,9 @@ pub struct ClientBuilder<P> {
     limiter: Option<RateLimiter>,
     jitter: Jitter,
     time: Arc<dyn TimeSource>,
+    /// Whether the kind-specific `shared_store` put a store into the parts.
+    pub(crate) shared_store: bool,
+    store_account: Option<String>,
 }
 
 impl<P> fmt::Debug for ClientBuilder<P> {
@@ -49,6 +53,8 @@ impl<P> fmt::Debug for ClientBuilder<P> {
             .field("retry", &self.retry)
             .field("limiter", &self.limiter)
             .field("time", &self.time)
+            .field("shared_store", &self.shared_store)
+            .field("store_account", &self.store_account)
             .finish_non_exhaustive()
     }
 }
@@ -66,6 +72,8 @@ impl<P> ClientBuilder<P> {
             limiter: None,
             jitter: Jitter::default(),
             time: Arc::new(SystemTimeSource),
+            shared_store: false,
+            store_account: None,
         }
     }
 
@@ -149,9 +157,19 @@ impl<P> ClientBuilder<P> {
         self
     }
 
-    /// Pace calls with a client-side limiter, shared by all clones of the client.
+    /// Pace calls with a client-side limiter, shared by all clones of the client (and by
+    /// every process using the same shared store, when the client has one).
     pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
         self.limiter = Some(limiter);
+        self
+    }
+
+    /// The name a shared store keeps this client's token and limiter under, for the
+    /// processes that share them (default: the Server-to-Server account id; `user` for a
+    /// user-OAuth token and `default` for the limiter otherwise). Give each user's grant
+    /// its own name. Public identifiers only, never a secret: key names are not secret.
+    pub fn shared_store_account(mut self, name: impl Into<String>) -> Self {
+        self.store_account = Some(name.into());
         self
     }
 
@@ -184,12 +202,21 @@ impl<P> ClientBuilder<P> {
         })?;
         let api_base = self.base("api_base", &self.api_base)?;
         let oauth_base = self.base("oauth_base", &self.oauth_base)?;
+        let auth = Auth::new(credentials, oauth_base, self.use_api_url)?;
+        let account = self.store_account.as_deref();
+        let store = self.shared_store.then(|| StorePlan {
+            token: auth.token_key(account),
+            limiter: (self.limiter.as_ref())
+                .map(|limiter| limiter.shared_key(auth.limiter_account(account))),
+            down: AtomicBool::new(false),
+        });
         Ok(Shared {
             api_base,
-            auth: Auth::new(credentials, oauth_base, self.use_api_url)?,
+            auth,
             limiter: self.limiter.take(),
             jitter: self.jitter.clone(),
             time: Arc::clone(&self.time),
+            store,
         })
     }
 

@@ -1,20 +1,27 @@
 //! One call as a sans-IO state machine: it paces, finds a token (fetching one through the
 //! single-flight lock, or sharing another caller's fetch), builds the request, maps the
-//! answer, refreshes a rejected token once and asks the retry policy. It never sleeps, locks
-//! or sends: each [`Step`] tells the driver which of those to do, and the driver hands the
-//! result back.
+//! answer, refreshes a rejected token once and asks the retry policy. It never sleeps, locks,
+//! sends or talks to a shared store: each [`Step`] tells the driver which of those to do, and
+//! the driver hands the result back. Without a shared store ([`crate::store`]) no
+//! [`Step::Store`] ever comes.
 //!
 //! Both clients drive it with the same short loop; you can drive it too, with another
 //! runtime or none:
 //!
 //! ```
+//! use std::sync::Arc;
 //! use zoom_core::call::Step;
+//! use zoom_core::store::{BlockingSharedStore, MemoryStore};
 //! use zoom_core::{BlockingTransport, MeetingId, endpoint};
 //!
 //! # let transport = zoom_core::FnTransport(|_: zoom_core::HttpRequest| {
 //! #     Ok(http::Response::builder().status(200).body(br#"{"stream_url":"rtmp://a"}"#.to_vec()).unwrap())
 //! # });
-//! let client = zoom_core::blocking::Client::builder(transport.clone()).bearer_token("t").build()?;
+//! let store = Arc::new(MemoryStore::new()); // or none: then no Step::Store comes
+//! let client = zoom_core::blocking::Client::builder(transport.clone())
+//!     .bearer_token("t")
+//!     .shared_store(Arc::clone(&store))
+//!     .build()?;
 //! let endpoint = endpoint::get_meeting_live_stream(&MeetingId::new(85746065432));
 //! let mut call = client.call(&endpoint);
 //! let mut step = call.start();
@@ -26,6 +33,7 @@
 //!         }
 //!         Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
 //!         Step::Send(request) => call.received(transport.send(request)),
+//!         Step::Store(op) => call.stored(store.run_blocking(op)),
 //!         Step::Done(result) => break result?,
 //!     };
 //! };
@@ -34,6 +42,7 @@
 //! ```
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::auth::{
@@ -44,6 +53,7 @@ use crate::error::{ApiErrorKind, AuthError, Error, TransportError};
 use crate::limiter::RateLimiter;
 use crate::response::{Answer, FromResponse, interpret};
 use crate::retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
+use crate::store::{LimiterKey, StoreError, StoreOp, StoreOutcome, TokenKey, TokenLock};
 use crate::time::{TimeSource, Timestamp};
 use crate::transport::{HttpRequest, HttpResponse};
 
@@ -55,7 +65,30 @@ pub(crate) struct Shared {
     pub(crate) limiter: Option<RateLimiter>,
     pub(crate) jitter: Jitter,
     pub(crate) time: Arc<dyn TimeSource>,
+    /// What the client keeps in a shared store, if it has one.
+    pub(crate) store: Option<StorePlan>,
 }
+
+/// What a client with a shared store keeps there.
+#[derive(Debug)]
+pub(crate) struct StorePlan {
+    /// The token entry (OAuth credentials only).
+    pub(crate) token: Option<TokenKey>,
+    /// The limiter's schedule (with a rate limiter configured only).
+    pub(crate) limiter: Option<LimiterKey>,
+    /// Whether the last store operation failed: one warning per outage, not per call.
+    pub(crate) down: AtomicBool,
+}
+
+/// How long a store lock lives if its holder dies before releasing it.
+pub(crate) const STORE_LOCK_TTL: Duration = Duration::from_secs(10);
+/// How long a caller polls the store while another process holds the lock, before it
+/// fetches on its own; longer than the lock's time to live, so a dead holder's lock is
+/// taken over first.
+pub(crate) const STORE_WAIT: Duration = Duration::from_secs(15);
+/// The first pause between polls; it doubles up to [`POLL_MAX`].
+const POLL_FIRST: Duration = Duration::from_millis(5);
+const POLL_MAX: Duration = Duration::from_millis(100);
 
 /// What the driver of a [`Call`] does next.
 #[derive(Debug)]
@@ -70,6 +103,10 @@ pub enum Step<'a, T> {
     /// Send this request (an API call or a token request) and hand the outcome to
     /// [`Call::received`].
     Send(HttpRequest),
+    /// Run this operation on the client's shared store (`store.run(op).await` or
+    /// `store.run_blocking(op)`) and hand the outcome to [`Call::stored`]. Only a client
+    /// built with a shared store asks for it.
+    Store(StoreOp),
     /// The call is over: return this.
     Done(Result<Answer<T>, Error>),
 }
@@ -79,21 +116,49 @@ pub enum Step<'a, T> {
 enum State<'a> {
     /// A new attempt: pace first.
     Attempt,
+    /// Waiting for a slot on the shared limiter's schedule.
+    Reserving,
     /// Paced: find a token and send.
     Paced,
     /// Waiting for the single-flight lock; the fetch count was this when it was asked for.
     Locking { fetches_before: u64 },
-    /// Holding the lock, waiting for the token endpoint's answer.
-    FetchingToken(SingleFlightGuard<'a>),
+    /// Holding the lock, reading the shared store's token.
+    Looking(SingleFlightGuard<'a>),
+    /// Holding the lock, asking for the store's lock.
+    TakingLock(SingleFlightGuard<'a>),
+    /// Holding the lock, waiting before reading the store again: another process fetches.
+    Polling(SingleFlightGuard<'a>),
+    /// Holding both locks, reading the store's token again.
+    Rereading(SingleFlightGuard<'a>, TokenLock),
+    /// Holding the lock (and the store's, if taken), waiting for the token endpoint.
+    FetchingToken(SingleFlightGuard<'a>, Option<TokenLock>),
+    /// Waiting for a store write (token, unlock, invalidation); then this.
+    Acknowledging(Next),
     /// Waiting for the API's answer to a request sent with this token.
     Sending(Token),
     /// Done was returned.
     Over,
 }
 
+/// What a call does once a store write is acknowledged (whatever its outcome).
+#[derive(Debug)]
+enum Next {
+    Send(Token),
+    Attempt,
+    CarryOut(RetryDecision, Box<Error>),
+}
+
+/// A caller's polls of the store while another process holds its lock.
+#[derive(Debug, Clone, Copy)]
+struct Polls {
+    deadline: Timestamp,
+    next: Duration,
+}
+
 /// One call's progress across its attempts. Get one from `Client::call` (or
 /// `blocking::Client::call`), then drive it: [`Call::start`] returns the first [`Step`],
-/// and each of [`Call::resume`], [`Call::locked`] and [`Call::received`] the next.
+/// and each of [`Call::resume`], [`Call::locked`], [`Call::received`] and [`Call::stored`]
+/// the next.
 ///
 /// A driver that does something else than the step says (resumes instead of sending, say)
 /// gets [`Step::Done`] with an input error rather than a panic.
@@ -112,6 +177,7 @@ pub struct Call<'a, T> {
     refreshed: bool,
     /// The number of the last failed token fetch this call took as an attempt of its own.
     counted_failure: u64,
+    polls: Option<Polls>,
 }
 
 impl<'a, T: FromResponse> Call<'a, T> {
@@ -131,6 +197,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
             waits_end: Timestamp::ORIGIN,
             refreshed: false,
             counted_failure: 0,
+            polls: None,
         }
     }
 
@@ -147,6 +214,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         match std::mem::replace(&mut self.state, State::Over) {
             State::Attempt => self.attempt(),
             State::Paced => self.with_token(None),
+            State::Polling(guard) => self.look_in_store(guard),
             other => self.misdriven(other, "resume"),
         }
     }
@@ -162,18 +230,92 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// The outcome of sending the request of the last [`Step::Send`].
     pub fn received(&mut self, outcome: Result<HttpResponse, TransportError>) -> Step<'a, T> {
         match std::mem::replace(&mut self.state, State::Over) {
-            State::FetchingToken(guard) => {
+            State::FetchingToken(guard, lock) => {
                 let accepted = self.shared.auth.accept_token_response(outcome, self.now());
                 match accepted {
-                    Ok(token) => {
+                    Ok((token, stored)) => {
                         drop(guard);
-                        self.send(token)
+                        match self.token_key() {
+                            // Stored even without the store's lock (it failed or timed out):
+                            // the store keeps it only if newer than its own, and a rotated
+                            // refresh token must not be lost.
+                            Some(key) => self.acknowledge(
+                                StoreOp::PutAndUnlock {
+                                    key: key.clone(),
+                                    token: stored,
+                                    lock: lock.unwrap_or_else(TokenLock::random),
+                                },
+                                Next::Send(token),
+                            ),
+                            None => self.send(token),
+                        }
                     }
-                    Err(error) => self.token_fetch_failed(error, guard),
+                    Err(error) => self.token_fetch_failed(error, guard, lock),
                 }
             }
             State::Sending(token) => self.on_answer(outcome, &token),
             other => self.misdriven(other, "received"),
+        }
+    }
+
+    /// The outcome of the shared store's operation of the last [`Step::Store`]. A failure
+    /// (or an outcome of another operation) means going on without the store.
+    pub fn stored(&mut self, outcome: Result<StoreOutcome, StoreError>) -> Step<'a, T> {
+        use StoreOutcome::{Locked, Reserved, Token as Found};
+        let state = std::mem::replace(&mut self.state, State::Over);
+        let outcome = match state {
+            State::Reserving
+            | State::Looking(_)
+            | State::TakingLock(_)
+            | State::Rereading(..)
+            | State::Acknowledging(_) => self.note_store(outcome),
+            other => return self.misdriven(other, "stored"),
+        };
+        match (state, outcome) {
+            (State::Reserving, Some(Reserved(wait))) => self.paced(wait),
+            (State::Reserving, _) => {
+                let wait = self.reserve_locally();
+                self.paced(wait)
+            }
+            (State::Looking(guard), Some(Found(Some(stored)))) if stored.is_fresh() => {
+                let token = self.shared.auth.adopt(&stored, self.now());
+                drop(guard);
+                self.send(token)
+            }
+            (State::Looking(guard), Some(Found(_))) => match self.token_key() {
+                Some(key) => {
+                    self.state = State::TakingLock(guard);
+                    Step::Store(StoreOp::TryLock {
+                        key: key.clone(),
+                        ttl: STORE_LOCK_TTL,
+                    })
+                }
+                None => self.fetch(guard, None),
+            },
+            (State::TakingLock(guard), Some(Locked(Some(lock)))) => match self.token_key() {
+                // Read again under the lock: another process may have just refreshed.
+                Some(key) => {
+                    self.state = State::Rereading(guard, lock);
+                    Step::Store(StoreOp::Get(key.clone()))
+                }
+                None => self.fetch(guard, Some(lock)),
+            },
+            (State::TakingLock(guard), Some(Locked(None))) => self.poll(guard),
+            (State::Rereading(guard, lock), Some(Found(Some(stored)))) if stored.is_fresh() => {
+                let token = self.shared.auth.adopt(&stored, self.now());
+                drop(guard);
+                self.release(lock, Next::Send(token))
+            }
+            (State::Rereading(guard, lock), Some(Found(stored))) => {
+                if let Some(stored) = &stored {
+                    self.shared.auth.use_stored_refresh_token(stored);
+                }
+                self.fetch(guard, Some(lock))
+            }
+            (State::Rereading(guard, lock), _) => self.fetch(guard, Some(lock)),
+            (State::Looking(guard) | State::TakingLock(guard), _) => self.fetch(guard, None),
+            (State::Acknowledging(next), _) => self.go_on(next),
+            (other, _) => self.misdriven(other, "stored"),
         }
     }
 
@@ -189,16 +331,28 @@ impl<'a, T: FromResponse> Call<'a, T> {
         Step::Wait(wait)
     }
 
-    /// Paces to stay under the client-side rate limit. Time queued before the first send
-    /// does not count against the retry budget.
+    /// Paces to stay under the client-side rate limit: on the shared schedule when the
+    /// client has one, else (or when the store fails) on its own.
     fn attempt(&mut self) -> Step<'a, T> {
-        let now = self.shared.time.now();
-        let wait = match &self.shared.limiter {
-            Some(limiter) => limiter.reserve(now),
+        if let Some(key) = self.shared.store.as_ref().and_then(|s| s.limiter.as_ref()) {
+            self.state = State::Reserving;
+            return Step::Store(StoreOp::Reserve(key.clone()));
+        }
+        let wait = self.reserve_locally();
+        self.paced(wait)
+    }
+
+    fn reserve_locally(&self) -> Duration {
+        match &self.shared.limiter {
+            Some(limiter) => limiter.reserve(self.shared.time.now()),
             None => Duration::ZERO,
-        };
+        }
+    }
+
+    /// Time queued before the first send does not count against the retry budget.
+    fn paced(&mut self, wait: Duration) -> Step<'a, T> {
         if self.attempts == 0 {
-            self.started = now.saturating_add(wait);
+            self.started = self.shared.time.now().saturating_add(wait);
         }
         if wait.is_zero() {
             return self.with_token(None);
@@ -234,13 +388,108 @@ impl<'a, T: FromResponse> Call<'a, T> {
                 };
                 Step::Lock(self.shared.auth.single_flight())
             }
-            (Lookup::Fetch, Some((guard, _))) => match self.shared.auth.token_request() {
-                Ok(request) => {
-                    self.state = State::FetchingToken(guard);
-                    Step::Send(request)
+            (Lookup::Fetch, Some((guard, _))) => self.look_in_store(guard),
+        }
+    }
+
+    /// The store's token entry, when the client keeps tokens in a shared store.
+    fn token_key(&self) -> Option<&'a TokenKey> {
+        self.shared.store.as_ref().and_then(|s| s.token.as_ref())
+    }
+
+    /// Holding the single-flight lock with no token in the process: read the shared
+    /// store first, if there is one, else fetch.
+    fn look_in_store(&mut self, guard: SingleFlightGuard<'a>) -> Step<'a, T> {
+        match self.token_key() {
+            Some(key) => {
+                self.state = State::Looking(guard);
+                Step::Store(StoreOp::Get(key.clone()))
+            }
+            None => self.fetch(guard, None),
+        }
+    }
+
+    /// Another process holds the store's lock: read the store again after a pause (5 ms
+    /// doubling to 100 ms, jittered), or fetch in this process once the wait is over.
+    fn poll(&mut self, guard: SingleFlightGuard<'a>) -> Step<'a, T> {
+        let now = self.now();
+        let polls = self.polls.get_or_insert(Polls {
+            deadline: now.saturating_add(STORE_WAIT),
+            next: POLL_FIRST,
+        });
+        let left = polls.deadline.saturating_duration_since(now);
+        if left.is_zero() {
+            tracing::warn!(
+                waited_s = STORE_WAIT.as_secs(),
+                "another process held the shared token lock too long; fetching in this process"
+            );
+            return self.fetch(guard, None);
+        }
+        // Between half and all of the pause, so that pollers spread out.
+        let pause = polls.next.mul_f64(0.5 + self.shared.jitter.sample() / 2.0);
+        polls.next = polls.next.saturating_mul(2).min(POLL_MAX);
+        self.wait(pause.min(left), State::Polling(guard))
+    }
+
+    /// Sends the token request, holding the single-flight lock (and the store's, if taken).
+    fn fetch(&mut self, guard: SingleFlightGuard<'a>, lock: Option<TokenLock>) -> Step<'a, T> {
+        match self.shared.auth.token_request() {
+            Ok(request) => {
+                self.state = State::FetchingToken(guard, lock);
+                Step::Send(request)
+            }
+            Err(error) => self.done(Err(error)),
+        }
+    }
+
+    /// Asks the store to run a write, then goes on with `next` whatever its outcome.
+    fn acknowledge(&mut self, op: StoreOp, next: Next) -> Step<'a, T> {
+        self.state = State::Acknowledging(next);
+        Step::Store(op)
+    }
+
+    /// Releases the store's lock (compare and delete), then goes on with `next`.
+    fn release(&mut self, lock: TokenLock, next: Next) -> Step<'a, T> {
+        match self.token_key() {
+            Some(key) => self.acknowledge(
+                StoreOp::Unlock {
+                    key: key.clone(),
+                    lock,
+                },
+                next,
+            ),
+            None => self.go_on(next),
+        }
+    }
+
+    fn go_on(&mut self, next: Next) -> Step<'a, T> {
+        match next {
+            Next::Send(token) => self.send(token),
+            Next::Attempt => self.attempt(),
+            Next::CarryOut(decision, error) => self.carry_out(decision, *error),
+        }
+    }
+
+    /// The outcome, if the store answered; a failure is logged once per outage and the call
+    /// goes on with the process's own limiter and token cache.
+    fn note_store(&self, outcome: Result<StoreOutcome, StoreError>) -> Option<StoreOutcome> {
+        let down = &self.shared.store.as_ref()?.down;
+        match outcome {
+            Ok(outcome) => {
+                if down.swap(false, Ordering::Relaxed) {
+                    tracing::info!("shared store reachable again");
                 }
-                Err(error) => self.done(Err(error)),
-            },
+                Some(outcome)
+            }
+            Err(error) => {
+                if !down.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        %error,
+                        "shared store unavailable; using this process's limiter and token cache until it is back"
+                    );
+                }
+                None
+            }
         }
     }
 
@@ -266,6 +515,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         &mut self,
         error: AuthError,
         guard: SingleFlightGuard<'a>,
+        lock: Option<TokenLock>,
     ) -> Step<'a, T> {
         self.attempts += 1;
         let shared = SharedAuthError::from(error);
@@ -281,7 +531,11 @@ impl<'a, T: FromResponse> Call<'a, T> {
         let failure = self.shared.auth.fetch_failed(shared, self.attempts, until);
         self.counted_failure = failure.number;
         drop(guard);
-        self.carry_out(decision, error)
+        match lock {
+            // Released at once, so that the next caller anywhere tries without waiting.
+            Some(lock) => self.release(lock, Next::CarryOut(decision, Box::new(error))),
+            None => self.carry_out(decision, error),
+        }
     }
 
     /// Another caller's token fetch failed: take its outcome as an attempt of this call, and
@@ -346,6 +600,14 @@ impl<'a, T: FromResponse> Call<'a, T> {
             );
             self.refreshed = true;
             self.shared.auth.invalidate(token);
+            if let Some(key) = self.token_key() {
+                // The store drops it only if it is still the stored one.
+                let op = StoreOp::Invalidate {
+                    key: key.clone(),
+                    access_token: token.secret.clone(),
+                };
+                return self.acknowledge(op, Next::Attempt);
+            }
             return self.attempt();
         }
         let decision = self.decide(&error, idempotency);
@@ -403,9 +665,14 @@ impl<'a, T: FromResponse> Call<'a, T> {
     fn misdriven(&mut self, state: State<'a>, called: &str) -> Step<'a, T> {
         let expected = match state {
             State::Attempt if self.attempts == 0 => "start",
-            State::Attempt | State::Paced => "resume",
+            State::Attempt | State::Paced | State::Polling(_) => "resume",
             State::Locking { .. } => "locked",
-            State::FetchingToken(_) | State::Sending(_) => "received",
+            State::FetchingToken(..) | State::Sending(_) => "received",
+            State::Reserving
+            | State::Looking(_)
+            | State::TakingLock(_)
+            | State::Rereading(..)
+            | State::Acknowledging(_) => "stored",
             State::Over => "nothing: the call is over",
         };
         let error = Error::invalid(

@@ -12,6 +12,7 @@ use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
 use crate::response::{Answer, FromResponse};
 use crate::retry::RetryPolicy;
 use crate::sleep::{AsyncSleep, ThreadSleep};
+use crate::store::{MemoryStore, SharedStore};
 use crate::transport::Transport;
 use crate::wiring::{Parts, Wiring};
 
@@ -29,11 +30,11 @@ use crate::wiring::{Parts, Wiring};
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
-pub struct Client(Wiring<dyn Transport, dyn AsyncSleep>);
+pub struct Client(Wiring<dyn Transport, dyn AsyncSleep, dyn SharedStore>);
 
 /// The transport and sleeper of an async client being built.
 #[derive(Debug)]
-pub struct AsyncParts(Parts<dyn Transport, dyn AsyncSleep>);
+pub struct AsyncParts(Parts<dyn Transport, dyn AsyncSleep, dyn SharedStore>);
 
 impl Client {
     /// Starts configuring a client that sends through `transport`.
@@ -41,6 +42,7 @@ impl Client {
         ClientBuilder::with_parts(AsyncParts(Parts {
             transport: Arc::new(transport),
             sleeper: Arc::new(ThreadSleep),
+            store: Arc::new(MemoryStore::new()),
         }))
     }
 
@@ -57,6 +59,7 @@ impl Client {
                 }
                 Step::Lock(single_flight) => call.locked(single_flight.lock().await),
                 Step::Send(request) => call.received(self.0.transport.send(request).await),
+                Step::Store(op) => call.stored(self.0.store.run(op).await),
                 Step::Done(result) => return result,
             };
         }
@@ -70,6 +73,18 @@ impl ClientBuilder<AsyncParts> {
     /// an instant fake in tests).
     pub fn sleeper(mut self, sleeper: impl AsyncSleep + 'static) -> Self {
         self.parts.0.sleeper = Arc::new(sleeper);
+        self
+    }
+
+    /// Share the token cache and the rate limiter's schedule with every process using the
+    /// same `store` (e.g. `zoom_store_redis::RedisStore`), for one Zoom account run by many
+    /// processes. Tokens are shared for OAuth credentials; the schedule when a
+    /// [`rate_limiter`](Self::rate_limiter) is set (its rate applies to all the processes
+    /// together). When the store fails, calls go on with this process's own limiter and
+    /// cache. See [`crate::store`].
+    pub fn shared_store(mut self, store: impl SharedStore + 'static) -> Self {
+        self.parts.0.store = Arc::new(store);
+        self.shared_store = true;
         self
     }
 

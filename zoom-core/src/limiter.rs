@@ -71,6 +71,16 @@ impl RateLimiter {
         self
     }
 
+    /// The same schedule kept in a shared store for `account`'s Light calls.
+    pub(crate) fn shared_key(&self, account: String) -> crate::store::LimiterKey {
+        crate::store::LimiterKey {
+            account,
+            label: "light".to_owned(),
+            interval: self.interval,
+            burst: self.burst,
+        }
+    }
+
     /// Reserves a slot for a call at `now` (on the client's [`TimeSource`]) and returns how
     /// long to wait before making it.
     ///

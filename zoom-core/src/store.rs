@@ -1,26 +1,33 @@
-//! State shared across processes: the limiter's schedule and the token cache (PROPOSAL).
+//! State shared across processes: the limiter's schedule and the token cache.
 //!
 //! Zoom's rate limits and, for user-level OAuth, the single-use refresh token belong to the
 //! account, not to one process. These traits are the seam through which a shared store
-//! (`zoom-store-redis`) takes over that state. The in-memory [`MemoryStore`] keeps today's
-//! per-process behaviour and stays the default.
+//! (`zoom-store-redis`) takes over that state. Without one (the default), each client keeps
+//! it in its own memory, as before.
 //!
-//! **Status:** a proposal, not yet used by the clients. It compiles, is tested on its own, and
-//! names the operations the Redis store implements; the client's call loop will be wired to it
-//! once its token-cache seam lands.
+//! Give a client a store with `ClientBuilder::shared_store` (an async [`SharedStore`] for
+//! [`crate::Client`], a [`BlockingSharedStore`] for [`crate::blocking::Client`]). A remote
+//! store does I/O, which zoom-core never does: the call asks its driver to run each
+//! operation with [`Step::Store`](crate::call::Step::Store), and the driver hands the outcome
+//! back with [`Call::stored`](crate::call::Call::stored):
 //!
-//! The protocol a client runs over a [`TokenStore`] (single flight across processes):
-//!
-//! 1. [`get`](TokenStore::get): a token with more than the refresh margin left is used as is.
-//! 2. Otherwise [`try_lock`](TokenStore::try_lock). The winner reads the token again under the
-//!    lock (another process may just have refreshed it), fetches a new one if still needed, and
-//!    stores it with [`put_and_unlock`](TokenStore::put_and_unlock) — a rotated refresh token is
-//!    written in the same atomic step as its access token — or gives up with
-//!    [`unlock`](TokenStore::unlock).
-//! 3. The others poll `get` with backoff, bounded by a timeout; a lock whose holder died
-//!    expires after its time to live and the next poller takes it.
-//! 4. Any [`StoreError`] makes the client fall back to its local state with a warning: the
-//!    store must never cause an outage.
+//! 1. **Pacing.** With a rate limiter configured, each attempt reserves its slot on the
+//!    shared schedule ([`StoreOp::Reserve`]) instead of the local one.
+//! 2. **A token.** A caller that finds no fresh token in its process takes the process's
+//!    single-flight lock, then reads the store ([`StoreOp::Get`]): a token with more than
+//!    the refresh margin left is used as is.
+//! 3. **Single flight across processes.** Otherwise it takes the store's lock
+//!    ([`StoreOp::TryLock`]), reads the token again under it (another process may just
+//!    have refreshed it), fetches a new one only if still needed — user OAuth with the
+//!    stored, newest refresh token — and stores it with [`StoreOp::PutAndUnlock`]: a
+//!    rotated refresh token is written in the same atomic step as its access token.
+//!    Callers that find the lock taken poll the store with backoff (5 ms doubling to
+//!    100 ms) for at most 15 s, then fetch on their own; a lock whose holder died expires
+//!    after its time to live (10 s).
+//! 4. **A rejected token** (401) is dropped from the store only if it is still the stored
+//!    one ([`StoreOp::Invalidate`]), so many rejections lead to one refresh.
+//! 5. **Faults.** Any [`StoreError`] makes the call go on with its process's limiter and
+//!    token cache, with one warning per outage: the store never causes an outage.
 
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
@@ -99,6 +106,17 @@ pub struct StoredToken {
     /// On write: the token's lifetime from now. On read: what is left of it (zero once
     /// expired; the entry is still returned for its refresh token).
     pub expires_in: Duration,
+    /// The lifetime the token was issued with: it is due for renewal once less than a
+    /// minute, and at most half of this, is left (see [`StoredToken::is_fresh`]).
+    pub lifetime: Duration,
+}
+
+impl StoredToken {
+    /// Whether it is worth using rather than renewing: more than the refresh margin is left
+    /// (a minute, at most half its lifetime), the rule of the in-process token cache.
+    pub fn is_fresh(&self) -> bool {
+        self.expires_in > crate::auth::refresh_margin(self.lifetime)
+    }
 }
 
 /// Proof of holding a token lock: its random owner value. Give it back through
@@ -244,6 +262,179 @@ pub trait BlockingTokenStore: Send + Sync {
     fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError>;
     /// Forgets `access_token` if it is still the stored one.
     fn invalidate(&self, key: &TokenKey, access_token: &SecretString) -> Result<(), StoreError>;
+}
+
+/// One store operation a call needs, as [`Step::Store`](crate::call::Step::Store) hands it to
+/// the driver: run it with [`SharedStore::run`] or [`BlockingSharedStore::run_blocking`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StoreOp {
+    /// [`LimiterStore::reserve`]; answers [`StoreOutcome::Reserved`].
+    Reserve(LimiterKey),
+    /// [`TokenStore::get`]; answers [`StoreOutcome::Token`].
+    Get(TokenKey),
+    /// [`TokenStore::try_lock`]; answers [`StoreOutcome::Locked`].
+    TryLock {
+        /// Whose lock.
+        key: TokenKey,
+        /// How long it lives if its holder dies.
+        ttl: Duration,
+    },
+    /// [`TokenStore::put_and_unlock`]; answers [`StoreOutcome::Unlocked`].
+    PutAndUnlock {
+        /// Whose token.
+        key: TokenKey,
+        /// The token to store.
+        token: StoredToken,
+        /// The lock to release.
+        lock: TokenLock,
+    },
+    /// [`TokenStore::unlock`]; answers [`StoreOutcome::Unlocked`].
+    Unlock {
+        /// Whose lock.
+        key: TokenKey,
+        /// The lock to release.
+        lock: TokenLock,
+    },
+    /// [`TokenStore::invalidate`]; answers [`StoreOutcome::Invalidated`].
+    Invalidate {
+        /// Whose token.
+        key: TokenKey,
+        /// The token Zoom rejected.
+        access_token: SecretString,
+    },
+}
+
+/// What a [`StoreOp`] came to.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StoreOutcome {
+    /// How long to wait before the call.
+    Reserved(Duration),
+    /// The stored token, if any.
+    Token(Option<StoredToken>),
+    /// The lock, if it was free.
+    Locked(Option<TokenLock>),
+    /// Whether the lock was still ours when released.
+    Unlocked(bool),
+    /// Done.
+    Invalidated,
+}
+
+/// A store of both the limiter's schedule and the tokens, as an async client takes it
+/// (`ClientBuilder::shared_store`). Implemented for every [`TokenStore`] that is also a
+/// [`LimiterStore`].
+#[async_trait::async_trait]
+pub trait SharedStore: TokenStore + LimiterStore {
+    /// Runs `op`: what an async driver does with [`Step::Store`](crate::call::Step::Store).
+    async fn run(&self, op: StoreOp) -> Result<StoreOutcome, StoreError> {
+        Ok(match op {
+            StoreOp::Reserve(key) => StoreOutcome::Reserved(self.reserve(&key).await?),
+            StoreOp::Get(key) => StoreOutcome::Token(self.get(&key).await?),
+            StoreOp::TryLock { key, ttl } => StoreOutcome::Locked(self.try_lock(&key, ttl).await?),
+            StoreOp::PutAndUnlock { key, token, lock } => {
+                StoreOutcome::Unlocked(self.put_and_unlock(&key, &token, lock).await?)
+            }
+            StoreOp::Unlock { key, lock } => StoreOutcome::Unlocked(self.unlock(&key, lock).await?),
+            StoreOp::Invalidate { key, access_token } => {
+                self.invalidate(&key, &access_token).await?;
+                StoreOutcome::Invalidated
+            }
+        })
+    }
+}
+
+impl<S: TokenStore + LimiterStore> SharedStore for S {}
+
+/// A store of both the limiter's schedule and the tokens, as a blocking client takes it.
+/// Implemented for every [`BlockingTokenStore`] that is also a [`BlockingLimiterStore`].
+pub trait BlockingSharedStore: BlockingTokenStore + BlockingLimiterStore {
+    /// Runs `op`: what a blocking driver does with [`Step::Store`](crate::call::Step::Store).
+    fn run_blocking(&self, op: StoreOp) -> Result<StoreOutcome, StoreError> {
+        Ok(match op {
+            StoreOp::Reserve(key) => StoreOutcome::Reserved(self.reserve(&key)?),
+            StoreOp::Get(key) => StoreOutcome::Token(self.get(&key)?),
+            StoreOp::TryLock { key, ttl } => StoreOutcome::Locked(self.try_lock(&key, ttl)?),
+            StoreOp::PutAndUnlock { key, token, lock } => {
+                StoreOutcome::Unlocked(self.put_and_unlock(&key, &token, lock)?)
+            }
+            StoreOp::Unlock { key, lock } => StoreOutcome::Unlocked(self.unlock(&key, lock)?),
+            StoreOp::Invalidate { key, access_token } => {
+                self.invalidate(&key, &access_token)?;
+                StoreOutcome::Invalidated
+            }
+        })
+    }
+}
+
+impl<S: BlockingTokenStore + BlockingLimiterStore> BlockingSharedStore for S {}
+
+#[async_trait::async_trait]
+impl<S: LimiterStore + ?Sized> LimiterStore for std::sync::Arc<S> {
+    async fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
+        (**self).reserve(key).await
+    }
+}
+
+#[async_trait::async_trait]
+impl<S: TokenStore + ?Sized> TokenStore for std::sync::Arc<S> {
+    async fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
+        (**self).get(key).await
+    }
+    async fn try_lock(
+        &self,
+        key: &TokenKey,
+        ttl: Duration,
+    ) -> Result<Option<TokenLock>, StoreError> {
+        (**self).try_lock(key, ttl).await
+    }
+    async fn put_and_unlock(
+        &self,
+        key: &TokenKey,
+        token: &StoredToken,
+        lock: TokenLock,
+    ) -> Result<bool, StoreError> {
+        (**self).put_and_unlock(key, token, lock).await
+    }
+    async fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
+        (**self).unlock(key, lock).await
+    }
+    async fn invalidate(
+        &self,
+        key: &TokenKey,
+        access_token: &SecretString,
+    ) -> Result<(), StoreError> {
+        (**self).invalidate(key, access_token).await
+    }
+}
+
+impl<S: BlockingLimiterStore + ?Sized> BlockingLimiterStore for std::sync::Arc<S> {
+    fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
+        (**self).reserve(key)
+    }
+}
+
+impl<S: BlockingTokenStore + ?Sized> BlockingTokenStore for std::sync::Arc<S> {
+    fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
+        (**self).get(key)
+    }
+    fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
+        (**self).try_lock(key, ttl)
+    }
+    fn put_and_unlock(
+        &self,
+        key: &TokenKey,
+        token: &StoredToken,
+        lock: TokenLock,
+    ) -> Result<bool, StoreError> {
+        (**self).put_and_unlock(key, token, lock)
+    }
+    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
+        (**self).unlock(key, lock)
+    }
+    fn invalidate(&self, key: &TokenKey, access_token: &SecretString) -> Result<(), StoreError> {
+        (**self).invalidate(key, access_token)
+    }
 }
 
 /// The default store: this process's memory, shared by the clones of one client.
@@ -481,6 +672,7 @@ mod tests {
             api_url: Some("https://api.zoom.us".into()),
             refresh_token: Some("refresh-2".into()),
             expires_in: Duration::from_secs(3600),
+            lifetime: Duration::from_secs(3600),
         };
         assert!(store.put_and_unlock(&key, &token, proof).unwrap());
         let read = store.get(&key).unwrap().unwrap();

@@ -2,10 +2,10 @@
 //! the callers that waited for it), and the single-flight lock that lets one caller fetch at
 //! a time.
 //!
-//! The tokens themselves live in a `TokenBackend`. The default keeps them in memory; a shared
-//! store ([`crate::store`], Redis, for many processes on one account) is meant to plug in at
-//! this seam. A backend may be remote and fail: the cache then goes on with the outcome of
-//! its own last fetch, so a store outage never becomes an auth outage.
+//! This is the process's cache. A shared store ([`crate::store`]: Redis, for many processes
+//! on one account) sits behind it: the call reads and writes the store through
+//! [`Step::Store`](crate::call::Step::Store) and keeps what it finds here, so a store outage
+//! only means this cache is used alone.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -40,69 +40,20 @@ pub(crate) struct Token {
     pub(crate) bearer: Option<HeaderValue>,
 }
 
-/// A store of fetched tokens. Every method may fail, as a remote store can; the cache then
-/// falls back on the outcome of its own last fetch.
-pub(crate) trait TokenBackend: Send + Sync {
-    /// The stored token if it is still fresh at `now`.
-    fn load(&self, now: Timestamp) -> Result<Option<Token>, BackendError>;
-    /// Keeps `token`, fresh for `fresh_for` from `now`.
-    fn store(&self, token: &Token, fresh_for: Duration, now: Timestamp)
-    -> Result<(), BackendError>;
-    /// Drops `token` if it is still the stored one (a newer token is kept).
-    fn invalidate(&self, token: &Token) -> Result<(), BackendError>;
-}
-
-/// A token store could not be read or written.
-#[derive(Debug)]
-pub(crate) struct BackendError(pub(crate) BoxError);
-
-impl fmt::Display for BackendError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "token store failed: {}", self.0)
-    }
-}
-
-/// The default store: one token in memory, shared by the clones of a client.
-#[derive(Debug, Default)]
-struct InMemory(Mutex<Option<(Token, Timestamp)>>);
-
-impl TokenBackend for InMemory {
-    fn load(&self, now: Timestamp) -> Result<Option<Token>, BackendError> {
-        let stored = lock(&self.0);
-        Ok(fresh(stored.as_ref(), now))
-    }
-
-    fn store(
-        &self,
-        token: &Token,
-        fresh_for: Duration,
-        now: Timestamp,
-    ) -> Result<(), BackendError> {
-        *lock(&self.0) = Some((token.clone(), now.saturating_add(fresh_for)));
-        Ok(())
-    }
-
-    fn invalidate(&self, token: &Token) -> Result<(), BackendError> {
-        let mut stored = lock(&self.0);
-        if stored
-            .as_ref()
-            .is_some_and(|(kept, _)| kept.generation == token.generation)
-        {
-            *stored = None;
-        }
-        Ok(())
-    }
-}
-
 fn fresh(stored: Option<&(Token, Timestamp)>, now: Timestamp) -> Option<Token> {
     stored
         .filter(|(_, fresh_until)| now < *fresh_until)
         .map(|(token, _)| token.clone())
 }
 
+/// How long before its expiry a token of `lifetime` is renewed: a minute, at most half of
+/// its lifetime.
+pub(crate) fn refresh_margin(lifetime: Duration) -> Duration {
+    REFRESH_MARGIN.min(lifetime / 2)
+}
+
 /// One client's token cache, shared by its clones.
 pub(crate) struct TokenCache {
-    store: Box<dyn TokenBackend>,
     fetches: Mutex<FetchLog>,
     single_flight: SingleFlight,
 }
@@ -143,13 +94,7 @@ pub(crate) enum Lookup {
 
 impl TokenCache {
     pub(crate) fn new() -> Self {
-        Self::with_store(Box::<InMemory>::default())
-    }
-
-    /// A cache over another store (a shared one; for now only tests plug one in).
-    pub(crate) fn with_store(store: Box<dyn TokenBackend>) -> Self {
         Self {
-            store,
             fetches: Mutex::new(FetchLog::default()),
             single_flight: SingleFlight(async_lock::Mutex::new(())),
         }
@@ -170,18 +115,12 @@ impl TokenCache {
     /// caller already took as an attempt of its own; `waited_since` is the fetch count noted
     /// before taking the lock, when the caller holds it.
     pub(crate) fn lookup(&self, now: Timestamp, counted: u64, waited_since: Option<u64>) -> Lookup {
-        let stored = self.store.load(now).unwrap_or_else(|error| {
-            tracing::warn!(%error, "token store unavailable; using this process's token");
-            let log = lock(&self.fetches);
-            match &log.last {
-                Some(Ok(stored)) => fresh(Some(stored), now),
-                _ => None,
-            }
-        });
-        if let Some(token) = stored {
-            return Lookup::Token(token);
-        }
         let log = lock(&self.fetches);
+        if let Some(Ok(kept)) = &log.last {
+            if let Some(token) = fresh(Some(kept), now) {
+                return Lookup::Token(token);
+            }
+        }
         let finished_while_waiting = waited_since.is_some_and(|since| log.count > since);
         match &log.last {
             // Fetched for the callers that waited, even when it is already due for renewal
@@ -197,15 +136,15 @@ impl TokenCache {
         }
     }
 
-    /// Keeps a fetched token for its lifetime, less a margin for refreshing ahead of expiry.
-    pub(crate) fn fetched(
+    /// Keeps a token (fetched, or found in a shared store) fresh for `fresh_for` from `now`
+    /// and hands it to the callers that waited for it.
+    pub(crate) fn keep(
         &self,
         secret: SecretString,
         api_base: Option<BaseUrl>,
-        lifetime: Duration,
+        fresh_for: Duration,
         now: Timestamp,
     ) -> Token {
-        let fresh_for = lifetime.saturating_sub(REFRESH_MARGIN.min(lifetime / 2));
         let mut log = lock(&self.fetches);
         log.count += 1;
         let token = Token {
@@ -215,11 +154,6 @@ impl TokenCache {
             generation: log.count,
         };
         log.last = Some(Ok((token.clone(), now.saturating_add(fresh_for))));
-        // One lock at a time: the store may be slow or remote.
-        drop(log);
-        if let Err(error) = self.store.store(&token, fresh_for, now) {
-            tracing::warn!(%error, "token store unavailable; keeping the token in this process");
-        }
         token
     }
 
@@ -245,10 +179,6 @@ impl TokenCache {
             if kept.generation == token.generation {
                 *fresh_until = Timestamp::ORIGIN;
             }
-        }
-        drop(log);
-        if let Err(error) = self.store.invalidate(token) {
-            tracing::warn!(%error, "token store unavailable; the rejected token may be reused");
         }
     }
 }
@@ -358,7 +288,13 @@ mod tests {
     }
 
     fn fetch(cache: &TokenCache, secret: &str, lifetime: u64, now: Timestamp) -> Token {
-        cache.fetched(secret.into(), None, Duration::from_secs(lifetime), now)
+        let lifetime = Duration::from_secs(lifetime);
+        cache.keep(
+            secret.into(),
+            None,
+            lifetime - refresh_margin(lifetime),
+            now,
+        )
     }
 
     fn token_of(lookup: Lookup) -> String {
@@ -420,29 +356,5 @@ mod tests {
         assert!(matches!(cache.lookup(at(5), 0, None), Lookup::Fetch));
         // A caller that waited on the lock while it happened takes it even when it is over.
         assert!(matches!(cache.lookup(at(9), 0, Some(0)), Lookup::Failed(_)));
-    }
-
-    struct Down;
-
-    impl TokenBackend for Down {
-        fn load(&self, _: Timestamp) -> Result<Option<Token>, BackendError> {
-            Err(BackendError("connection refused".into()))
-        }
-        fn store(&self, _: &Token, _: Duration, _: Timestamp) -> Result<(), BackendError> {
-            Err(BackendError("connection refused".into()))
-        }
-        fn invalidate(&self, _: &Token) -> Result<(), BackendError> {
-            Err(BackendError("connection refused".into()))
-        }
-    }
-
-    #[test]
-    fn a_failing_store_falls_back_on_the_last_fetch() {
-        let cache = TokenCache::with_store(Box::new(Down));
-        assert!(matches!(cache.lookup(at(0), 0, None), Lookup::Fetch));
-        let token = fetch(&cache, "local", 3600, at(0));
-        assert_eq!(token_of(cache.lookup(at(10), 0, None)), "local");
-        cache.invalidate(&token);
-        assert!(matches!(cache.lookup(at(10), 0, None), Lookup::Fetch));
     }
 }

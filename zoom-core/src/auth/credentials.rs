@@ -214,6 +214,12 @@ impl UserGrant {
         lock(&self.refresh_token).clone()
     }
 
+    /// Takes the newest refresh token from a shared store (rotated by another process, which
+    /// called its own callback).
+    pub(crate) fn adopt(&self, newest: SecretString) {
+        *lock(&self.refresh_token) = newest;
+    }
+
     /// Keeps the refresh token Zoom rotated to and hands it to the user's callback.
     pub(crate) fn rotate(&self, rotated: SecretString) {
         *lock(&self.refresh_token) = rotated.clone();

@@ -17,7 +17,7 @@ use std::fmt;
 
 use http::header::HeaderValue;
 
-pub(crate) use cache::{Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, Token};
+pub(crate) use cache::{Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, Token, refresh_margin};
 pub use cache::{SingleFlight, SingleFlightGuard};
 pub(crate) use credentials::Credentials;
 pub use credentials::{ServerToServerOAuth, TokenSource, UserOAuth};
@@ -25,6 +25,7 @@ pub(crate) use token_endpoint::is_cleartext_to_another_host;
 
 use crate::endpoint::{BaseUrl, bearer_header};
 use crate::error::{AuthError, Error, InvalidInput, TransportError};
+use crate::store::{StoredToken, TokenKey};
 use crate::time::Timestamp;
 use crate::transport::{HttpRequest, HttpResponse};
 
@@ -121,20 +122,88 @@ impl Auth {
     }
 
     /// Reads the token endpoint's answer; a token is kept in the cache, a rotated refresh
-    /// token replaces the old one. A failure is for the caller to record with
-    /// [`Auth::fetch_failed`] once it knows when it will try again.
+    /// token replaces the old one. Returns the token to use and the same as a shared store
+    /// keeps it. A failure is for the caller to record with [`Auth::fetch_failed`] once it
+    /// knows when it will try again.
     pub(crate) fn accept_token_response(
         &self,
         outcome: Result<HttpResponse, TransportError>,
         now: Timestamp,
-    ) -> Result<Token, AuthError> {
+    ) -> Result<(Token, StoredToken), AuthError> {
         let grant = token_endpoint::read_answer(outcome, self.use_api_url)?;
+        let stored = StoredToken {
+            access_token: grant.access_token.clone(),
+            api_url: grant.api_base.as_ref().map(|base| base.as_str().to_owned()),
+            refresh_token: match self.credentials {
+                Credentials::User(_) => grant.refresh_token.clone(),
+                _ => None,
+            },
+            expires_in: grant.lifetime,
+            lifetime: grant.lifetime,
+        };
         if let (Credentials::User(user), Some(rotated)) = (&self.credentials, grant.refresh_token) {
             user.rotate(rotated);
         }
-        Ok(self
+        let fresh_for = grant
+            .lifetime
+            .saturating_sub(refresh_margin(grant.lifetime));
+        let token = self
             .cache
-            .fetched(grant.access_token, grant.api_base, grant.lifetime, now))
+            .keep(grant.access_token, grant.api_base, fresh_for, now);
+        Ok((token, stored))
+    }
+
+    /// Keeps a token found in the shared store, as if this process had fetched it (the
+    /// callers waiting for the single-flight lock take it). Its API base is used under the
+    /// same rules as a token answer's `api_url`.
+    pub(crate) fn adopt(&self, stored: &StoredToken, now: Timestamp) -> Token {
+        self.use_stored_refresh_token(stored);
+        let api_base = stored
+            .api_url
+            .as_deref()
+            .filter(|_| self.use_api_url)
+            .and_then(|url| BaseUrl::parse(url).ok())
+            .filter(|base| !is_cleartext_to_another_host(base));
+        let fresh_for = stored
+            .expires_in
+            .saturating_sub(refresh_margin(stored.lifetime));
+        self.cache
+            .keep(stored.access_token.clone(), api_base, fresh_for, now)
+    }
+
+    /// User OAuth: the stored refresh token is the newest (another process may have rotated
+    /// it), so the next refresh sends it rather than this process's own.
+    pub(crate) fn use_stored_refresh_token(&self, stored: &StoredToken) {
+        if let (Credentials::User(user), Some(refresh)) = (&self.credentials, &stored.refresh_token)
+        {
+            user.adopt(refresh.clone());
+        }
+    }
+
+    /// Where a shared store keeps this client's token: OAuth credentials only. `account`
+    /// overrides the default name (the account id; `user` for user OAuth).
+    pub(crate) fn token_key(&self, account: Option<&str>) -> Option<TokenKey> {
+        match &self.credentials {
+            Credentials::ServerToServer(s2s) => Some(TokenKey::new(
+                account.unwrap_or(&s2s.account_id),
+                &s2s.client_id,
+            )),
+            Credentials::User(user) => Some(TokenKey::new(
+                account.unwrap_or("user"),
+                &user.oauth.client_id,
+            )),
+            Credentials::Static(_) | Credentials::Custom(_) => None,
+        }
+    }
+
+    /// The account a shared limiter is kept under: `account`, else the Server-to-Server
+    /// account id, else `default`.
+    pub(crate) fn limiter_account(&self, account: Option<&str>) -> String {
+        match (account, &self.credentials) {
+            (Some(account), _) => account.to_owned(),
+            (None, Credentials::ServerToServer(s2s)) => s2s.account_id.clone(),
+            (None, _) => "default".to_owned(),
+        }
     }
 
     /// Records a failed fetch, shared with other callers until `until`.
@@ -214,10 +283,12 @@ mod tests {
         let auth = s2s(false);
         assert_eq!(cached(&auth, at(0)), None);
         let body = r#"{"access_token":"t1","token_type":"bearer","expires_in":3599,"scope":"a b"}"#;
-        let token = auth
+        let (token, stored) = auth
             .accept_token_response(answer(200, body), at(0))
             .unwrap();
         assert_eq!(token.secret.expose_secret(), "t1");
+        assert_eq!(stored.access_token.expose_secret(), "t1");
+        assert_eq!(stored.lifetime, Duration::from_secs(3599));
         assert_eq!(cached(&auth, at(3538)).as_deref(), Some("t1"));
         assert_eq!(cached(&auth, at(3539)), None);
     }
@@ -237,7 +308,7 @@ mod tests {
                 .unwrap();
         }
         let body = r#"{"access_token":"once","expires_in":0}"#;
-        let token = auth
+        let (token, _) = auth
             .accept_token_response(answer(200, body), at(0))
             .unwrap();
         assert_eq!(token.secret.expose_secret(), "once");
@@ -252,6 +323,7 @@ mod tests {
             s2s(use_api_url)
                 .accept_token_response(answer(200, &body(url)), at(0))
                 .unwrap()
+                .0
                 .api_base
                 .map(|base| base.as_str().to_owned())
         };

@@ -1,0 +1,526 @@
+//! The call's store steps, driven by hand on a manual clock: two clients over one
+//! `MemoryStore` stand for two processes, a failing store for Redis down. What is checked
+//! is what the fake Zoom saw (token requests, refresh tokens sent) and the steps asked for.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use zoom_core::blocking::Client;
+use zoom_core::call::Step;
+use zoom_core::store::{
+    BlockingLimiterStore, BlockingSharedStore, BlockingTokenStore, LimiterKey, MemoryStore,
+    StoreError, StoreErrorKind, StoredToken, TokenKey, TokenLock,
+};
+use zoom_core::{
+    Error, FnTransport, HttpRequest, HttpResponse, MeetingId, RateLimiter, SecretString,
+    TimeSource, Timestamp, UserOAuth, endpoint,
+};
+
+/// A clock that moves only when a `Wait` step is carried out.
+#[derive(Debug, Clone, Default)]
+struct Clock(Arc<AtomicU64>);
+
+impl Clock {
+    fn advance(&self, by: Duration) {
+        let micros = u64::try_from(by.as_micros()).unwrap_or(u64::MAX);
+        self.0.fetch_add(micros, Ordering::SeqCst);
+    }
+}
+
+impl TimeSource for Clock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_origin(Duration::from_micros(self.0.load(Ordering::SeqCst)))
+    }
+    fn system_time(&self) -> SystemTime {
+        SystemTime::UNIX_EPOCH + self.now().since_origin()
+    }
+}
+
+/// Zoom's token endpoint and one API route: tokens `tok-N`, refresh tokens `ref-N` rotated
+/// on every refresh (only the newest works), and a bearer check.
+#[derive(Default)]
+struct Zoom {
+    issued: u64,
+    valid: Vec<String>,
+    refresh: String,
+    token_requests: u64,
+    refresh_tokens_sent: Vec<String>,
+    api_calls: u64,
+}
+
+type SharedZoom = Arc<Mutex<Zoom>>;
+
+fn zoom(refresh: &str) -> SharedZoom {
+    Arc::new(Mutex::new(Zoom {
+        refresh: refresh.to_owned(),
+        ..Zoom::default()
+    }))
+}
+
+fn answer(zoom: &SharedZoom, request: &HttpRequest) -> HttpResponse {
+    let mut z = zoom.lock().unwrap();
+    let json = |status: u16, body: String| {
+        http::Response::builder()
+            .status(status)
+            .body(body.into_bytes())
+            .unwrap()
+    };
+    if request.uri().path() == "/oauth/token" {
+        z.token_requests += 1;
+        let body = String::from_utf8_lossy(request.body()).into_owned();
+        if let Some(sent) = body.strip_prefix("grant_type=refresh_token&refresh_token=") {
+            z.refresh_tokens_sent.push(sent.to_owned());
+            if sent != z.refresh {
+                return json(
+                    400,
+                    r#"{"reason":"Invalid Token!","error":"invalid_grant"}"#.into(),
+                );
+            }
+        }
+        z.issued += 1;
+        let n = z.issued;
+        z.valid.push(format!("tok-{n}"));
+        z.refresh = format!("ref-{n}");
+        return json(
+            200,
+            format!(r#"{{"access_token":"tok-{n}","expires_in":3599,"refresh_token":"ref-{n}"}}"#),
+        );
+    }
+    z.api_calls += 1;
+    let bearer = request
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .to_owned();
+    if z.valid.contains(&bearer) {
+        json(200, r#"{"stream_url":"rtmp://a"}"#.into())
+    } else {
+        json(
+            401,
+            r#"{"code":124,"message":"Invalid access token."}"#.into(),
+        )
+    }
+}
+
+/// One "process": a blocking client over the fake Zoom and `store`, on `clock`.
+struct Process {
+    client: Client,
+    clock: Clock,
+    store: Arc<dyn BlockingSharedStore>,
+    zoom: SharedZoom,
+}
+
+#[derive(Debug, Default)]
+struct Trace {
+    stores: Vec<String>,
+    waited: Duration,
+    sends: u32,
+}
+
+impl Process {
+    fn s2s(zoom: &SharedZoom, store: Arc<dyn BlockingSharedStore>) -> Self {
+        Self::with(zoom, store, |b| {
+            b.server_to_server_oauth("acct", "cid", "secret")
+        })
+    }
+
+    fn with(
+        zoom: &SharedZoom,
+        store: Arc<dyn BlockingSharedStore>,
+        configure: impl FnOnce(
+            zoom_core::ClientBuilder<zoom_core::blocking::BlockingParts>,
+        ) -> zoom_core::ClientBuilder<zoom_core::blocking::BlockingParts>,
+    ) -> Self {
+        let clock = Clock::default();
+        let seen = Arc::clone(zoom);
+        let transport = FnTransport(move |request: HttpRequest| Ok(answer(&seen, &request)));
+        let builder = Client::builder(transport)
+            .api_base("http://127.0.0.1:9/v2")
+            .oauth_base("http://127.0.0.1:9")
+            .time_source(clock.clone())
+            .shared_store(Arc::clone(&store));
+        let client = configure(builder).build().unwrap();
+        Self {
+            client,
+            clock,
+            store,
+            zoom: Arc::clone(zoom),
+        }
+    }
+
+    /// Drives one call by hand, carrying out each step, and says what it asked for.
+    fn get(&self) -> (Result<(), Error>, Trace) {
+        let endpoint = endpoint::get_meeting_live_stream(&MeetingId::new(1));
+        let mut call = self.client.call(&endpoint);
+        let mut trace = Trace::default();
+        let mut step = call.start();
+        let result = loop {
+            step = match step {
+                Step::Wait(wait) => {
+                    trace.waited += wait;
+                    assert!(trace.waited < Duration::from_secs(120), "{trace:?}");
+                    self.clock.advance(wait);
+                    call.resume()
+                }
+                Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
+                Step::Send(request) => {
+                    trace.sends += 1;
+                    call.received(Ok(answer(&self.zoom, &request)))
+                }
+                Step::Store(op) => {
+                    let name = format!("{op:?}");
+                    trace
+                        .stores
+                        .push(name.split([' ', '(']).next().unwrap().to_owned());
+                    call.stored(self.store.run_blocking(op))
+                }
+                Step::Done(result) => break result.map(drop),
+            };
+        };
+        (result, trace)
+    }
+}
+
+fn token_requests(zoom: &SharedZoom) -> u64 {
+    zoom.lock().unwrap().token_requests
+}
+
+/// A store that is down: every operation fails.
+struct Down;
+
+fn down() -> StoreError {
+    StoreError::new(StoreErrorKind::Unavailable, "connection refused")
+}
+
+impl BlockingLimiterStore for Down {
+    fn reserve(&self, _: &LimiterKey) -> Result<Duration, StoreError> {
+        Err(down())
+    }
+}
+
+impl BlockingTokenStore for Down {
+    fn get(&self, _: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
+        Err(down())
+    }
+    fn try_lock(&self, _: &TokenKey, _: Duration) -> Result<Option<TokenLock>, StoreError> {
+        Err(down())
+    }
+    fn put_and_unlock(
+        &self,
+        _: &TokenKey,
+        _: &StoredToken,
+        _: TokenLock,
+    ) -> Result<bool, StoreError> {
+        Err(down())
+    }
+    fn unlock(&self, _: &TokenKey, _: TokenLock) -> Result<bool, StoreError> {
+        Err(down())
+    }
+    fn invalidate(&self, _: &TokenKey, _: &SecretString) -> Result<(), StoreError> {
+        Err(down())
+    }
+}
+
+#[test]
+fn a_second_process_takes_the_first_ones_token_from_the_store() {
+    let zoom = zoom("ref-0");
+    let store: Arc<dyn BlockingSharedStore> = Arc::new(MemoryStore::new());
+    let (first, second) = (
+        Process::s2s(&zoom, Arc::clone(&store)),
+        Process::s2s(&zoom, Arc::clone(&store)),
+    );
+    let (result, trace) = first.get();
+    result.unwrap();
+    assert_eq!(trace.stores, ["Get", "TryLock", "Get", "PutAndUnlock"]);
+    let (result, trace) = second.get();
+    result.unwrap();
+    assert_eq!(trace.stores, ["Get"], "found in the store");
+    assert_eq!(trace.sends, 1, "the API call only");
+    // Each process keeps the token: later calls ask the store nothing.
+    for process in [&first, &second] {
+        let (result, trace) = process.get();
+        result.unwrap();
+        assert!(trace.stores.is_empty(), "{trace:?}");
+    }
+    assert_eq!(token_requests(&zoom), 1);
+}
+
+#[test]
+fn without_a_store_no_store_step_comes() {
+    let zoom = zoom("ref-0");
+    let seen = Arc::clone(&zoom);
+    let transport = FnTransport(move |request: HttpRequest| Ok(answer(&seen, &request)));
+    let client = Client::builder(transport)
+        .api_base("http://127.0.0.1:9/v2")
+        .oauth_base("http://127.0.0.1:9")
+        .server_to_server_oauth("acct", "cid", "secret")
+        .rate_limiter(RateLimiter::per_second(10))
+        .build()
+        .unwrap();
+    let endpoint = endpoint::get_meeting_live_stream(&MeetingId::new(1));
+    for _ in 0..3 {
+        let mut call = client.call(&endpoint);
+        let mut step = call.start();
+        loop {
+            step = match step {
+                Step::Wait(_) => call.resume(),
+                Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
+                Step::Send(request) => call.received(Ok(answer(&zoom, &request))),
+                Step::Store(op) => panic!("no store configured, yet asked for {op:?}"),
+                Step::Done(result) => break result.map(drop).unwrap(),
+            };
+        }
+    }
+    assert_eq!(token_requests(&zoom), 1);
+}
+
+#[test]
+fn a_failing_store_leaves_the_process_on_its_own_cache_and_limiter() {
+    let zoom = zoom("ref-0");
+    let process = Process::with(&zoom, Arc::new(Down), |b| {
+        b.server_to_server_oauth("acct", "cid", "secret")
+            .rate_limiter(RateLimiter::per_second(2).burst(1))
+    });
+    let mut waits = Vec::new();
+    for _ in 0..3 {
+        let (result, trace) = process.get();
+        result.unwrap();
+        waits.push(trace.waited);
+    }
+    assert_eq!(token_requests(&zoom), 1, "the process's own cache");
+    // The local limiter paces: 2/s with no burst, on a clock that moved only by its waits.
+    assert_eq!(waits[0], Duration::ZERO);
+    assert!(
+        waits[1..].iter().all(|w| *w == Duration::from_millis(500)),
+        "{waits:?}"
+    );
+}
+
+/// A store whose schedule always answers "wait 7 s", and records what it was asked.
+#[derive(Default)]
+struct Schedule {
+    asked: Mutex<Vec<LimiterKey>>,
+    tokens: MemoryStore,
+}
+
+impl BlockingLimiterStore for Schedule {
+    fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
+        self.asked.lock().unwrap().push(key.clone());
+        Ok(Duration::from_secs(7))
+    }
+}
+
+impl BlockingTokenStore for Schedule {
+    fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
+        self.tokens.get(key)
+    }
+    fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
+        self.tokens.try_lock(key, ttl)
+    }
+    fn put_and_unlock(
+        &self,
+        key: &TokenKey,
+        token: &StoredToken,
+        lock: TokenLock,
+    ) -> Result<bool, StoreError> {
+        self.tokens.put_and_unlock(key, token, lock)
+    }
+    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
+        self.tokens.unlock(key, lock)
+    }
+    fn invalidate(&self, key: &TokenKey, token: &SecretString) -> Result<(), StoreError> {
+        self.tokens.invalidate(key, token)
+    }
+}
+
+#[test]
+fn calls_are_paced_on_the_shared_schedule_with_the_local_limiters_rate() {
+    let zoom = zoom("ref-0");
+    zoom.lock().unwrap().valid.push("tok-static".into());
+    let schedule = Arc::new(Schedule::default());
+    let process = Process::with(&zoom, Arc::clone(&schedule) as _, |b| {
+        b.bearer_token("tok-static")
+            .rate_limiter(RateLimiter::per_second(4).burst(3))
+    });
+    let (result, trace) = process.get();
+    result.unwrap();
+    assert_eq!(trace.stores, ["Reserve"]);
+    assert_eq!(trace.waited, Duration::from_secs(7), "the shared wait");
+    let asked = schedule.asked.lock().unwrap().clone();
+    let expected = LimiterKey::per_second("default", "light", 4).burst(3);
+    assert_eq!(asked, [expected]);
+    // Named after the Server-to-Server account unless told otherwise.
+    let named = Process::with(&zoom, Arc::clone(&schedule) as _, |b| {
+        b.server_to_server_oauth("acct-9", "cid", "secret")
+            .rate_limiter(RateLimiter::per_second(4))
+    });
+    let renamed = Process::with(&zoom, Arc::clone(&schedule) as _, |b| {
+        b.server_to_server_oauth("acct-9", "cid", "secret")
+            .rate_limiter(RateLimiter::per_second(4))
+            .shared_store_account("team-a")
+    });
+    named.get().0.unwrap();
+    renamed.get().0.unwrap();
+    let accounts: Vec<String> = schedule.asked.lock().unwrap()[1..]
+        .iter()
+        .map(|key| key.account.clone())
+        .collect();
+    assert_eq!(accounts, ["acct-9", "team-a"]);
+}
+
+#[test]
+fn a_caller_polls_while_another_process_holds_the_lock_then_fetches_itself() {
+    let zoom = zoom("ref-0");
+    let memory = Arc::new(MemoryStore::new());
+    let key = TokenKey::new("acct", "cid");
+    // Another process took the lock and died: the lock outlives the wait here.
+    let _held = BlockingTokenStore::try_lock(&*memory, &key, Duration::from_secs(3600))
+        .unwrap()
+        .unwrap();
+    let process = Process::s2s(&zoom, memory);
+    let (result, trace) = process.get();
+    result.unwrap();
+    assert_eq!(token_requests(&zoom), 1);
+    assert!(
+        trace.waited >= Duration::from_secs(15) && trace.waited < Duration::from_secs(16),
+        "bounded by the wait: {trace:?}"
+    );
+    // Pauses of 5 ms doubling to 100 ms, each jittered to between half and all of it.
+    let polls = trace.stores.iter().filter(|s| *s == "TryLock").count();
+    assert!((150..=310).contains(&polls), "{polls} polls");
+}
+
+#[test]
+fn a_poller_takes_the_token_the_lock_holder_stores() {
+    let zoom = zoom("ref-0");
+    let memory = Arc::new(MemoryStore::new());
+    let key = TokenKey::new("acct", "cid");
+    let held = BlockingTokenStore::try_lock(&*memory, &key, Duration::from_secs(3600))
+        .unwrap()
+        .unwrap();
+    // The holder stores its token while the caller polls: a store that does so on the
+    // third read.
+    struct Holder {
+        memory: Arc<MemoryStore>,
+        held: Mutex<Option<TokenLock>>,
+        reads: AtomicU64,
+    }
+    impl BlockingLimiterStore for Holder {
+        fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
+            BlockingLimiterStore::reserve(&*self.memory, key)
+        }
+    }
+    impl BlockingTokenStore for Holder {
+        fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
+            if self.reads.fetch_add(1, Ordering::SeqCst) == 2 {
+                let lock = self.held.lock().unwrap().take().unwrap();
+                let token = StoredToken {
+                    access_token: "tok-other".into(),
+                    api_url: None,
+                    refresh_token: None,
+                    expires_in: Duration::from_secs(3599),
+                    lifetime: Duration::from_secs(3599),
+                };
+                assert!(self.memory.put_and_unlock(key, &token, lock).unwrap());
+            }
+            BlockingTokenStore::get(&*self.memory, key)
+        }
+        fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
+            self.memory.try_lock(key, ttl)
+        }
+        fn put_and_unlock(
+            &self,
+            key: &TokenKey,
+            t: &StoredToken,
+            l: TokenLock,
+        ) -> Result<bool, StoreError> {
+            self.memory.put_and_unlock(key, t, l)
+        }
+        fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
+            self.memory.unlock(key, lock)
+        }
+        fn invalidate(&self, key: &TokenKey, token: &SecretString) -> Result<(), StoreError> {
+            self.memory.invalidate(key, token)
+        }
+    }
+    zoom.lock().unwrap().valid.push("tok-other".into());
+    let store = Holder {
+        memory,
+        held: Mutex::new(Some(held)),
+        reads: AtomicU64::new(0),
+    };
+    let process = Process::s2s(&zoom, Arc::new(store));
+    let (result, trace) = process.get();
+    result.unwrap();
+    assert_eq!(token_requests(&zoom), 0, "{trace:?}");
+    assert_eq!(trace.stores, ["Get", "TryLock", "Get", "TryLock", "Get"]);
+    assert!(trace.waited < Duration::from_millis(100), "{trace:?}");
+}
+
+#[test]
+fn a_rejected_token_is_dropped_from_the_store_once_and_refreshed_once() {
+    let zoom = zoom("ref-0");
+    let store: Arc<dyn BlockingSharedStore> = Arc::new(MemoryStore::new());
+    let (a, b) = (
+        Process::s2s(&zoom, Arc::clone(&store)),
+        Process::s2s(&zoom, Arc::clone(&store)),
+    );
+    a.get().0.unwrap();
+    b.get().0.unwrap();
+    assert_eq!(token_requests(&zoom), 1);
+    // Zoom revokes every token: both processes hold the same dead one.
+    zoom.lock().unwrap().valid.clear();
+    let (result, trace) = a.get();
+    result.unwrap();
+    assert_eq!(
+        trace.stores,
+        ["Invalidate", "Get", "TryLock", "Get", "PutAndUnlock"]
+    );
+    let (result, trace) = b.get();
+    result.unwrap();
+    // The store holds a's new token: b's invalidation of the old one changes nothing.
+    assert_eq!(trace.stores, ["Invalidate", "Get"]);
+    assert_eq!(token_requests(&zoom), 2);
+}
+
+#[test]
+fn user_oauth_refreshes_with_the_stored_newest_refresh_token_and_stores_the_next() {
+    let zoom = zoom("ref-0");
+    let memory = Arc::new(MemoryStore::new());
+    let user = |store: Arc<MemoryStore>| {
+        Process::with(&zoom, store, |b| {
+            b.user_oauth(UserOAuth::new("cid", "secret", "ref-0"))
+        })
+    };
+    let (a, b) = (user(Arc::clone(&memory)), user(Arc::clone(&memory)));
+    a.get().0.unwrap();
+    let key = TokenKey::new("user", "cid");
+    let stored = BlockingTokenStore::get(&*memory, &key).unwrap().unwrap();
+    assert_eq!(stored.refresh_token.unwrap().expose_secret(), "ref-1");
+    // a's token is rejected: a refreshes with ref-1, the one it got.
+    zoom.lock().unwrap().valid.clear();
+    a.get().0.unwrap();
+    // b was configured with ref-0, long dead; its token expires from the store.
+    memory.invalidate(&key, &"tok-2".into()).unwrap();
+    b.get().0.unwrap();
+    let sent = zoom.lock().unwrap().refresh_tokens_sent.clone();
+    assert_eq!(sent, ["ref-0", "ref-1", "ref-2"], "never a stale one");
+    let stored = BlockingTokenStore::get(&*memory, &key).unwrap().unwrap();
+    assert_eq!(stored.refresh_token.unwrap().expose_secret(), "ref-3");
+}
+
+#[test]
+fn a_call_driven_with_a_store_outcome_where_none_was_asked_for_ends_with_an_input_error() {
+    let zoom = zoom("ref-0");
+    let process = Process::s2s(&zoom, Arc::new(MemoryStore::new()));
+    let endpoint = endpoint::get_meeting_live_stream(&MeetingId::new(1));
+    let mut call = process.client.call(&endpoint);
+    assert!(matches!(call.start(), Step::Lock(_)));
+    let Step::Done(Err(error)) = call.stored(Err(down())) else {
+        panic!("a store outcome where a lock was asked for ends the call")
+    };
+    assert!(error.to_string().contains("`stored`"), "{error}");
+}
