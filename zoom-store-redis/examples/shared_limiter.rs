@@ -28,6 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             api_url: None,
                             refresh_token: None,
                             expires_in: Duration::from_secs(3599),
+                            lifetime: Duration::from_secs(3599),
                         })
                     })
                     .map_err(|e| e.to_string())?;

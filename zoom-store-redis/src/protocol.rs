@@ -78,13 +78,14 @@ return {v[1], v[2] or '', v[3] or '', remaining, tonumber(v[5]) or 0}
 /// Writes the token (access and refresh token in one step) unless a newer one is stored
 /// while the lock is no longer ours, then releases the lock if it is still ours.
 /// KEYS: token, lock. ARGV: owner, access_token, api_url, refresh_token ('' = keep),
-/// lifetime_ms. Answers `{written, released}`.
+/// expires_in_ms (what is left), lifetime_ms (as issued). Answers `{written, released}`.
 const PUT_AND_UNLOCK: &str = r"
 if redis.replicate_commands then redis.replicate_commands() end
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-local lifetime = tonumber(ARGV[5])
-local expires_at = now + lifetime
+local left = tonumber(ARGV[5])
+local lifetime = tonumber(ARGV[6])
+local expires_at = now + left
 local ours = redis.call('GET', KEYS[2]) == ARGV[1]
 local stored = tonumber(redis.call('HGET', KEYS[1], 'expires_at'))
 local written = 0
@@ -95,7 +96,7 @@ if ours or not stored or stored <= expires_at then
   if redis.call('HEXISTS', KEYS[1], 'refresh_token') == 1 then
     redis.call('PERSIST', KEYS[1])
   else
-    redis.call('PEXPIRE', KEYS[1], math.max(1, lifetime))
+    redis.call('PEXPIRE', KEYS[1], math.max(1, left))
   end
   written = 1
 end
@@ -189,6 +190,7 @@ pub(crate) fn read_entry(raw: RawEntry) -> Option<Entry> {
             api_url: non_empty(api_url),
             refresh_token: non_empty(refresh).map(SecretString::new),
             expires_in: ms(remaining),
+            lifetime: ms(lifetime),
         },
         lifetime: ms(lifetime),
     })
@@ -222,7 +224,8 @@ pub(crate) fn put_and_unlock(
                 .as_ref()
                 .map_or("", |t| t.expose_secret()),
         )
-        .arg(millis(token.expires_in));
+        .arg(millis(token.expires_in))
+        .arg(millis(token.lifetime));
     Op::Script(call)
 }
 

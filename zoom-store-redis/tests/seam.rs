@@ -21,6 +21,7 @@ fn token(access: &str, refresh: Option<&str>) -> StoredToken {
         api_url: None,
         refresh_token: refresh.map(SecretString::from),
         expires_in: HOUR,
+        lifetime: HOUR,
     }
 }
 

@@ -32,6 +32,7 @@ fn token(access: &str, refresh: Option<&str>, lifetime: Duration) -> StoredToken
         api_url: Some("https://api.zoom.us".into()),
         refresh_token: refresh.map(SecretString::from),
         expires_in: lifetime,
+        lifetime,
     }
 }
 

@@ -10,6 +10,9 @@ pub const DEMO_ACCOUNT_ID: &str = "sim-account";
 pub const DEMO_CLIENT_ID: &str = "sim-client-id";
 /// Client secret of the demo Server-to-Server OAuth app.
 pub const DEMO_CLIENT_SECRET: &str = "sim-client-secret";
+/// The live refresh token of the demo user (user-level OAuth with the demo app's client id
+/// and secret) when the simulator starts; every refresh rotates it and the old one dies.
+pub const DEMO_REFRESH_TOKEN: &str = "sim-refresh-token";
 /// A bearer token the default simulator accepts forever, without a token request.
 pub const DEMO_STATIC_TOKEN: &str = "sim-static-token";
 

@@ -7,7 +7,9 @@
 //! # Endpoints
 //!
 //! - `POST /oauth/token` — Server-to-Server OAuth (`grant_type=account_credentials`,
-//!   `account_id`, Basic client credentials; form body or query string).
+//!   `account_id`, Basic client credentials; form body or query string), and user-level
+//!   OAuth refreshes (`grant_type=refresh_token`): one live refresh token, rotated by every
+//!   refresh, starting at [`DEMO_REFRESH_TOKEN`]; an old one is `invalid_grant`.
 //! - `GET|PATCH /v2/meetings/{id}/livestream`, `PATCH /v2/meetings/{id}/livestream/status`
 //! - `GET|PATCH /v2/webinars/{id}/livestream`, `PATCH /v2/webinars/{id}/livestream/status`
 //! - `/__admin/…` — an unauthenticated JSON API to drive the simulator from any
@@ -63,10 +65,10 @@ mod world;
 pub use blocking::BlockingSimulator;
 pub use config::{
     DEFAULT_TOKEN_TTL, DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MEETING_ID,
-    DEMO_PAGE_URL, DEMO_RESOLUTION, DEMO_STATIC_TOKEN, DEMO_STREAM_KEY, DEMO_STREAM_URL,
-    DEMO_WEBINAR_ID, DemoAccount, HostState, MEETING_HOST_MISSING, MEETING_HOST_NOT_IN_ACCOUNT,
-    MEETING_HOSTING_NOT_ALLOWED, MEETING_NO_STREAM, MISSING_HOST_USER_ID, SimMeeting, SimStream,
-    SimulatorConfig, TOKEN_SCOPE, WEBINAR_NOT_STARTED,
+    DEMO_PAGE_URL, DEMO_REFRESH_TOKEN, DEMO_RESOLUTION, DEMO_STATIC_TOKEN, DEMO_STREAM_KEY,
+    DEMO_STREAM_URL, DEMO_WEBINAR_ID, DemoAccount, HostState, MEETING_HOST_MISSING,
+    MEETING_HOST_NOT_IN_ACCOUNT, MEETING_HOSTING_NOT_ALLOWED, MEETING_NO_STREAM,
+    MISSING_HOST_USER_ID, SimMeeting, SimStream, SimulatorConfig, TOKEN_SCOPE, WEBINAR_NOT_STARTED,
 };
 pub(crate) use faults::padded_json;
 pub use faults::{Fault, FaultRule, RetryAfterForm};

@@ -1,4 +1,5 @@
-//! `POST /oauth/token` with `grant_type=account_credentials`.
+//! `POST /oauth/token` with `grant_type=account_credentials` (Server-to-Server) or
+//! `grant_type=refresh_token` (user-level OAuth, rotating the refresh token).
 
 use std::time::Instant;
 
@@ -67,31 +68,41 @@ pub(crate) fn token(world: &mut World, request: &ApiRequest) -> SimResponse {
         Some((id, secret)) if id == account.client_id && secret == account.client_secret => {}
         _ => return invalid_client(),
     }
+    let mut rotated = None;
     match parameter(request, "grant_type").as_deref() {
         None => return oauth_error("Missing grant type", "invalid_request"),
-        Some("account_credentials") => {}
+        Some("account_credentials") => match parameter(request, "account_id") {
+            None => return oauth_error("Missing account id", "invalid_request"),
+            Some(id) if id == account.account_id => {}
+            Some(_) => return oauth_error("Invalid account id", "invalid_grant"),
+        },
+        // Zoom's refresh tokens work once: the answer carries the next one.
+        Some("refresh_token") => match parameter(request, "refresh_token") {
+            None => return oauth_error("Missing refresh token", "invalid_request"),
+            Some(sent) if sent == world.refresh_token => {
+                let next = format!("simr_{}", clock::random_hex(4));
+                world.refresh_token.clone_from(&next);
+                rotated = Some(next);
+            }
+            Some(_) => return oauth_error("Invalid Token!", "invalid_grant"),
+        },
         Some(_) => return oauth_error("unsupported grant type", "unsupported_grant_type"),
-    }
-    match parameter(request, "account_id") {
-        None => return oauth_error("Missing account id", "invalid_request"),
-        Some(id) if id == account.account_id => {}
-        Some(_) => return oauth_error("Invalid account id", "invalid_grant"),
     }
     let token = format!("sim_{}", clock::random_hex(4));
     world
         .issued
         .insert(token.clone(), Instant::now() + world.token_ttl);
-    SimResponse::json(
-        StatusCode::OK,
-        &json!({
-            "access_token": token,
-            "token_type": "bearer",
-            "expires_in": world.token_ttl.as_secs(),
-            "scope": TOKEN_SCOPE,
-            "api_url": world.origin,
-        }),
-    )
-    .header("cache-control", "no-store")
+    let mut answer = json!({
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_in": world.token_ttl.as_secs(),
+        "scope": TOKEN_SCOPE,
+        "api_url": world.origin,
+    });
+    if let Some(next) = rotated {
+        answer["refresh_token"] = json!(next);
+    }
+    SimResponse::json(StatusCode::OK, &answer).header("cache-control", "no-store")
 }
 
 /// Why a `/v2` request is not authorized, if it is not.

@@ -200,6 +200,11 @@ impl SimulatorControl {
         self.lock().expire_all_tokens();
     }
 
+    /// The demo user's live refresh token: the one the next refresh must send.
+    pub fn refresh_token(&self) -> String {
+        self.lock().world.refresh_token.clone()
+    }
+
     /// How many `POST /oauth/token` requests were received (faulted ones included).
     pub fn token_requests(&self) -> usize {
         self.lock().token_requests

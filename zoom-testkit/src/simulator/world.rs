@@ -19,6 +19,8 @@ pub(crate) struct World {
     pub(crate) static_tokens: HashSet<String>,
     /// Issued token → expiry.
     pub(crate) issued: HashMap<String, Instant>,
+    /// The demo user's live refresh token (user-level OAuth); rotated by each refresh.
+    pub(crate) refresh_token: String,
     pub(crate) limits: Limits,
 }
 
@@ -32,6 +34,7 @@ impl World {
             webinars: config.webinars.iter().cloned().collect(),
             static_tokens: config.static_tokens.iter().cloned().collect(),
             issued: HashMap::new(),
+            refresh_token: super::config::DEMO_REFRESH_TOKEN.to_owned(),
             limits: Limits::new(config.rate_limit_per_second, config.daily_limit),
         }
     }
