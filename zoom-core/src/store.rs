@@ -39,6 +39,15 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::secret::SecretString;
 
+/// The longest a cached token is refreshed ahead of its expiry.
+const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// How long before its expiry a token of `lifetime` is renewed: a minute, at most half of
+/// its lifetime. The one rule for the process's cache and for a shared store's tokens.
+pub(crate) fn refresh_margin(lifetime: Duration) -> Duration {
+    REFRESH_MARGIN.min(lifetime / 2)
+}
+
 /// One shared limiter: an account's schedule for one of Zoom's rate-limit labels.
 ///
 /// The spacing and burst follow the same rule as [`crate::RateLimiter::per_second`]: calls
@@ -115,7 +124,7 @@ impl StoredToken {
     /// Whether it is worth using rather than renewing: more than the refresh margin is left
     /// (a minute, at most half its lifetime), the rule of the in-process token cache.
     pub fn is_fresh(&self) -> bool {
-        self.expires_in > crate::auth::refresh_margin(self.lifetime)
+        self.expires_in > refresh_margin(self.lifetime)
     }
 }
 

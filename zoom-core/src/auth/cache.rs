@@ -21,9 +21,6 @@ use crate::error::{AuthError, AuthErrorKind, BoxError};
 use crate::secret::SecretString;
 use crate::time::Timestamp;
 
-/// The longest a cached token is refreshed ahead of its expiry.
-const REFRESH_MARGIN: Duration = Duration::from_secs(60);
-
 /// How long a refused fetch (wrong credentials, revoked grant) is remembered: callers in
 /// that time get the same answer without asking the token endpoint again.
 pub(crate) const REFUSAL_MEMORY: Duration = Duration::from_secs(5);
@@ -44,12 +41,6 @@ fn fresh(stored: Option<&(Token, Timestamp)>, now: Timestamp) -> Option<Token> {
     stored
         .filter(|(_, fresh_until)| now < *fresh_until)
         .map(|(token, _)| token.clone())
-}
-
-/// How long before its expiry a token of `lifetime` is renewed: a minute, at most half of
-/// its lifetime.
-pub(crate) fn refresh_margin(lifetime: Duration) -> Duration {
-    REFRESH_MARGIN.min(lifetime / 2)
 }
 
 /// One client's token cache, shared by its clones.
@@ -282,6 +273,7 @@ impl StdError for SharedSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::refresh_margin;
 
     fn at(seconds: u64) -> Timestamp {
         Timestamp::from_origin(Duration::from_secs(seconds))

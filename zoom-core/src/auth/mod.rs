@@ -17,7 +17,7 @@ use std::fmt;
 
 use http::header::HeaderValue;
 
-pub(crate) use cache::{Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, Token, refresh_margin};
+pub(crate) use cache::{Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, Token};
 pub use cache::{SingleFlight, SingleFlightGuard};
 pub(crate) use credentials::Credentials;
 pub use credentials::{ServerToServerOAuth, TokenSource, UserOAuth};
@@ -25,7 +25,7 @@ pub(crate) use token_endpoint::is_cleartext_to_another_host;
 
 use crate::endpoint::{BaseUrl, bearer_header};
 use crate::error::{AuthError, Error, InvalidInput, TransportError};
-use crate::store::{StoredToken, TokenKey};
+use crate::store::{StoredToken, TokenKey, refresh_margin};
 use crate::time::Timestamp;
 use crate::transport::{HttpRequest, HttpResponse};
 
