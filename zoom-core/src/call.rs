@@ -277,7 +277,9 @@ impl<'a, T: FromResponse> Call<'a, T> {
                 let wait = self.reserve_locally();
                 self.paced(wait)
             }
-            (State::Looking(guard), Some(Found(Some(stored)))) if stored.is_fresh() => {
+            (State::Looking(guard), Some(Found(Some(stored))))
+                if self.shared.auth.usable(&stored) =>
+            {
                 let token = self.shared.auth.adopt(&stored, self.now());
                 drop(guard);
                 self.send(token)
@@ -301,7 +303,9 @@ impl<'a, T: FromResponse> Call<'a, T> {
                 None => self.fetch(guard, Some(lock)),
             },
             (State::TakingLock(guard), Some(Locked(None))) => self.poll(guard),
-            (State::Rereading(guard, lock), Some(Found(Some(stored)))) if stored.is_fresh() => {
+            (State::Rereading(guard, lock), Some(Found(Some(stored))))
+                if self.shared.auth.usable(&stored) =>
+            {
                 let token = self.shared.auth.adopt(&stored, self.now());
                 drop(guard);
                 self.release(lock, Next::Send(token))

@@ -524,3 +524,53 @@ fn a_call_driven_with_a_store_outcome_where_none_was_asked_for_ends_with_an_inpu
     };
     assert!(error.to_string().contains("`stored`"), "{error}");
 }
+
+/// A store that loses every invalidation (a timeout, say) and does the rest.
+struct LosesInvalidations(MemoryStore);
+
+impl BlockingLimiterStore for LosesInvalidations {
+    fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
+        BlockingLimiterStore::reserve(&self.0, key)
+    }
+}
+
+impl BlockingTokenStore for LosesInvalidations {
+    fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
+        self.0.get(key)
+    }
+    fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
+        self.0.try_lock(key, ttl)
+    }
+    fn put_and_unlock(
+        &self,
+        key: &TokenKey,
+        token: &StoredToken,
+        lock: TokenLock,
+    ) -> Result<bool, StoreError> {
+        self.0.put_and_unlock(key, token, lock)
+    }
+    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
+        self.0.unlock(key, lock)
+    }
+    fn invalidate(&self, _: &TokenKey, _: &SecretString) -> Result<(), StoreError> {
+        Err(StoreError::new(
+            StoreErrorKind::Timeout,
+            "no answer in time",
+        ))
+    }
+}
+
+#[test]
+fn a_rejected_token_still_in_the_store_is_not_taken_again() {
+    let zoom = zoom("ref-0");
+    let process = Process::s2s(&zoom, Arc::new(LosesInvalidations(MemoryStore::new())));
+    process.get().0.unwrap();
+    zoom.lock().unwrap().valid.clear();
+    let (result, trace) = process.get();
+    result.expect("refreshed once, with a new token");
+    assert_eq!(
+        trace.stores,
+        ["Invalidate", "Get", "TryLock", "Get", "PutAndUnlock"]
+    );
+    assert_eq!(token_requests(&zoom), 2);
+}

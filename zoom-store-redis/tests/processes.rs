@@ -334,10 +334,15 @@ fn env(name: &str) -> Option<String> {
 fn redis_config() -> Option<RedisConfig> {
     let url = env("CHILD_REDIS")?;
     let prefix = env("CHILD_PREFIX").expect("CHILD_PREFIX");
+    // Generous answer times: on a loaded test machine a slow answer would count as an
+    // outage and send the process to Zoom on its own, which is right but not what these
+    // tests count. A killed Redis refuses connections at once anyway.
     Some(
         RedisConfig::new(&url)
             .expect("a Redis URL")
             .key_prefix(prefix)
+            .connect_timeout(Duration::from_secs(5))
+            .response_timeout(Duration::from_secs(5))
             .reconnect_delay(Duration::from_millis(200)),
     )
 }

@@ -56,6 +56,9 @@ struct FetchLog {
     count: u64,
     /// The last fetch's outcome: a token (with the time it stays fresh until) or a failure.
     last: Option<Result<(Token, Timestamp), Failure>>,
+    /// The last token Zoom rejected: never taken from a shared store again (the store may
+    /// still hold it when dropping it there failed or raced with a reader).
+    rejected: Option<SecretString>,
 }
 
 /// A failed fetch, shared with every caller that waited for it or comes before `until`.
@@ -171,6 +174,12 @@ impl TokenCache {
                 *fresh_until = Timestamp::ORIGIN;
             }
         }
+        log.rejected = Some(token.secret.clone());
+    }
+
+    /// Whether Zoom rejected `secret` last: a shared store's copy of it is no use.
+    pub(crate) fn was_rejected(&self, secret: &SecretString) -> bool {
+        lock(&self.fetches).rejected.as_ref() == Some(secret)
     }
 }
 

@@ -171,6 +171,12 @@ impl Auth {
             .keep(stored.access_token.clone(), api_base, fresh_for, now)
     }
 
+    /// Whether a token found in a shared store is worth using: fresh, and not the one Zoom
+    /// rejected last in this process.
+    pub(crate) fn usable(&self, stored: &StoredToken) -> bool {
+        stored.is_fresh() && !self.cache.was_rejected(&stored.access_token)
+    }
+
     /// User OAuth: the stored refresh token is the newest (another process may have rotated
     /// it), so the next refresh sends it rather than this process's own.
     pub(crate) fn use_stored_refresh_token(&self, stored: &StoredToken) {
