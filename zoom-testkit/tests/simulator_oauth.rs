@@ -206,3 +206,32 @@ fn every_bad_credential_case() {
     assert_eq!(resp.status, 405);
     assert_eq!(sim.token_requests(), count);
 }
+
+#[test]
+fn a_user_refresh_token_works_once_and_the_answer_carries_the_next() {
+    let sim = BlockingSimulator::start().unwrap();
+    let refresh = |token: &str| {
+        let form = format!("grant_type=refresh_token&refresh_token={token}");
+        token_request(sim.addr(), &good_basic(), &form)
+    };
+    let first = refresh(zoom_testkit::simulator::DEMO_REFRESH_TOKEN);
+    assert_eq!(first.status, 200, "{}", first.text());
+    let body = first.json();
+    let next = body["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(next, sim.refresh_token());
+    assert_eq!(
+        get_with(&sim, body["access_token"].as_str().unwrap()).status,
+        200
+    );
+    // The old one is dead: Zoom's invalid_grant.
+    let again = refresh(zoom_testkit::simulator::DEMO_REFRESH_TOKEN);
+    assert_eq!(again.status, 400);
+    assert_eq!(again.json()["error"], "invalid_grant");
+    assert_eq!(refresh(&next).status, 200);
+    assert_ne!(sim.refresh_token(), next);
+    let missing = token_request(sim.addr(), &good_basic(), "grant_type=refresh_token");
+    assert_eq!(missing.json()["error"], "invalid_request");
+    // Server-to-Server answers carry no refresh token.
+    let s2s = token_request(sim.addr(), &good_basic(), GOOD_FORM).json();
+    assert!(s2s.get("refresh_token").is_none());
+}
