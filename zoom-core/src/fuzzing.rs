@@ -50,7 +50,9 @@ pub fn http_answer(data: &[u8]) -> (HttpResponse, String) {
         let Some(colon) = line.iter().position(|&b| b == b':') else {
             continue;
         };
-        let value = line[colon + 1..].strip_prefix(b" ").unwrap_or(&line[colon + 1..]);
+        let value = line[colon + 1..]
+            .strip_prefix(b" ")
+            .unwrap_or(&line[colon + 1..]);
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(&line[..colon]),
             HeaderValue::from_bytes(value),
@@ -112,7 +114,11 @@ pub fn exercise_error(error: &Error) {
         let _ = (auth.is_transient(), auth.to_string());
     }
     if let Some(transport) = error.transport() {
-        let _ = (transport.kind(), transport.never_sent(), transport.to_string());
+        let _ = (
+            transport.kind(),
+            transport.never_sent(),
+            transport.to_string(),
+        );
     }
     if let Error::Decode(decode) = error {
         let _ = (decode.status(), decode.problem(), decode.body().len());
@@ -191,7 +197,10 @@ pub fn retry_after(data: &[u8]) {
         headers.insert(name, header.clone());
     }
     rate_limit(&RateLimit::from_headers(&headers));
-    for status in [StatusCode::TOO_MANY_REQUESTS, StatusCode::SERVICE_UNAVAILABLE] {
+    for status in [
+        StatusCode::TOO_MANY_REQUESTS,
+        StatusCode::SERVICE_UNAVAILABLE,
+    ] {
         let mut answer = http::Response::new(br#"{"code":429,"message":"slow down"}"#.to_vec());
         *answer.status_mut() = status;
         *answer.headers_mut() = headers.clone();
@@ -231,8 +240,14 @@ fn check_one_segment(request: &HttpRequest, collection: &str) {
     let uri = request.uri().to_string();
     assert!(request.uri().query().is_none(), "query in {uri}");
     let url = url::Url::parse(&uri).unwrap_or_else(|e| panic!("{uri} is not a URL: {e}"));
-    assert!(url.query().is_none() && url.fragment().is_none(), "{uri} -> {url}");
-    let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
+    assert!(
+        url.query().is_none() && url.fragment().is_none(),
+        "{uri} -> {url}"
+    );
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(Iterator::collect)
+        .unwrap_or_default();
     assert_eq!(
         segments.len(),
         4,
