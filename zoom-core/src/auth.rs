@@ -12,7 +12,7 @@ use base64::Engine as _;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::endpoint::{BaseUrl, USER_AGENT_VALUE};
+use crate::endpoint::{BaseUrl, USER_AGENT_VALUE, bearer_header};
 use crate::error::{AuthError, AuthErrorKind, Error, InvalidInput, TransportError};
 use crate::response::{describe_json_error, tracking_id};
 use crate::secret::SecretString;
@@ -206,6 +206,9 @@ pub(crate) struct Token {
     pub(crate) secret: SecretString,
     pub(crate) api_base: Option<BaseUrl>,
     generation: u64,
+    /// `Bearer <secret>` as a header value, built once for a token that is used many times
+    /// (a static or a fetched one); `None` builds it per request.
+    pub(crate) bearer: Option<HeaderValue>,
 }
 
 #[derive(Debug)]
@@ -222,6 +225,8 @@ pub(crate) struct Auth {
     cache: Mutex<Option<Cached>>,
     generation: Mutex<u64>,
     refresh: async_lock::Mutex<()>,
+    /// The `Authorization` value of a static token, built once.
+    static_bearer: Option<HeaderValue>,
 }
 
 impl fmt::Debug for Auth {
@@ -257,7 +262,13 @@ impl Auth {
             Credentials::User(user) => user.0.validate()?,
             _ => {}
         }
+        // A static token that cannot be a header is refused when a request is built.
+        let static_bearer = match &credentials {
+            Credentials::Static(token) => bearer_header(token).ok(),
+            _ => None,
+        };
         Ok(Self {
+            static_bearer,
             credentials,
             oauth_base,
             use_api_url,
@@ -279,11 +290,13 @@ impl Auth {
                 secret: secret.clone(),
                 api_base: None,
                 generation: 0,
+                bearer: self.static_bearer.clone(),
             })),
             Credentials::Custom(source) => Ok(Some(Token {
                 secret: source.access_token()?,
                 api_base: None,
                 generation: 0,
+                bearer: None,
             })),
             Credentials::ServerToServer(_) | Credentials::User(_) => Ok(self
                 .lock_cache()
@@ -376,6 +389,7 @@ impl Auth {
         let mut generation = lock(&self.generation);
         *generation += 1;
         let token = Token {
+            bearer: bearer_header(&answer.access_token).ok(),
             secret: answer.access_token,
             api_base,
             generation: *generation,

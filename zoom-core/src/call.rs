@@ -97,7 +97,10 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// The request for this attempt, against the token's API base if it brought one.
     pub(crate) fn request(&self, token: &Token) -> Result<HttpRequest, Error> {
         let base = token.api_base.as_ref().unwrap_or(&self.shared.api_base);
-        self.endpoint.to_request(base, &token.secret)
+        match &token.bearer {
+            Some(bearer) => self.endpoint.to_request_with_bearer(base, bearer.clone()),
+            None => self.endpoint.to_request(base, &token.secret),
+        }
     }
 
     /// Reads the outcome of an attempt and decides what happens next.

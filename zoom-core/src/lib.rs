@@ -46,7 +46,9 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod sleep;
+pub mod store;
 pub mod transport;
+pub mod webhook;
 
 pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth};
 pub use builder::{ClientBuilder, ZOOMGOV_API_BASE, ZOOMGOV_OAUTH_BASE};
