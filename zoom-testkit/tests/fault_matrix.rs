@@ -1193,8 +1193,6 @@ async fn run_hostile(group: Group) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "panics on main (elapsed + wait overflows in RetryPolicy::decide, SystemTime + \
-            Duration in ApiError::retry_at); fixed on the hardening branch, the lead un-ignores"]
 async fn retry_after_u64_max_is_come_back_later() {
     run_hostile(Group::RetryAfterMax).await;
 }
@@ -1205,8 +1203,6 @@ async fn retry_after_dates_in_year_9999_are_come_back_later() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "panics on main (an offset of -99:99 is accepted, then httpdate panics in the \
-            error's Display); fixed on the hardening branch, the lead un-ignores"]
 async fn a_retry_after_offset_past_18_hours_is_ignored() {
     run_hostile(Group::RetryAfterBadOffset).await;
 }
@@ -1224,15 +1220,11 @@ async fn a_token_lifetime_of_zero_still_serves_the_call() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "fails on main (control characters reach the error's Display); fixed on the \
-            hardening branch, the lead un-ignores"]
 async fn control_characters_from_the_server_are_never_shown_raw() {
     run_hostile(Group::ControlCharacters).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "fails on main (reqwest: Io, retried 4 times; ureq: Other, not retried); fixed on \
-            the perf branch (issue 8 §6), the lead un-ignores"]
 async fn overlong_headers_are_one_protocol_violation_on_both_transports() {
     run_hostile(Group::OverlongHeaders).await;
 }
