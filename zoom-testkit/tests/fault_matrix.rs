@@ -1208,8 +1208,6 @@ async fn a_retry_after_offset_past_18_hours_is_ignored() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "panics on main (Instant + Duration overflows in the token cache); fixed on the \
-            core-call branch (token lifetime clamped), the lead un-ignores"]
 async fn a_token_lifetime_of_u64_max_is_clamped() {
     run_hostile(Group::HugeTokenLifetime).await;
 }

@@ -102,8 +102,6 @@ fn what_the_retry_after_fuzzer_found_is_fixed() {
 }
 
 #[test]
-#[ignore = "fails until the core-call branch merges (expires_in: u64::MAX overflows \
-            Instant + Duration in the token cache); the lead un-ignores"]
 fn what_the_token_answer_fuzzer_found_is_fixed() {
     no_regression("token_answer");
 }
