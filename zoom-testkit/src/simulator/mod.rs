@@ -71,7 +71,7 @@ pub use config::{
     MISSING_HOST_USER_ID, SimMeeting, SimStream, SimulatorConfig, TOKEN_SCOPE, WEBINAR_NOT_STARTED,
 };
 pub(crate) use faults::padded_json;
-pub use faults::{Fault, FaultRule, RetryAfterForm};
+pub use faults::{CONTROL_TEXT, Fault, FaultRule, RetryAfterForm};
 pub use request::RecordedRequest;
 pub use server::Simulator;
 pub use state::SimulatorControl;

@@ -1,7 +1,7 @@
 //! `POST /oauth/token` with `grant_type=account_credentials` (Server-to-Server) or
 //! `grant_type=refresh_token` (user-level OAuth, rotating the refresh token).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -89,9 +89,13 @@ pub(crate) fn token(world: &mut World, request: &ApiRequest) -> SimResponse {
         Some(_) => return oauth_error("unsupported grant type", "unsupported_grant_type"),
     }
     let token = format!("sim_{}", clock::random_hex(4));
-    world
-        .issued
-        .insert(token.clone(), Instant::now() + world.token_ttl);
+    // A configured lifetime too long for an `Instant` never expires (instead of panicking).
+    let now = Instant::now();
+    let expiry = now
+        .checked_add(world.token_ttl)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(now);
+    world.issued.insert(token.clone(), expiry);
     let mut answer = json!({
         "access_token": token,
         "token_type": "bearer",
