@@ -574,3 +574,127 @@ fn a_rejected_token_still_in_the_store_is_not_taken_again() {
     );
     assert_eq!(token_requests(&zoom), 2);
 }
+
+/// A store that is down while its switch says so.
+struct Switch(std::sync::atomic::AtomicBool, MemoryStore);
+
+impl Switch {
+    fn check(&self) -> Result<(), StoreError> {
+        if self.0.load(Ordering::SeqCst) {
+            Err(down())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl BlockingLimiterStore for Switch {
+    fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
+        self.check()?;
+        BlockingLimiterStore::reserve(&self.1, key)
+    }
+}
+
+impl BlockingTokenStore for Switch {
+    fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
+        self.check()?;
+        self.1.get(key)
+    }
+    fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
+        self.check()?;
+        self.1.try_lock(key, ttl)
+    }
+    fn put_and_unlock(
+        &self,
+        key: &TokenKey,
+        token: &StoredToken,
+        lock: TokenLock,
+    ) -> Result<bool, StoreError> {
+        self.check()?;
+        self.1.put_and_unlock(key, token, lock)
+    }
+    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
+        self.check()?;
+        self.1.unlock(key, lock)
+    }
+    fn invalidate(&self, key: &TokenKey, token: &SecretString) -> Result<(), StoreError> {
+        self.check()?;
+        self.1.invalidate(key, token)
+    }
+}
+
+/// The messages of the events logged, with their level.
+#[derive(Clone, Default)]
+struct Logged(Arc<Mutex<Vec<(tracing::Level, String)>>>);
+
+impl tracing::Subscriber for Logged {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Message(String);
+        impl tracing::field::Visit for Message {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if field.name() == "message" {
+                    self.0 = format!("{value:?}");
+                }
+            }
+        }
+        let mut message = Message(String::new());
+        event.record(&mut message);
+        let level = *event.metadata().level();
+        self.0.lock().unwrap().push((level, message.0));
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn an_outage_is_logged_once_and_its_end_once() {
+    let zoom = zoom("ref-0");
+    let store = Arc::new(Switch(
+        std::sync::atomic::AtomicBool::new(true),
+        MemoryStore::new(),
+    ));
+    let process = Process::with(&zoom, Arc::clone(&store) as _, |b| {
+        b.server_to_server_oauth("acct", "cid", "secret")
+            .rate_limiter(RateLimiter::per_second(1000))
+    });
+    let logged = Logged::default();
+    tracing::subscriber::with_default(logged.clone(), || {
+        for _ in 0..5 {
+            process.get().0.unwrap();
+        }
+        store.0.store(false, Ordering::SeqCst);
+        for _ in 0..3 {
+            process.get().0.unwrap();
+        }
+    });
+    let events = logged.0.lock().unwrap().clone();
+    let count = |level: tracing::Level, text: &str| {
+        events
+            .iter()
+            .filter(|(l, m)| *l == level && m.contains(text))
+            .count()
+    };
+    assert_eq!(
+        count(tracing::Level::WARN, "shared store unavailable"),
+        1,
+        "{events:?}"
+    );
+    assert_eq!(
+        count(tracing::Level::INFO, "shared store reachable again"),
+        1,
+        "{events:?}"
+    );
+    assert_eq!(
+        token_requests(&zoom),
+        1,
+        "the process's own token throughout"
+    );
+}
