@@ -18,8 +18,23 @@
 //! (see `docs/SCALING.md`), use `rediss://` and Redis AUTH across machines.
 //!
 //! The async API ([`RedisStore`]) runs on Tokio; [`blocking::RedisStore`] needs no runtime.
-//! Both also implement the store traits of [`zoom_core::store`] (`TokenStore`,
-//! `LimiterStore` and their blocking twins).
+//! Both implement the store traits of [`zoom_core::store`], so a client takes them as is:
+//!
+//! ```no_run
+//! # async fn run(transport: impl zoom_core::Transport + 'static) -> Result<(), Box<dyn std::error::Error>> {
+//! use zoom_core::{Client, RateLimiter};
+//! use zoom_store_redis::RedisStore;
+//!
+//! let client = Client::builder(transport)
+//!     .server_to_server_oauth("account-id", "client-id", "client-secret")
+//!     .rate_limiter(RateLimiter::per_second(10)) // for all the processes together
+//!     .shared_store(RedisStore::connect("redis://127.0.0.1:6379")?)
+//!     .build()?;
+//! # let _ = client;
+//! # Ok(()) }
+//! ```
+//!
+//! The primitives work on their own too:
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), zoom_core::store::StoreError> {

@@ -1,5 +1,5 @@
-//! The store traits proposed in [`zoom_core::store`], implemented by delegation to the
-//! inherent methods, so that a client can take a Redis store wherever it takes the default
+//! The store traits of [`zoom_core::store`], implemented by delegation to the inherent
+//! methods, so that a client takes a Redis store (`.shared_store(..)`) as it takes a
 //! [`zoom_core::store::MemoryStore`].
 
 use std::time::Duration;
