@@ -621,3 +621,13 @@ impl From<AuthError> for Error {
         Error::Auth(Box::new(error))
     }
 }
+
+/// A transport failure outside a call (building a transport, say): nothing was applied.
+impl From<TransportError> for Error {
+    fn from(error: TransportError) -> Self {
+        Error::Transport {
+            error,
+            may_have_been_applied: false,
+        }
+    }
+}
