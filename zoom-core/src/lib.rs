@@ -51,7 +51,7 @@ pub use client::Client;
 pub use endpoint::{BaseUrl, DEFAULT_API_BASE, Endpoint, Idempotency};
 pub use error::{
     ApiError, ApiErrorKind, AuthError, AuthErrorKind, BoxError, DecodeError, Error, ErrorKind,
-    FieldError, InvalidInput, Result, TransportError, TransportErrorKind,
+    FieldError, InvalidInput, Result, RetryClass, TransportError, TransportErrorKind,
 };
 pub use http;
 pub use ids::{MeetingId, WebinarId};

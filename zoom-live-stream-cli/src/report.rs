@@ -48,9 +48,30 @@ pub(crate) struct Hosts<'a> {
     pub(crate) oauth_base: &'a str,
 }
 
+impl Hosts<'_> {
+    /// `text` without the `user:password@` of either base URL (a backend's message may
+    /// quote the request's URL).
+    fn scrub(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for base in [self.api_base, self.oauth_base] {
+            if let Some(userinfo) = userinfo(base) {
+                text = text.replace(userinfo, "[redacted]@");
+            }
+        }
+        text
+    }
+}
+
+/// The `user:password@` part of `url`, if it has one.
+fn userinfo(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    authority.rfind('@').map(|at| &authority[..=at])
+}
+
 /// One line for stderr and the exit code for `error`.
 pub(crate) fn failure(error: &Error, hosts: &Hosts<'_>) -> (String, u8) {
-    let text = chain(error);
+    let text = hosts.scrub(&chain(error));
     match error.kind() {
         ErrorKind::InvalidInput => (format!("zoom-live-stream: {text}"), USAGE),
         ErrorKind::Transport => (
@@ -100,12 +121,8 @@ pub(crate) fn chain(error: &Error) -> String {
 
 /// `url` with any `user:password@` replaced, so credentials in a URL are never printed.
 pub(crate) fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://[redacted]@{}", &rest[at + 1..]),
+    match userinfo(url) {
+        Some(userinfo) => url.replacen(userinfo, "[redacted]@", 1),
         None => url.to_owned(),
     }
 }

@@ -1,6 +1,6 @@
 //! `zoom-live-stream` end to end: the real binary against the simulator.
 
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use zoom_testkit::simulator::{self, BlockingSimulator};
 
@@ -172,6 +172,31 @@ fn bad_input_is_a_usage_error_and_nothing_is_sent() {
         &["get"],
         &["fetch", "1"],
         &["get", "1", "--bogus"],
+        &["stop", "85746065432", "--stream-url", "rtmp://x/y"],
+        &["get", "85746065432", "--show-stream-key=false"],
+        &["get", "85746065432", "--layout", "follow_host"],
+        &["start", "85746065432", "--layout", "sideways"],
+        &["--timeout", "soon", "get", "85746065432"],
+        &[
+            "update",
+            "1",
+            "--stream-url",
+            "https://not-rtmp.example/app",
+            "--stream-key",
+            "k",
+            "--page-url",
+            "https://example.com/w",
+        ],
+        &[
+            "update",
+            "1",
+            "--stream-url",
+            "rtmp://live.example/app",
+            "--stream-key",
+            "k\u{1b}[2J",
+            "--page-url",
+            "https://example.com/w",
+        ],
         &[
             "update",
             "1",
@@ -187,7 +212,7 @@ fn bad_input_is_a_usage_error_and_nothing_is_sent() {
     ] {
         let (code, _, stderr) = against(&sim, args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
-        assert!(stderr.starts_with("zoom-live-stream: "), "{stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
     }
     assert!(sim.requests().is_empty(), "{:?}", sim.requests());
 }
@@ -236,6 +261,202 @@ fn server_to_server_credentials_come_from_the_environment() {
     assert!(!stderr.contains("wrong-secret"));
     let (code, _, stderr) = run(tool(&["get", "1"]).env("ZOOM_ACCOUNT_ID", "a"));
     assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn an_unreachable_token_endpoint_is_a_network_error() {
+    let sim = BlockingSimulator::start().unwrap();
+    let closed = format!("http://127.0.0.1:{}", closed_port());
+    for mode in [&[][..], &["--blocking"]] {
+        let (code, _, stderr) = run(tool(&[mode, &["get", "85746065432", "--timeout", "5"]].concat())
+            .env("ZOOM_API_BASE", sim.base_url())
+            .env("ZOOM_OAUTH_BASE", &closed)
+            .env("ZOOM_ACCOUNT_ID", simulator::DEMO_ACCOUNT_ID)
+            .env("ZOOM_CLIENT_ID", simulator::DEMO_CLIENT_ID)
+            .env("ZOOM_CLIENT_SECRET", simulator::DEMO_CLIENT_SECRET));
+        assert_eq!(code, 4, "{stderr}");
+        assert!(stderr.contains("token endpoint") && stderr.contains(&closed), "{stderr}");
+        assert!(!stderr.contains(simulator::DEMO_CLIENT_SECRET), "{stderr}");
+    }
+}
+
+#[test]
+fn a_refused_access_token_exits_5_with_a_hint() {
+    let sim = BlockingSimulator::start().unwrap();
+    for mode in [&[][..], &["--blocking"]] {
+        let (code, _, stderr) = run(tool(&[mode, &["get", "85746065432"]].concat())
+            .env("ZOOM_API_BASE", sim.base_url())
+            .env("ZOOM_ACCESS_TOKEN", "not-a-token-the-simulator-issued"));
+        assert_eq!(code, 5, "{stderr}");
+        assert!(stderr.contains("HTTP 401") && stderr.contains("hint:"), "{stderr}");
+        assert!(stderr.contains("scopes"), "{stderr}");
+        assert!(!stderr.contains("not-a-token-the-simulator-issued"), "{stderr}");
+    }
+}
+
+#[test]
+fn malformed_base_urls_are_usage_errors_that_name_the_problem_and_hide_credentials() {
+    let sim = BlockingSimulator::start().unwrap();
+    sim.clear_requests();
+    for (base, expected) in [
+        ("http://127.0.0.1:99999/v2", "port"),
+        ("http://127.0.0.1/v2#top", "fragment"),
+        ("http://127.0.0.1/v2?x=1", "query"),
+        ("http://127.0.0.1 /v2", "space"),
+        ("http://user:hunter2@127.0.0.1:99999/v2", "[redacted]@"),
+    ] {
+        let (code, _, stderr) = run(tool(&["get", "85746065432"])
+            .env("ZOOM_API_BASE", base)
+            .env("ZOOM_ACCESS_TOKEN", simulator::DEMO_STATIC_TOKEN));
+        assert_eq!(code, 2, "{base}: {stderr}");
+        assert!(stderr.contains(expected), "{base}: {stderr}");
+        assert!(!stderr.contains("hunter2"), "{stderr}");
+        if expected == "fragment" {
+            assert!(!stderr.contains("query"), "{stderr}");
+        }
+    }
+    assert!(sim.requests().is_empty());
+}
+
+#[test]
+fn credentials_in_a_base_url_are_never_printed_and_a_base_without_v2_is_warned_about() {
+    let base = format!("http://user:hunter2@127.0.0.1:{}", closed_port());
+    let (code, _, stderr) = run(tool(&["get", "1", "--timeout", "5"])
+        .env("ZOOM_API_BASE", &base)
+        .env("ZOOM_ACCESS_TOKEN", "t"));
+    assert_eq!(code, 4, "{stderr}");
+    assert!(stderr.contains("does not end in /v2"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(stderr.contains("[redacted]@127.0.0.1"), "{stderr}");
+}
+
+#[test]
+fn state_changes_say_what_they_did() {
+    let sim = BlockingSimulator::start().unwrap();
+    let (code, _, stderr) = against(&sim, &["start", "85746065432"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("started the live stream of meeting 85746065432"), "{stderr}");
+    let (_, _, stderr) = against(&sim, &["stop", "85746065432"]);
+    assert!(stderr.contains("stopped the live stream of meeting 85746065432"), "{stderr}");
+    let (_, _, stderr) = against(
+        &sim,
+        &[
+            "update",
+            "--webinar",
+            "91234567890",
+            "--stream-url",
+            "rtmps://live.example/app",
+            "--stream-key",
+            "new-key",
+            "--page-url",
+            "https://example.com/w",
+        ],
+    );
+    assert!(stderr.contains("updated the live stream of webinar 91234567890"), "{stderr}");
+    assert!(!stderr.contains("new-key"), "{stderr}");
+}
+
+#[test]
+fn global_options_work_after_the_subcommand_and_the_timeout_bounds_a_call() {
+    let sim = BlockingSimulator::start().unwrap();
+    sim.push_fault(simulator::FaultRule::new(simulator::Fault::Delay { millis: 5_000 }));
+    for mode in [&[][..], &["--blocking"]] {
+        let (code, _, stderr) = against(&sim, &[&["get", "85746065432", "--timeout", "0.3"], mode].concat());
+        assert_eq!(code, 4, "{stderr}");
+        assert!(stderr.contains("timed out"), "{stderr}");
+    }
+}
+
+#[test]
+fn help_lists_commands_values_and_exit_codes() {
+    let (code, stdout, _) = run(&mut tool(&["help"]));
+    assert_eq!(code, 0);
+    for text in ["get", "update", "start", "stop", "completions", "Exit codes"] {
+        assert!(stdout.contains(text), "{stdout}");
+    }
+    let (code, stdout, _) = run(&mut tool(&["start", "--help"]));
+    assert_eq!(code, 0);
+    for value in ["follow_host", "gallery_view", "speaker_view", "burnt-in"] {
+        assert!(stdout.contains(value), "{stdout}");
+    }
+    let (_, stdout, _) = run(&mut tool(&["help", "update"]));
+    assert!(stdout.contains("720p") && stdout.contains("1080p"), "{stdout}");
+}
+
+#[test]
+fn completions_are_printed_for_a_shell() {
+    let (code, stdout, _) = run(&mut tool(&["completions", "bash"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("zoom-live-stream") && stdout.contains("--stream-url"));
+    let (code, _, _) = run(&mut tool(&["completions", "cmd.exe"]));
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn arguments_that_are_not_utf8_are_an_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"8574\xff6065432");
+    let output = tool(&["get"]).arg(bad).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn verbose_logs_go_to_stderr_without_secrets() {
+    let sim = BlockingSimulator::start().unwrap();
+    for args in [&["-vv", "get", "85746065432"][..], &["get", "85746065432", "-v", "--blocking"]] {
+        let (code, stdout, stderr) = run(tool(args)
+            .env("ZOOM_API_BASE", sim.base_url())
+            .env("ZOOM_OAUTH_BASE", sim.oauth_base())
+            .env("ZOOM_ACCOUNT_ID", simulator::DEMO_ACCOUNT_ID)
+            .env("ZOOM_CLIENT_ID", simulator::DEMO_CLIENT_ID)
+            .env("ZOOM_CLIENT_SECRET", simulator::DEMO_CLIENT_SECRET)
+            .env("RUST_LOG", "trace"));
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.contains("zoom call succeeded"), "{stderr}");
+        for secret in [simulator::DEMO_CLIENT_SECRET, simulator::DEMO_STREAM_KEY] {
+            assert!(!stderr.contains(secret) && !stdout.contains(secret), "{stderr}");
+        }
+    }
+    let (_, _, stderr) = against(&sim, &["-vv", "get", "85746065432"]);
+    assert!(stderr.contains("zoom call succeeded"), "{stderr}");
+    assert!(!stderr.contains(simulator::DEMO_STATIC_TOKEN), "{stderr}");
+}
+
+#[test]
+fn a_full_stdout_is_an_error_and_a_full_stderr_is_not_a_panic() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let output = tool(&["get", "85746065432"])
+        .stdout(Stdio::from(full()))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("could not write"), "{stderr}");
+
+    let output = tool(&["get", "85746065432"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(full()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("stream_url"));
+    let output = tool(&["get", "1", "--bogus"])
+        .stderr(Stdio::from(full()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+/// A loopback port nobody listens on.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[test]
