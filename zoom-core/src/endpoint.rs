@@ -13,6 +13,9 @@ use crate::response::FromResponse;
 use crate::secret::SecretString;
 use crate::transport::HttpRequest;
 
+mod custom;
+pub use custom::{EndpointBuilder, Json};
+
 /// Zoom's public API base.
 pub const DEFAULT_API_BASE: &str = "https://api.zoom.us/v2";
 

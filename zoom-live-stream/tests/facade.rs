@@ -85,3 +85,43 @@ async fn retry_waits_are_on_tokios_timer() {
     assert!(stream.stream_url.is_some());
     mock.assert_all_used();
 }
+
+/// Another Zoom endpoint through the same client: auth, retries and error mapping apply.
+#[test]
+fn a_custom_endpoint_goes_through_the_same_auth_retries_and_errors() {
+    use zoom_live_stream::endpoint::{Endpoint, Json};
+    use zoom_live_stream::http::Method;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct User {
+        id: String,
+    }
+
+    let mock = MockTransport::new()
+        .push(fixtures::server_error(503))
+        .push(
+            zoom_live_stream::http::Response::builder()
+                .status(200)
+                .body(br#"{"id":"KDcuGIm1QgePTO8WbOqwIQ","extra":true}"#.to_vec())
+                .unwrap(),
+        )
+        .push(fixtures::user_not_found());
+    let client = zoom_live_stream::blocking::Client::builder_with(mock.clone())
+        .bearer_token("token")
+        .configure(|b| b.sleeper(zoom_testkit::InstantSleep::default()))
+        .build()
+        .unwrap();
+    let endpoint = Endpoint::<Json<User>>::builder(Method::GET)
+        .segment("users")
+        .segment("me")
+        .build()
+        .unwrap();
+    let Json(user) = client.send(&endpoint).unwrap().into_inner();
+    assert_eq!(user.id, "KDcuGIm1QgePTO8WbOqwIQ");
+    let error = client.send(&endpoint).unwrap_err();
+    assert!(error.is_not_found(), "{error}");
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(requests.iter().all(|r| r.header("authorization") == Some("Bearer token")));
+    mock.assert_all_used();
+}
