@@ -65,4 +65,6 @@ pub use response::{Answer, FromResponse, ResponseMeta};
 pub use retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
 pub use secret::SecretString;
 pub use sleep::{AsyncSleep, BlockingSleep, ThreadSleep};
-pub use transport::{BlockingTransport, FnTransport, HttpRequest, HttpResponse, Transport};
+pub use transport::{
+    AsyncFnTransport, BlockingTransport, FnTransport, HttpRequest, HttpResponse, Transport,
+};

@@ -86,6 +86,41 @@ where
     }
 }
 
+/// Adapts an async closure `Fn(HttpRequest) -> impl Future<Output = Result<HttpResponse,
+/// TransportError>>` into a [`Transport`]: the async counterpart of [`FnTransport`].
+///
+/// ```
+/// use zoom_core::{AsyncFnTransport, HttpRequest, MeetingId};
+///
+/// let transport = AsyncFnTransport(|_request: HttpRequest| async {
+///     Ok(http::Response::builder()
+///         .status(200)
+///         .body(br#"{"stream_url":"rtmp://live.example/app"}"#.to_vec())
+///         .unwrap())
+/// });
+/// let client = zoom_core::Client::builder(transport).bearer_token("token").build().unwrap();
+/// # let _ = client.meeting_live_stream(MeetingId::new(1));
+/// ```
+#[derive(Clone)]
+pub struct AsyncFnTransport<F>(pub F);
+
+impl<F> std::fmt::Debug for AsyncFnTransport<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AsyncFnTransport")
+    }
+}
+
+#[async_trait::async_trait]
+impl<F, Fut> Transport for AsyncFnTransport<F>
+where
+    F: Fn(HttpRequest) -> Fut + Send + Sync,
+    Fut: std::future::Future<Output = Result<HttpResponse, TransportError>> + Send,
+{
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (self.0)(request).await
+    }
+}
+
 #[async_trait::async_trait]
 impl<T: Transport + ?Sized> Transport for Arc<T> {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
