@@ -473,3 +473,32 @@ fn a_closed_stdout_is_not_a_panic() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn proxies_from_the_environment_are_never_used_for_loopback() {
+    // A dead proxy: anything sent through it fails to connect.
+    let dead = format!("http://127.0.0.1:{}", closed_port());
+    let sim = BlockingSimulator::start().unwrap();
+    for mode in [&[][..], &["--blocking"]] {
+        let with_proxies = |command: &mut Command| {
+            for name in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+                command.env(name, &dead);
+            }
+            command.env_remove("NO_PROXY").env_remove("no_proxy");
+        };
+        // The offline demo, through S2S OAuth on the built-in simulator.
+        let mut demo = tool(&[mode, &["get", "85746065432"]].concat());
+        with_proxies(&mut demo);
+        let (code, _, stderr) = run(&mut demo);
+        assert_eq!(code, 0, "{stderr}");
+        // A simulator named by its base URL, as localhost.
+        let base = sim.base_url().replace("127.0.0.1", "localhost");
+        let mut named = tool(&[mode, &["get", "85746065432"]].concat());
+        named
+            .env("ZOOM_API_BASE", base)
+            .env("ZOOM_ACCESS_TOKEN", simulator::DEMO_STATIC_TOKEN);
+        with_proxies(&mut named);
+        let (code, _, stderr) = run(&mut named);
+        assert_eq!(code, 0, "{stderr}");
+    }
+}
