@@ -515,7 +515,12 @@ impl fmt::Display for ApiError {
         if let Some(code) = self.code {
             write!(f, ", code {code}")?;
         }
+        // "Try again later; retry after 1 s" reads as one sentence, "later.; retry" does not.
+        let joins_retry_after = self.retry_after.is_some() && self.errors.is_empty();
         match &self.message {
+            Some(message) if joins_retry_after => {
+                write!(f, ": {}", message.trim_end().trim_end_matches('.'))?
+            }
             Some(message) => write!(f, ": {message}")?,
             None => write!(f, " (no message in the answer)")?,
         }
@@ -715,5 +720,61 @@ impl From<TransportError> for Error {
             error,
             may_have_been_applied: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod chain_tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    fn rate_limited() -> Error {
+        let response = http::Response::builder()
+            .status(429)
+            .header("retry-after", "1")
+            .body(
+                br#"{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}"#
+                    .to_vec(),
+            )
+            .unwrap();
+        Error::api_error(crate::response::api_error(&response))
+    }
+
+    #[test]
+    fn a_429_with_retry_after_reads_as_one_sentence() {
+        let text = rate_limited().to_string();
+        assert!(text.contains("Try again later; retry after 1 s"), "{text}");
+        assert!(!text.contains(".;"), "{text}");
+    }
+
+    #[test]
+    fn each_layer_says_its_own_part_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let error = Error::Transport {
+            error: TransportError::new(TransportErrorKind::Connect, io),
+            may_have_been_applied: false,
+        };
+        let mut parts = vec![error.to_string()];
+        let mut cause = error.source();
+        while let Some(inner) = cause {
+            parts.push(inner.to_string());
+            cause = inner.source();
+        }
+        assert_eq!(parts, ["could not connect", "refused"]);
+        let input = Error::from(InvalidInput::new("meeting_id", "is blank"));
+        assert_eq!(input.to_string(), "invalid input: meeting_id: is blank");
+        assert!(input.source().is_none());
+        assert!(rate_limited().source().is_none());
+    }
+
+    #[test]
+    fn not_found_is_reachable_from_the_error() {
+        let response = http::Response::builder()
+            .status(404)
+            .body(br#"{"code":3001,"message":"Meeting does not exist: 1."}"#.to_vec())
+            .unwrap();
+        assert!(Error::api_error(crate::response::api_error(&response)).is_not_found());
+        assert!(!rate_limited().is_not_found());
     }
 }

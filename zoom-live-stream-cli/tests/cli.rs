@@ -502,3 +502,16 @@ fn proxies_from_the_environment_are_never_used_for_loopback() {
         assert_eq!(code, 0, "{stderr}");
     }
 }
+
+#[test]
+fn a_rate_limit_reads_as_one_sentence() {
+    let sim = BlockingSimulator::start().unwrap();
+    // Longer than the retry budget: returned at once.
+    sim.push_fault(simulator::FaultRule::new(simulator::Fault::RateLimited {
+        retry_after: simulator::RetryAfterForm::Seconds { seconds: 600 },
+    }));
+    let (code, _, stderr) = against(&sim, &["get", "85746065432"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("HTTP 429") && stderr.contains("; retry after"), "{stderr}");
+    assert!(!stderr.contains(".;"), "{stderr}");
+}
