@@ -51,14 +51,21 @@ async fn meeting_live_stream(
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let mut _simulator = None;
-    let zoom = match (env("ZOOM_ACCOUNT_ID"), env("ZOOM_CLIENT_ID"), env("ZOOM_CLIENT_SECRET")) {
+    let zoom = match (
+        env("ZOOM_ACCOUNT_ID"),
+        env("ZOOM_CLIENT_ID"),
+        env("ZOOM_CLIENT_SECRET"),
+    ) {
         (Some(account), Some(client), Some(secret)) => Client::builder()
             .server_to_server_oauth(account, client, secret)
             .build()?,
         _ => {
             use zoom_testkit::simulator::{self, Simulator};
             let sim = Simulator::start().await?;
-            eprintln!("no Zoom credentials set; asking the simulator at {}", sim.base_url());
+            eprintln!(
+                "no Zoom credentials set; asking the simulator at {}",
+                sim.base_url()
+            );
             let client = Client::builder()
                 .server_to_server_oauth(
                     simulator::DEMO_ACCOUNT_ID,

@@ -27,8 +27,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(id: &str) -> zoom_live_stream::Result<()> {
-    let mut builder = Client::builder()
-        .bearer_token(std::env::var("ZOOM_ACCESS_TOKEN").unwrap_or_default());
+    let mut builder =
+        Client::builder().bearer_token(std::env::var("ZOOM_ACCESS_TOKEN").unwrap_or_default());
     if let Ok(base) = std::env::var("ZOOM_API_BASE") {
         builder = builder.api_base(base);
     }

@@ -1,7 +1,10 @@
 //! The axum example's handler, served on loopback and asked over HTTP, with its client
 //! talking to the simulator.
 
-#[allow(dead_code, reason = "only `router` is used here; `main` is the example's")]
+#[allow(
+    dead_code,
+    reason = "only `router` is used here; `main` is the example's"
+)]
 #[path = "../examples/axum_app.rs"]
 mod app;
 
@@ -28,7 +31,11 @@ async fn the_handler_reads_a_live_stream_through_the_shared_client() {
             .unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
     };
-    let (status, body) = ask(format!("/meetings/{}/livestream", simulator::DEMO_MEETING_ID)).await;
+    let (status, body) = ask(format!(
+        "/meetings/{}/livestream",
+        simulator::DEMO_MEETING_ID
+    ))
+    .await;
     assert_eq!(status, 200, "{body}");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["stream_url"], simulator::DEMO_STREAM_URL);

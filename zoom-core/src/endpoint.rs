@@ -373,7 +373,10 @@ mod tests {
         assert!(message("https://x/v2?q=1").contains("query"));
         assert!(message("https://x y/v2").contains("space"));
         let secret = message("http://user:hunter2@127.0.0.1:99999/v2");
-        assert!(!secret.contains("hunter2") && secret.contains("[redacted]@"), "{secret}");
+        assert!(
+            !secret.contains("hunter2") && secret.contains("[redacted]@"),
+            "{secret}"
+        );
         assert_eq!(
             BaseUrl::parse("http://127.0.0.1:8080/v2/")
                 .unwrap()

@@ -395,7 +395,10 @@ mod tests {
         let stream: LiveStream =
             serde_json::from_str(r#"{"stream_url":"rtmp://a/b","stream_key":"k3y"}"#).unwrap();
         let json = serde_json::to_string(&stream).unwrap();
-        assert_eq!(json, r#"{"stream_url":"rtmp://a/b","stream_key":"[redacted]"}"#);
+        assert_eq!(
+            json,
+            r#"{"stream_url":"rtmp://a/b","stream_key":"[redacted]"}"#
+        );
         let update = UpdateLiveStream::new("rtmp://a/b", "k3y", "https://e.com/w");
         let body = serde_json::to_string(&update).unwrap();
         assert!(body.contains(r#""stream_key":"k3y""#), "{body}");

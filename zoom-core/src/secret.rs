@@ -76,7 +76,10 @@ impl From<&str> for SecretString {
 /// let body = Body { stream_key: SecretString::new("k3y") };
 /// assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"stream_key":"k3y"}"#);
 /// ```
-pub fn expose<S: serde::Serializer>(secret: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn expose<S: serde::Serializer>(
+    secret: &SecretString,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(secret.expose_secret())
 }
 

@@ -13,7 +13,10 @@ fn clients_errors_and_futures_are_send_and_sync() {
     send_sync::<Error>();
     send_sync::<SecretString>();
     let transport = AsyncFnTransport(|_: HttpRequest| async {
-        Ok(http::Response::builder().status(204).body(Vec::new()).unwrap())
+        Ok(http::Response::builder()
+            .status(204)
+            .body(Vec::new())
+            .unwrap())
     });
     let client = zoom_core::Client::builder(transport)
         .bearer_token("t")

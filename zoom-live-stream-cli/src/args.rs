@@ -58,7 +58,13 @@ pub(crate) struct Global {
     #[arg(long, global = true, env = "ZOOM_CLIENT_ID", value_name = "ID")]
     pub(crate) client_id: Option<String>,
     /// Server-to-Server OAuth client secret.
-    #[arg(long, global = true, env = "ZOOM_CLIENT_SECRET", hide_env_values = true, value_name = "SECRET")]
+    #[arg(
+        long,
+        global = true,
+        env = "ZOOM_CLIENT_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
     pub(crate) client_secret: Option<String>,
     /// API base [default: https://api.zoom.us/v2; ZoomGov: https://api.zoomgov.com/v2].
     #[arg(long, global = true, env = "ZOOM_API_BASE", value_name = "URL")]
@@ -213,9 +219,8 @@ fn parse_stream_url(text: &str) -> Result<String, String> {
     if text.chars().any(char::is_whitespace) {
         return Err("a URL cannot contain spaces".into());
     }
-    let uri: zoom_live_stream::http::Uri = text
-        .parse()
-        .map_err(|_| format!("{text:?} is not a URL"))?;
+    let uri: zoom_live_stream::http::Uri =
+        text.parse().map_err(|_| format!("{text:?} is not a URL"))?;
     match uri.scheme_str() {
         Some("rtmp" | "rtmps") if uri.host().is_some_and(|h| !h.is_empty()) => Ok(text.into()),
         Some("rtmp" | "rtmps") => Err(format!("{text:?} has no host")),
@@ -323,10 +328,9 @@ impl Commands {
                 status.validate(matches!(target, Target::Webinar(_)))?;
                 (target, Action::Status(status))
             }
-            Commands::Stop { target } => (
-                target.target()?,
-                Action::Status(LiveStreamStatus::stop()),
-            ),
+            Commands::Stop { target } => {
+                (target.target()?, Action::Status(LiveStreamStatus::stop()))
+            }
             Commands::Completions { .. } => return Ok(None),
         }))
     }
@@ -369,9 +373,36 @@ mod tests {
             &["get", "1", "--show-stream-key=false"],
             &["get", "1", "--layout", "follow_host"],
             &["start", "1", "--layout", "sideways"],
-            &["update", "1", "--stream-url", "https://x/y", "--stream-key", "k", "--page-url", "https://e.com"],
-            &["update", "1", "--stream-url", "rtmp://x/ y", "--stream-key", "k", "--page-url", "https://e.com"],
-            &["update", "1", "--stream-url", "rtmp://x/y", "--stream-key", "k\u{7}", "--page-url", "https://e.com"],
+            &[
+                "update",
+                "1",
+                "--stream-url",
+                "https://x/y",
+                "--stream-key",
+                "k",
+                "--page-url",
+                "https://e.com",
+            ],
+            &[
+                "update",
+                "1",
+                "--stream-url",
+                "rtmp://x/ y",
+                "--stream-key",
+                "k",
+                "--page-url",
+                "https://e.com",
+            ],
+            &[
+                "update",
+                "1",
+                "--stream-url",
+                "rtmp://x/y",
+                "--stream-key",
+                "k\u{7}",
+                "--page-url",
+                "https://e.com",
+            ],
             &["--timeout", "0", "get", "1"],
             &["--webinar", "get", "1"],
             &[],
@@ -411,11 +442,22 @@ mod tests {
     #[test]
     fn each_help_lists_the_allowed_values() {
         let mut command = Cli::command();
-        let start = command.find_subcommand_mut("start").unwrap().render_long_help().to_string();
+        let start = command
+            .find_subcommand_mut("start")
+            .unwrap()
+            .render_long_help()
+            .to_string();
         for value in ["follow_host", "gallery_view", "speaker_view", "burnt-in"] {
             assert!(start.contains(value), "{start}");
         }
-        let update = command.find_subcommand_mut("update").unwrap().render_long_help().to_string();
-        assert!(update.contains("720p") && update.contains("1080p"), "{update}");
+        let update = command
+            .find_subcommand_mut("update")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        assert!(
+            update.contains("720p") && update.contains("1080p"),
+            "{update}"
+        );
     }
 }

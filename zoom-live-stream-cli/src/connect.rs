@@ -177,7 +177,14 @@ mod tests {
     fn partial_s2s_credentials_or_a_base_without_credentials_are_usage_errors() {
         assert!(resolve(&global(&["--account-id", "a"])).is_err());
         assert!(resolve(&global(&["--api-base", "http://x/v2"])).is_err());
-        let all = global(&["--account-id", "a", "--client-id", "c", "--client-secret", "s"]);
+        let all = global(&[
+            "--account-id",
+            "a",
+            "--client-id",
+            "c",
+            "--client-secret",
+            "s",
+        ]);
         assert!(matches!(
             resolve(&all).unwrap().credentials,
             Credentials::ServerToServer { .. }

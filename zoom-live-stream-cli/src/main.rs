@@ -68,14 +68,23 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(Outcome::Stream(stream)) => {
-            let show_stream_key = matches!(action, Action::Get { show_stream_key: true });
+            let show_stream_key = matches!(
+                action,
+                Action::Get {
+                    show_stream_key: true
+                }
+            );
             let json = report::live_stream_json(&stream, show_stream_key);
             if let Err(error) = report::stdout(&format!("{json}\n")) {
-                report::say(&format!("zoom-live-stream: could not write the result: {error}"));
+                report::say(&format!(
+                    "zoom-live-stream: could not write the result: {error}"
+                ));
                 return ExitCode::from(report::OUTPUT);
             }
             if !show_stream_key && stream.stream_key.is_some() {
-                report::say("zoom-live-stream: stream key hidden; pass --show-stream-key to print it");
+                report::say(
+                    "zoom-live-stream: stream key hidden; pass --show-stream-key to print it",
+                );
             }
             ExitCode::SUCCESS
         }
@@ -138,7 +147,9 @@ fn write_out(text: &str) -> ExitCode {
     match report::stdout(text) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            report::say(&format!("zoom-live-stream: could not write the result: {error}"));
+            report::say(&format!(
+                "zoom-live-stream: could not write the result: {error}"
+            ));
             ExitCode::from(report::OUTPUT)
         }
     }
@@ -163,16 +174,26 @@ fn init_tracing(verbose: u8) {
         .try_init();
 }
 
-fn run_blocking(target: &Target, action: &Action, destination: &Destination) -> Result<Outcome, Error> {
+fn run_blocking(
+    target: &Target,
+    action: &Action,
+    destination: &Destination,
+) -> Result<Outcome, Error> {
     let client = configure!(zoom_live_stream::blocking::Client::builder(), destination).build()?;
     dispatch!(client, target, action;)
 }
 
-fn run_async(target: &Target, action: &Action, destination: &Destination) -> Result<Outcome, Error> {
+fn run_async(
+    target: &Target,
+    action: &Action,
+    destination: &Destination,
+) -> Result<Outcome, Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| zoom_live_stream::TransportError::new(zoom_live_stream::TransportErrorKind::Other, e))?;
+        .map_err(|e| {
+            zoom_live_stream::TransportError::new(zoom_live_stream::TransportErrorKind::Other, e)
+        })?;
     runtime.block_on(async {
         let client = configure!(zoom_live_stream::Client::builder(), destination).build()?;
         dispatch!(client, target, action; .await)

@@ -81,13 +81,19 @@ pub(crate) fn failure(error: &Error, hosts: &Hosts<'_>) -> (String, u8) {
             ),
             NETWORK,
         ),
-        ErrorKind::Auth if error.auth().is_some_and(|a| a.kind() == AuthErrorKind::Transport) => (
-            format!(
-                "zoom-live-stream: network error talking to the token endpoint at {}: {text}",
-                redact_url(hosts.oauth_base)
-            ),
-            NETWORK,
-        ),
+        ErrorKind::Auth
+            if error
+                .auth()
+                .is_some_and(|a| a.kind() == AuthErrorKind::Transport) =>
+        {
+            (
+                format!(
+                    "zoom-live-stream: network error talking to the token endpoint at {}: {text}",
+                    redact_url(hosts.oauth_base)
+                ),
+                NETWORK,
+            )
+        }
         ErrorKind::Auth => (format!("zoom-live-stream: {text}"), AUTH),
         ErrorKind::Api
             if error.api().is_some_and(|api| {
@@ -152,7 +158,10 @@ mod tests {
             redact_url("http://user:pass@127.0.0.1:1/v2"),
             "http://[redacted]@127.0.0.1:1/v2"
         );
-        assert_eq!(redact_url("https://api.zoom.us/v2"), "https://api.zoom.us/v2");
+        assert_eq!(
+            redact_url("https://api.zoom.us/v2"),
+            "https://api.zoom.us/v2"
+        );
         assert_eq!(redact_url("https://h/v2?a=b@c"), "https://h/v2?a=b@c");
         assert_eq!(redact_url("not a url"), "not a url");
     }

@@ -268,14 +268,19 @@ fn an_unreachable_token_endpoint_is_a_network_error() {
     let sim = BlockingSimulator::start().unwrap();
     let closed = format!("http://127.0.0.1:{}", closed_port());
     for mode in [&[][..], &["--blocking"]] {
-        let (code, _, stderr) = run(tool(&[mode, &["get", "85746065432", "--timeout", "5"]].concat())
-            .env("ZOOM_API_BASE", sim.base_url())
-            .env("ZOOM_OAUTH_BASE", &closed)
-            .env("ZOOM_ACCOUNT_ID", simulator::DEMO_ACCOUNT_ID)
-            .env("ZOOM_CLIENT_ID", simulator::DEMO_CLIENT_ID)
-            .env("ZOOM_CLIENT_SECRET", simulator::DEMO_CLIENT_SECRET));
+        let (code, _, stderr) = run(tool(
+            &[mode, &["get", "85746065432", "--timeout", "5"]].concat(),
+        )
+        .env("ZOOM_API_BASE", sim.base_url())
+        .env("ZOOM_OAUTH_BASE", &closed)
+        .env("ZOOM_ACCOUNT_ID", simulator::DEMO_ACCOUNT_ID)
+        .env("ZOOM_CLIENT_ID", simulator::DEMO_CLIENT_ID)
+        .env("ZOOM_CLIENT_SECRET", simulator::DEMO_CLIENT_SECRET));
         assert_eq!(code, 4, "{stderr}");
-        assert!(stderr.contains("token endpoint") && stderr.contains(&closed), "{stderr}");
+        assert!(
+            stderr.contains("token endpoint") && stderr.contains(&closed),
+            "{stderr}"
+        );
         assert!(!stderr.contains(simulator::DEMO_CLIENT_SECRET), "{stderr}");
     }
 }
@@ -288,9 +293,15 @@ fn a_refused_access_token_exits_5_with_a_hint() {
             .env("ZOOM_API_BASE", sim.base_url())
             .env("ZOOM_ACCESS_TOKEN", "not-a-token-the-simulator-issued"));
         assert_eq!(code, 5, "{stderr}");
-        assert!(stderr.contains("HTTP 401") && stderr.contains("hint:"), "{stderr}");
+        assert!(
+            stderr.contains("HTTP 401") && stderr.contains("hint:"),
+            "{stderr}"
+        );
         assert!(stderr.contains("scopes"), "{stderr}");
-        assert!(!stderr.contains("not-a-token-the-simulator-issued"), "{stderr}");
+        assert!(
+            !stderr.contains("not-a-token-the-simulator-issued"),
+            "{stderr}"
+        );
     }
 }
 
@@ -335,9 +346,15 @@ fn state_changes_say_what_they_did() {
     let sim = BlockingSimulator::start().unwrap();
     let (code, _, stderr) = against(&sim, &["start", "85746065432"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("started the live stream of meeting 85746065432"), "{stderr}");
+    assert!(
+        stderr.contains("started the live stream of meeting 85746065432"),
+        "{stderr}"
+    );
     let (_, _, stderr) = against(&sim, &["stop", "85746065432"]);
-    assert!(stderr.contains("stopped the live stream of meeting 85746065432"), "{stderr}");
+    assert!(
+        stderr.contains("stopped the live stream of meeting 85746065432"),
+        "{stderr}"
+    );
     let (_, _, stderr) = against(
         &sim,
         &[
@@ -352,16 +369,24 @@ fn state_changes_say_what_they_did() {
             "https://example.com/w",
         ],
     );
-    assert!(stderr.contains("updated the live stream of webinar 91234567890"), "{stderr}");
+    assert!(
+        stderr.contains("updated the live stream of webinar 91234567890"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("new-key"), "{stderr}");
 }
 
 #[test]
 fn global_options_work_after_the_subcommand_and_the_timeout_bounds_a_call() {
     let sim = BlockingSimulator::start().unwrap();
-    sim.push_fault(simulator::FaultRule::new(simulator::Fault::Delay { millis: 5_000 }));
+    sim.push_fault(simulator::FaultRule::new(simulator::Fault::Delay {
+        millis: 5_000,
+    }));
     for mode in [&[][..], &["--blocking"]] {
-        let (code, _, stderr) = against(&sim, &[&["get", "85746065432", "--timeout", "0.3"], mode].concat());
+        let (code, _, stderr) = against(
+            &sim,
+            &[&["get", "85746065432", "--timeout", "0.3"], mode].concat(),
+        );
         assert_eq!(code, 4, "{stderr}");
         assert!(stderr.contains("timed out"), "{stderr}");
     }
@@ -371,7 +396,14 @@ fn global_options_work_after_the_subcommand_and_the_timeout_bounds_a_call() {
 fn help_lists_commands_values_and_exit_codes() {
     let (code, stdout, _) = run(&mut tool(&["help"]));
     assert_eq!(code, 0);
-    for text in ["get", "update", "start", "stop", "completions", "Exit codes"] {
+    for text in [
+        "get",
+        "update",
+        "start",
+        "stop",
+        "completions",
+        "Exit codes",
+    ] {
         assert!(stdout.contains(text), "{stdout}");
     }
     let (code, stdout, _) = run(&mut tool(&["start", "--help"]));
@@ -380,7 +412,10 @@ fn help_lists_commands_values_and_exit_codes() {
         assert!(stdout.contains(value), "{stdout}");
     }
     let (_, stdout, _) = run(&mut tool(&["help", "update"]));
-    assert!(stdout.contains("720p") && stdout.contains("1080p"), "{stdout}");
+    assert!(
+        stdout.contains("720p") && stdout.contains("1080p"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -405,7 +440,10 @@ fn arguments_that_are_not_utf8_are_an_error_not_a_panic() {
 #[test]
 fn verbose_logs_go_to_stderr_without_secrets() {
     let sim = BlockingSimulator::start().unwrap();
-    for args in [&["-vv", "get", "85746065432"][..], &["get", "85746065432", "-v", "--blocking"]] {
+    for args in [
+        &["-vv", "get", "85746065432"][..],
+        &["get", "85746065432", "-v", "--blocking"],
+    ] {
         let (code, stdout, stderr) = run(tool(args)
             .env("ZOOM_API_BASE", sim.base_url())
             .env("ZOOM_OAUTH_BASE", sim.oauth_base())
@@ -416,7 +454,10 @@ fn verbose_logs_go_to_stderr_without_secrets() {
         assert_eq!(code, 0, "{stderr}");
         assert!(stderr.contains("zoom call succeeded"), "{stderr}");
         for secret in [simulator::DEMO_CLIENT_SECRET, simulator::DEMO_STREAM_KEY] {
-            assert!(!stderr.contains(secret) && !stdout.contains(secret), "{stderr}");
+            assert!(
+                !stderr.contains(secret) && !stdout.contains(secret),
+                "{stderr}"
+            );
         }
     }
     let (_, _, stderr) = against(&sim, &["-vv", "get", "85746065432"]);
@@ -426,7 +467,12 @@ fn verbose_logs_go_to_stderr_without_secrets() {
 
 #[test]
 fn a_full_stdout_is_an_error_and_a_full_stderr_is_not_a_panic() {
-    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
     let output = tool(&["get", "85746065432"])
         .stdout(Stdio::from(full()))
         .stderr(Stdio::piped())
@@ -481,7 +527,14 @@ fn proxies_from_the_environment_are_never_used_for_loopback() {
     let sim = BlockingSimulator::start().unwrap();
     for mode in [&[][..], &["--blocking"]] {
         let with_proxies = |command: &mut Command| {
-            for name in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+            for name in [
+                "HTTP_PROXY",
+                "http_proxy",
+                "HTTPS_PROXY",
+                "https_proxy",
+                "ALL_PROXY",
+                "all_proxy",
+            ] {
                 command.env(name, &dead);
             }
             command.env_remove("NO_PROXY").env_remove("no_proxy");
@@ -512,6 +565,9 @@ fn a_rate_limit_reads_as_one_sentence() {
     }));
     let (code, _, stderr) = against(&sim, &["get", "85746065432"]);
     assert_eq!(code, 3, "{stderr}");
-    assert!(stderr.contains("HTTP 429") && stderr.contains("; retry after"), "{stderr}");
+    assert!(
+        stderr.contains("HTTP 429") && stderr.contains("; retry after"),
+        "{stderr}"
+    );
     assert!(!stderr.contains(".;"), "{stderr}");
 }

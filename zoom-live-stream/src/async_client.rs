@@ -103,7 +103,10 @@ pub struct ClientBuilder {
 impl ClientBuilder {
     /// Applies any setting of [`zoom_core::ClientBuilder`] directly, for example another
     /// sleeper.
-    pub fn configure(mut self, step: impl FnOnce(CoreBuilder) -> CoreBuilder + Send + 'static) -> Self {
+    pub fn configure(
+        mut self,
+        step: impl FnOnce(CoreBuilder) -> CoreBuilder + Send + 'static,
+    ) -> Self {
         self.steps.push(Box::new(step));
         self
     }
@@ -140,7 +143,11 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field(
                 "transport",
-                &if self.transport.is_some() { "custom" } else { "reqwest" },
+                &if self.transport.is_some() {
+                    "custom"
+                } else {
+                    "reqwest"
+                },
             )
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)

@@ -141,7 +141,11 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field(
                 "transport",
-                &if self.transport.is_some() { "custom" } else { "ureq" },
+                &if self.transport.is_some() {
+                    "custom"
+                } else {
+                    "ureq"
+                },
             )
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)

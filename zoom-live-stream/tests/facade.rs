@@ -25,7 +25,10 @@ async fn the_default_async_client_talks_to_zoom_with_server_to_server_oauth() {
         .meeting_live_stream(MeetingId::new(simulator::DEMO_MEETING_ID))
         .await
         .unwrap();
-    assert_eq!(stream.stream_url.as_deref(), Some(simulator::DEMO_STREAM_URL));
+    assert_eq!(
+        stream.stream_url.as_deref(),
+        Some(simulator::DEMO_STREAM_URL)
+    );
     client
         .update_meeting_live_stream_status(
             MeetingId::new(simulator::DEMO_MEETING_ID),
@@ -45,7 +48,9 @@ fn the_default_blocking_client_talks_to_zoom() {
         .connect_timeout(Duration::from_secs(5))
         .build()
         .unwrap();
-    let error = client.meeting_live_stream(MeetingId::new(12345678901)).unwrap_err();
+    let error = client
+        .meeting_live_stream(MeetingId::new(12345678901))
+        .unwrap_err();
     assert!(error.is_not_found(), "{error}");
     let stream = client
         .meeting_live_stream(MeetingId::new(simulator::DEMO_MEETING_ID))
@@ -122,6 +127,10 @@ fn a_custom_endpoint_goes_through_the_same_auth_retries_and_errors() {
     assert!(error.is_not_found(), "{error}");
     let requests = mock.requests();
     assert_eq!(requests.len(), 3);
-    assert!(requests.iter().all(|r| r.header("authorization") == Some("Bearer token")));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.header("authorization") == Some("Bearer token"))
+    );
     mock.assert_all_used();
 }

@@ -30,4 +30,3 @@ mod sleep;
 
 pub use mock::{MockTransport, RecordedRequest};
 pub use sleep::InstantSleep;
-

@@ -105,8 +105,7 @@ impl<T: FromResponse> EndpointBuilder<T> {
             ));
         }
         self.path.push('/');
-        self.path
-            .extend(utf8_percent_encode(segment, UNRESERVED));
+        self.path.extend(utf8_percent_encode(segment, UNRESERVED));
         self
     }
 
@@ -127,7 +126,8 @@ impl<T: FromResponse> EndpointBuilder<T> {
 
     /// Adds a query parameter; name and value are percent-encoded.
     pub fn query(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        self.query.push(if self.query.is_empty() { '?' } else { '&' });
+        self.query
+            .push(if self.query.is_empty() { '?' } else { '&' });
         self.query
             .extend(utf8_percent_encode(name.as_ref(), UNRESERVED));
         self.query.push('=');
@@ -164,8 +164,7 @@ impl<T: FromResponse> EndpointBuilder<T> {
         if self.path.is_empty() {
             return Err(Error::invalid("path", "has no segment"));
         }
-        let mut endpoint =
-            Endpoint::new(self.method, self.path + &self.query, self.idempotency);
+        let mut endpoint = Endpoint::new(self.method, self.path + &self.query, self.idempotency);
         endpoint.body = self.body;
         Ok(endpoint)
     }
