@@ -20,3 +20,8 @@ struct AuthGuideExamples;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/RELIABILITY.md")]
 struct ReliabilityGuideExamples;
+
+/// The examples of the webhooks guide, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/WEBHOOKS.md")]
+struct WebhooksGuideExamples;

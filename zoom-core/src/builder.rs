@@ -1,6 +1,7 @@
 //! The builder both clients are configured with.
 
 use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use crate::auth::{
@@ -26,6 +27,7 @@ pub struct ClientBuilder<P> {
     api_base: String,
     oauth_base: String,
     use_api_url: bool,
+    allow_insecure_http: bool,
     retry: RetryPolicy,
     limiter: Option<RateLimiter>,
     jitter: Jitter,
@@ -41,6 +43,7 @@ impl<P> fmt::Debug for ClientBuilder<P> {
             .field("api_base", &self.api_base)
             .field("oauth_base", &self.oauth_base)
             .field("use_api_url", &self.use_api_url)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
             .field("limiter", &self.limiter)
             .finish_non_exhaustive()
@@ -55,6 +58,7 @@ impl<P> ClientBuilder<P> {
             api_base: DEFAULT_API_BASE.to_owned(),
             oauth_base: DEFAULT_OAUTH_BASE.to_owned(),
             use_api_url: false,
+            allow_insecure_http: false,
             retry: RetryPolicy::default(),
             limiter: None,
             jitter: Jitter::default(),
@@ -95,13 +99,18 @@ impl<P> ClientBuilder<P> {
         self
     }
 
-    /// The API base (default `https://api.zoom.us/v2`).
+    /// The API base (default `https://api.zoom.us/v2`). Plain `http://` is accepted only
+    /// for a loopback host (`127.0.0.0/8`, `::1`, `localhost`), such as a local simulator:
+    /// anything else would send the bearer token in clear text, so `build()` refuses it
+    /// (see [`ClientBuilder::danger_allow_insecure_http`]).
     pub fn api_base(mut self, url: impl Into<String>) -> Self {
         self.api_base = url.into();
         self
     }
 
     /// The OAuth host; the token endpoint is `{base}/oauth/token` (default `https://zoom.us`).
+    /// Plain `http://` is accepted only for a loopback host, as for
+    /// [`ClientBuilder::api_base`]: the client secret must not travel in clear text.
     pub fn oauth_base(mut self, url: impl Into<String>) -> Self {
         self.oauth_base = url.into();
         self
@@ -117,6 +126,15 @@ impl<P> ClientBuilder<P> {
     /// region), with `/v2` appended. Off by default.
     pub fn use_token_api_url(mut self, enabled: bool) -> Self {
         self.use_api_url = enabled;
+        self
+    }
+
+    /// **Dangerous.** Allow plain `http://` API and OAuth bases on hosts that are not
+    /// loopback. The client secret, access tokens and stream keys then cross the network in
+    /// clear text, readable and changeable by anyone on the path. Only for a trusted,
+    /// private network (a TLS-terminating sidecar, a test rig); never for Zoom itself.
+    pub fn danger_allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
         self
     }
 
@@ -152,15 +170,101 @@ impl<P> ClientBuilder<P> {
                 "none set: call bearer_token, server_to_server_oauth, user_oauth or token_source",
             )
         })?;
+        let api_base = self.base("api_base", &self.api_base)?;
+        let oauth_base = self.base("oauth_base", &self.oauth_base)?;
         Ok(Shared {
-            api_base: BaseUrl::parse_field("api_base", &self.api_base)?,
-            auth: Auth::new(
-                credentials,
-                BaseUrl::parse_field("oauth_base", &self.oauth_base)?,
-                self.use_api_url,
-            )?,
+            api_base,
+            auth: Auth::new(credentials, oauth_base, self.use_api_url)?,
             limiter: self.limiter.take(),
             jitter: self.jitter.clone(),
         })
+    }
+
+    /// Parses a base URL and refuses clear text to anything but this machine.
+    fn base(&self, field: &'static str, url: &str) -> Result<BaseUrl, InvalidInput> {
+        let base = BaseUrl::parse_field(field, url)?;
+        if !self.allow_insecure_http && is_cleartext_to_another_host(&base) {
+            return Err(InvalidInput::new(
+                field,
+                format!(
+                    "{url:?} is plain http to a host that is not loopback: credentials would \
+                     cross the network in clear text (use https://, or call \
+                     danger_allow_insecure_http)"
+                ),
+            ));
+        }
+        Ok(base)
+    }
+}
+
+/// Whether `base` is `http://` to a host other than `127.0.0.0/8`, `::1` or `localhost`.
+fn is_cleartext_to_another_host(base: &BaseUrl) -> bool {
+    // BaseUrl has already parsed as an absolute URI with a host.
+    let Ok(uri) = base.as_str().parse::<http::Uri>() else {
+        return true;
+    };
+    if !uri
+        .scheme_str()
+        .is_some_and(|s| s.eq_ignore_ascii_case("http"))
+    {
+        return false;
+    }
+    let host = uri.host().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .and_then(|h| h.parse::<Ipv6Addr>().ok())
+            .is_some_and(|ip| ip.is_loopback());
+    !loopback
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder(api: &str, oauth: &str) -> ClientBuilder<()> {
+        ClientBuilder::with_parts(())
+            .server_to_server_oauth("acct", "cid", "csecret")
+            .api_base(api)
+            .oauth_base(oauth)
+    }
+
+    #[test]
+    fn plain_http_is_refused_for_any_host_but_loopback() {
+        let https = "https://zoom.us";
+        for (api, oauth, field) in [
+            ("http://api.example.com/v2", https, "api_base"),
+            ("https://api.zoom.us/v2", "http://zoom.us", "oauth_base"),
+            ("http://10.0.0.1/v2", https, "api_base"),
+            ("http://[::2]/v2", https, "api_base"),
+            ("http://localhost.evil.example/v2", https, "api_base"),
+            ("http://127.0.0.1.nip.io/v2", https, "api_base"),
+            ("HTTP://api.zoom.us/v2", https, "api_base"),
+        ] {
+            let Err(Error::InvalidInput(error)) = builder(api, oauth).finish() else {
+                panic!("{api} {oauth} accepted");
+            };
+            assert_eq!(error.field(), field, "{api} {oauth}");
+            assert!(error.reason().contains("clear text"), "{error}");
+        }
+    }
+
+    #[test]
+    fn loopback_http_https_and_an_explicit_opt_in_are_accepted() {
+        for api in [
+            "http://127.0.0.1:8080/v2",
+            "http://127.1.2.3/v2",
+            "http://[::1]:9/v2",
+            "http://localhost:1/v2",
+            "http://LOCALHOST/v2",
+            "https://api.example.com/v2",
+        ] {
+            assert!(builder(api, "http://127.0.0.1:1").finish().is_ok(), "{api}");
+        }
+        let opted_in = builder("http://api.example.com/v2", "http://zoom.example")
+            .danger_allow_insecure_http();
+        assert!(opted_in.finish().is_ok());
     }
 }

@@ -109,6 +109,53 @@ pub enum RetryClass {
     IfIdempotent,
 }
 
+/// Text from a server (a message, a reason, a header value), made safe to show in a terminal
+/// or a log line: control characters (`\n`, `\r`, ESC, BEL, DEL, C1 controls, …), Unicode
+/// line separators and bidirectional overrides are written as escapes (`\n`, `\u{1b}`), so
+/// a server can neither forge log lines nor send escape sequences. Every `Display` of an
+/// error in this crate shows server text only through this; the accessors keep it raw.
+///
+/// ```
+/// use zoom_core::error::escape_server_text;
+///
+/// assert_eq!(escape_server_text("bad\n\u{1b}[31mred\u{7}"), "bad\\n\\u{1b}[31mred\\u{7}");
+/// assert_eq!(escape_server_text("Réunion 会議"), "Réunion 会議");
+/// ```
+pub fn escape_server_text(text: &str) -> String {
+    ServerText(text).to_string()
+}
+
+/// Shows a server's text escaped (see [`escape_server_text`]) without allocating.
+pub(crate) struct ServerText<'a>(pub(crate) &'a str);
+
+impl fmt::Display for ServerText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(needs_escape) {
+            f.write_str(&rest[..at])?;
+            let mut chars = rest[at..].chars();
+            let c = chars.next().unwrap_or_default();
+            match c {
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                _ => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+            }
+            rest = chars.as_str();
+        }
+        f.write_str(rest)
+    }
+}
+
+/// Characters a terminal or a log reader could act on rather than show.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
 /// The broad class of an [`Error`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -489,9 +536,10 @@ impl ApiError {
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after.as_ref().map(RetryAfter::delay_from_now)
     }
-    /// When to come back, per `Retry-After`, as a wall-clock time.
+    /// When to come back, per `Retry-After`, as a wall-clock time (`None` without the
+    /// header, or in the unrepresentable case of [`RetryAfter::at_from`]).
     pub fn retry_at(&self) -> Option<std::time::SystemTime> {
-        self.retry_after.as_ref().map(RetryAfter::at_from_now)
+        self.retry_after.as_ref().and_then(RetryAfter::at_from_now)
     }
     /// Whether the same call may succeed later: 429 (not the daily limit) and 5xx.
     pub fn is_retryable(&self) -> bool {
@@ -518,20 +566,23 @@ impl fmt::Display for ApiError {
         // "Try again later; retry after 1 s" reads as one sentence, "later.; retry" does not.
         let joins_retry_after = self.retry_after.is_some() && self.errors.is_empty();
         match &self.message {
-            Some(message) if joins_retry_after => {
-                write!(f, ": {}", message.trim_end().trim_end_matches('.'))?
-            }
-            Some(message) => write!(f, ": {message}")?,
+            Some(message) if joins_retry_after => write!(
+                f,
+                ": {}",
+                ServerText(message.trim_end().trim_end_matches('.'))
+            )?,
+            Some(message) => write!(f, ": {}", ServerText(message))?,
             None => write!(f, " (no message in the answer)")?,
         }
         for field in &self.errors {
-            write!(f, "; {}: {}", field.field, field.message)?;
+            let (name, message) = (ServerText(&field.field), ServerText(&field.message));
+            write!(f, "; {name}: {message}")?;
         }
         if let Some(at) = self.retry_after.map(RetryAfter::to_display_string) {
             write!(f, "; retry after {at}")?;
         }
         if let Some(id) = &self.tracking_id {
-            write!(f, " [tracking id {id}]")?;
+            write!(f, " [tracking id {}]", ServerText(id))?;
         }
         Ok(())
     }
@@ -587,12 +638,14 @@ impl fmt::Display for DecodeError {
             self.expected,
             self.problem,
             self.body_len,
-            self.content_type
-                .as_deref()
-                .unwrap_or("unknown content type"),
+            ServerText(
+                self.content_type
+                    .as_deref()
+                    .unwrap_or("unknown content type")
+            ),
         )?;
         if let Some(id) = &self.tracking_id {
-            write!(f, " [tracking id {id}]")?;
+            write!(f, " [tracking id {}]", ServerText(id))?;
         }
         Ok(())
     }
@@ -691,9 +744,9 @@ impl fmt::Display for AuthError {
         if let Some(code) = self.code {
             write!(f, ", code {code}")?;
         }
-        write!(f, ": {}", self.reason)?;
+        write!(f, ": {}", ServerText(&self.reason))?;
         if let Some(id) = &self.tracking_id {
-            write!(f, " [tracking id {id}]")?;
+            write!(f, " [tracking id {}]", ServerText(id))?;
         }
         Ok(())
     }
@@ -776,5 +829,88 @@ mod chain_tests {
             .unwrap();
         assert!(Error::api_error(crate::response::api_error(&response)).is_not_found());
         assert!(!rate_limited().is_not_found());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::response::{api_error, interpret};
+
+    const HOSTILE: &str = "line\nINFO forged\r\u{1b}[2J\u{7}\u{9b}\u{202e}\u{2028}end";
+
+    fn assert_inert(shown: &str) {
+        assert!(
+            !shown.chars().any(needs_escape),
+            "control characters shown: {shown:?}"
+        );
+        assert!(
+            shown.contains("line\\nINFO forged\\r\\u{1b}[2J\\u{7}"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn server_text_in_api_errors_is_escaped_but_kept_raw() {
+        let text = http::Response::builder()
+            .status(500)
+            .header("content-type", "text/plain")
+            .header("x-zm-trackingid", "a\tb")
+            .body(HOSTILE.as_bytes().to_vec())
+            .unwrap();
+        let error = api_error(&text);
+        assert_eq!(error.message(), Some(HOSTILE));
+        assert_inert(&error.to_string());
+        assert!(error.to_string().contains("[tracking id a\\tb]"));
+
+        let body = serde_json::json!({
+            "code": 300,
+            "message": HOSTILE,
+            "errors": [{"field": HOSTILE, "message": HOSTILE}],
+        });
+        let json = http::Response::builder()
+            .status(400)
+            .body(body.to_string().into_bytes())
+            .unwrap();
+        let error = Error::api_error(api_error(&json));
+        assert_eq!(error.api().unwrap().field_errors()[0].message, HOSTILE);
+        assert_inert(&error.to_string());
+    }
+
+    #[test]
+    fn server_text_in_decode_and_auth_errors_is_escaped() {
+        let response = http::Response::builder()
+            .status(200)
+            .header("content-type", "text/\tplain")
+            .header("x-zm-trackingid", "x\ty")
+            .body(b"{".to_vec())
+            .unwrap();
+        let error = interpret::<crate::LiveStream>(&response).unwrap_err();
+        let shown = error.to_string();
+        assert!(!shown.chars().any(needs_escape), "{shown:?}");
+        assert!(
+            shown.contains("text/\\tplain") && shown.contains("x\\ty"),
+            "{shown}"
+        );
+
+        let auth = AuthError::new(AuthErrorKind::Rejected, HOSTILE);
+        assert_eq!(auth.reason(), HOSTILE);
+        assert_inert(&auth.to_string());
+        assert_inert(&Error::from(auth).to_string());
+    }
+
+    #[test]
+    fn escaping_keeps_ordinary_text_and_escapes_every_control_character() {
+        assert_eq!(escape_server_text(""), "");
+        assert_eq!(
+            escape_server_text("Invalid client_id or client_secret"),
+            "Invalid client_id or client_secret"
+        );
+        assert_eq!(escape_server_text("a\\nb"), "a\\nb");
+        assert_eq!(escape_server_text("\u{7f}\u{0}é"), "\\u{7f}\\u{0}é");
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let shown = escape_server_text(&c.to_string());
+            assert!(!shown.chars().any(needs_escape), "{c:?} -> {shown:?}");
+        }
     }
 }

@@ -44,6 +44,7 @@ pub mod retry;
 pub mod secret;
 pub mod sleep;
 pub mod transport;
+pub mod webhook;
 
 pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth};
 pub use builder::{ClientBuilder, ZOOMGOV_API_BASE, ZOOMGOV_OAUTH_BASE};

@@ -124,6 +124,7 @@ macro_rules! open_enum {
         }
     };
 }
+pub(crate) use open_enum;
 
 open_enum!(
     /// A live stream's resolution. Zoom documents `720p` and `1080p`.

@@ -52,6 +52,10 @@ impl RateLimit {
 }
 
 /// A parsed `Retry-After` header.
+///
+/// What a server says is bounded before it is kept: a delay is clamped to
+/// [`RetryAfter::MAX_DELAY`], and a date must lie between 1970 and the end of the year 9999
+/// (what an HTTP-date can say), so no value can overflow a clock or fail to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryAfter {
     /// Delta-seconds (`Retry-After: 30`).
@@ -61,8 +65,20 @@ pub enum RetryAfter {
     At(SystemTime),
 }
 
+/// Seconds from the Unix epoch to 9999-12-31T23:59:59Z, the last instant an HTTP-date can
+/// express.
+const LAST_HTTP_DATE_SECS: u64 = 253_402_300_799;
+
 impl RetryAfter {
+    /// The longest delay kept from a delta-seconds `Retry-After`: one day, the longest Zoom
+    /// makes anyone wait (a daily limit resets at the next midnight UTC). Larger values,
+    /// `u64::MAX` or more digits included, are clamped to it.
+    pub const MAX_DELAY: Duration = Duration::from_secs(86_400);
+
     /// Parses seconds, an HTTP-date or an ISO-8601 date-time; `None` for anything else.
+    ///
+    /// Delays are clamped to [`RetryAfter::MAX_DELAY`]; dates outside 1970–9999 (after the
+    /// offset is applied), impossible dates and offsets beyond ±18:00 are rejected.
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
@@ -72,15 +88,21 @@ impl RetryAfter {
     /// let at = UNIX_EPOCH + Duration::from_secs(1_590_883_200);
     /// assert_eq!(RetryAfter::parse("2020-05-31T00:00:00Z"), Some(RetryAfter::At(at)));
     /// assert_eq!(RetryAfter::parse("Sun, 31 May 2020 00:00:00 GMT"), Some(RetryAfter::At(at)));
+    /// assert_eq!(RetryAfter::parse("18446744073709551615"), Some(RetryAfter::Delay(RetryAfter::MAX_DELAY)));
+    /// assert_eq!(RetryAfter::parse("2021-02-29T00:00:00Z"), None);
     /// assert_eq!(RetryAfter::parse("soon"), None);
     /// ```
     pub fn parse(value: &str) -> Option<Self> {
         let value = value.trim();
-        if let Ok(seconds) = value.parse::<u64>() {
-            return Some(RetryAfter::Delay(Duration::from_secs(seconds)));
+        if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+            // Too many digits for a u64 is still "a very long time".
+            let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
+            let delay = Duration::from_secs(seconds).min(Self::MAX_DELAY);
+            return Some(RetryAfter::Delay(delay));
         }
         if let Ok(at) = httpdate::parse_http_date(value) {
-            return Some(RetryAfter::At(at));
+            // httpdate only accepts years 1970..=9999; checked again so Display cannot fail.
+            return http_date_secs(at).map(|_| RetryAfter::At(at));
         }
         parse_iso8601(value).map(RetryAfter::At)
     }
@@ -103,72 +125,125 @@ impl RetryAfter {
         self.delay_from(SystemTime::now())
     }
 
-    /// The wall-clock time to come back, taking a delay from now.
-    pub fn at_from_now(&self) -> SystemTime {
+    /// The wall-clock time to come back, taking a delay from `now`; `None` only if that
+    /// time cannot be represented (never for a parsed value and a sane clock).
+    pub fn at_from(&self, now: SystemTime) -> Option<SystemTime> {
         match self {
-            RetryAfter::Delay(d) => SystemTime::now() + *d,
-            RetryAfter::At(at) => *at,
+            RetryAfter::Delay(d) => now.checked_add(*d),
+            RetryAfter::At(at) => Some(*at),
         }
     }
 
+    /// The wall-clock time to come back, taking a delay from now (see [`RetryAfter::at_from`]).
+    pub fn at_from_now(&self) -> Option<SystemTime> {
+        self.at_from(SystemTime::now())
+    }
+
+    /// For `Display`: an HTTP-date only for instants an HTTP-date can express (httpdate
+    /// panics on the others; a hand-built `At` may hold one).
     pub(crate) fn to_display_string(self) -> String {
         match self {
             RetryAfter::Delay(d) => format!("{} s", d.as_secs()),
-            RetryAfter::At(at) => httpdate::fmt_http_date(at),
+            RetryAfter::At(at) => match http_date_secs(at) {
+                Some(_) => httpdate::fmt_http_date(at),
+                None => match at.duration_since(UNIX_EPOCH) {
+                    Ok(after) => format!("{} s after the Unix epoch", after.as_secs()),
+                    Err(before) => {
+                        format!("{} s before the Unix epoch", before.duration().as_secs())
+                    }
+                },
+            },
         }
     }
 }
 
+/// Seconds since the epoch of `at`, if an HTTP-date can express it (1970 to 9999).
+fn http_date_secs(at: SystemTime) -> Option<u64> {
+    let secs = at.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    (secs <= LAST_HTTP_DATE_SECS).then_some(secs)
+}
+
+/// The value of an all-digit, non-empty ASCII field.
+fn digits(field: &[u8]) -> Option<i64> {
+    if field.is_empty() || field.len() > 9 || !field.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(field.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
+}
+
+fn is_leap_year(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`: the form Zoom uses for daily-limit resets.
+///
+/// Every field is range-checked (the day against its month, leap years included; a leap
+/// second `:60` is allowed), offsets are at most ±18:00, and the instant must lie within
+/// 1970–9999 so that it can be shown as an HTTP-date. Works on bytes of ASCII-only input,
+/// so no text can split a character.
 fn parse_iso8601(value: &str) -> Option<SystemTime> {
-    let bytes = value.as_bytes();
-    if bytes.len() < 20 || !matches!(bytes[10], b'T' | b't' | b' ') {
+    if !value.is_ascii() {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| -> Option<i64> {
-        let part = value.get(range)?;
-        if part.bytes().all(|b| b.is_ascii_digit()) {
-            part.parse().ok()
-        } else {
-            None
-        }
-    };
-    if bytes[4] != b'-' || bytes[7] != b'-' || bytes[13] != b':' || bytes[16] != b':' {
+    let b = value.as_bytes();
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+    let (year, month, day) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
+    let (hour, minute, second) = (
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    );
+    if !(1..=12).contains(&month)
+        || !(1..=days_in_month(year, month)).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
-    if second > 60 {
-        return None;
-    }
-    let mut rest = &value[19..];
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
+    let mut rest = &b[19..];
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let count = fraction.iter().take_while(|d| d.is_ascii_digit()).count();
+        if count == 0 {
             return None;
         }
-        rest = &fraction[digits..];
+        rest = &fraction[count..];
     }
     let offset_seconds = match rest {
-        "Z" | "z" => 0,
-        _ if rest.len() == 6 && matches!(&rest[3..4], ":") => {
-            let sign = match &rest[..1] {
-                "+" => 1,
-                "-" => -1,
-                _ => return None,
-            };
-            let hours: i64 = rest[1..3].parse().ok()?;
-            let minutes: i64 = rest[4..6].parse().ok()?;
-            sign * (hours * 3600 + minutes * 60)
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let (hours, minutes) = (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?);
+            let offset = hours * 3600 + minutes * 60;
+            if minutes > 59 || offset > 18 * 3600 {
+                return None;
+            }
+            if *sign == b'-' { -offset } else { offset }
         }
         _ => return None,
     };
     let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_seconds;
     let seconds = u64::try_from(seconds).ok()?;
+    if seconds > LAST_HTTP_DATE_SECS {
+        return None;
+    }
     Some(UNIX_EPOCH + Duration::from_secs(seconds))
 }
 
@@ -224,6 +299,89 @@ mod tests {
         ] {
             assert_eq!(RetryAfter::parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn impossible_dates_offsets_and_years_are_rejected() {
+        for bad in [
+            "2021-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2020-04-31T00:00:00Z",
+            "2020-00-10T00:00:00Z",
+            "2020-05-00T00:00:00Z",
+            "2020-05-31T00:60:00Z",
+            "2020-05-31T00:00:61Z",
+            "2020-05-31T00:00:00+18:01",
+            "2020-05-31T00:00:00-19:00",
+            "2020-05-31T00:00:00+01:60",
+            "9999-12-31T23:59:59-99:99",
+            "9999-12-31T23:59:59-00:01",
+            "1970-01-01T00:00:00+00:01",
+            "1969-12-31T23:59:59Z",
+            "2020-05-31T00:00:00.Z",
+            "2020-05-31T00:00:00+1:000",
+        ] {
+            assert_eq!(RetryAfter::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(RetryAfter::parse("2000-02-29T00:00:00Z"), at(951_782_400));
+        assert_eq!(
+            RetryAfter::parse("9999-12-31T23:59:59Z"),
+            at(LAST_HTTP_DATE_SECS)
+        );
+        assert_eq!(
+            RetryAfter::parse("2020-05-31T18:00:00+18:00"),
+            at(1_590_883_200)
+        );
+    }
+
+    #[test]
+    fn non_ascii_text_is_a_clean_failure() {
+        for bad in [
+            "2020-05-31T00:00:00ééé",
+            "2020-05-31T00:00:00+é:00",
+            "2020-05-31T00:00:00.9é",
+            "2020-05-31T00:00:0é",
+            "é020-05-31T00:00:00Z",
+            "2020-05-31T00:00:00+00:0é",
+            "会議会議会議会議会議会議会議",
+        ] {
+            assert_eq!(RetryAfter::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn huge_delays_are_clamped_and_never_overflow_a_clock() {
+        for huge in [
+            "86401",
+            "18446744073709551615",
+            "99999999999999999999999999",
+        ] {
+            assert_eq!(
+                RetryAfter::parse(huge),
+                Some(RetryAfter::Delay(RetryAfter::MAX_DELAY)),
+                "{huge}"
+            );
+        }
+        let delay = RetryAfter::Delay(Duration::MAX);
+        assert_eq!(delay.at_from(SystemTime::now()), None);
+        assert_eq!(delay.to_display_string(), format!("{} s", u64::MAX));
+    }
+
+    #[test]
+    fn instants_an_http_date_cannot_hold_are_shown_without_httpdate() {
+        let far = UNIX_EPOCH + Duration::from_secs(LAST_HTTP_DATE_SECS + 1);
+        assert!(RetryAfter::At(far).to_display_string().contains("after"));
+        let before = UNIX_EPOCH - Duration::from_secs(1);
+        assert!(
+            RetryAfter::At(before)
+                .to_display_string()
+                .contains("before")
+        );
+        let last = UNIX_EPOCH + Duration::from_secs(LAST_HTTP_DATE_SECS);
+        assert_eq!(
+            RetryAfter::At(last).to_display_string(),
+            "Fri, 31 Dec 9999 23:59:59 GMT"
+        );
     }
 
     #[test]

@@ -8,13 +8,15 @@ use std::time::{Duration, SystemTime};
 
 use crate::endpoint::Idempotency;
 use crate::error::{Error, RetryClass};
+use crate::rate_limit::RetryAfter;
 
 /// When and how often to repeat a failed call.
 ///
 /// Defaults: 4 attempts in all, full-jitter exponential backoff from 500 ms capped at 8 s,
 /// and no new attempt started more than 60 s after the call began (long enough to repeat a
 /// read once after a transport's 30 s timeout). A `Retry-After` longer than what is left of that
-/// budget (a daily limit, say) is returned to the caller at once instead of slept on.
+/// budget (a daily limit, say), or longer than [`RetryAfter::MAX_DELAY`] whatever the budget,
+/// is returned to the caller at once instead of slept on; the error keeps the advice.
 ///
 /// ```
 /// use std::time::Duration;
@@ -139,18 +141,24 @@ impl RetryPolicy {
         let wait = match error.api().and_then(|api| api.retry_after_header()) {
             Some(retry_after) => {
                 let wait = retry_after.delay_from(context.now);
+                if wait > RetryAfter::MAX_DELAY {
+                    // Beyond any sane wait: "come back later", not a sleep.
+                    return RetryDecision::Stop;
+                }
                 // A little jitter so that many clients told "1 s" do not return
-                // together.
-                wait + (wait / 10)
-                    .min(Duration::from_secs(1))
-                    .mul_f64(context.random)
+                // together. Saturating: a far date is simply beyond the budget.
+                let jitter = scale((wait / 10).min(Duration::from_secs(1)), context.random);
+                wait.saturating_add(jitter)
             }
             None => self.backoff(context),
         };
-        if context.elapsed + wait > self.max_elapsed {
-            return RetryDecision::Stop;
+        // A wait beyond the budget (a daily limit, a server asking for years) is not slept
+        // on: the error, which keeps the server's advice, goes back to the caller at once.
+        // Checked, so that the caller's running total of waits cannot overflow either.
+        match context.elapsed.checked_add(wait) {
+            Some(end) if end <= self.max_elapsed => RetryDecision::RetryAfter(wait),
+            _ => RetryDecision::Stop,
         }
-        RetryDecision::RetryAfter(wait)
     }
 
     /// Full jitter: uniformly random in `[0, min(max, initial × 2^(attempts-1)))`.
@@ -160,7 +168,22 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(1 << exponent)
             .min(self.max_backoff);
-        ceiling.mul_f64(context.random.clamp(0.0, 1.0))
+        scale(ceiling, context.random)
+    }
+}
+
+/// `random` (taken as 0 when NaN, clamped to `[0, 1]`) times `duration`, never panicking:
+/// `Duration::mul_f64` panics on NaN and on results that round past `Duration::MAX`.
+fn scale(duration: Duration, random: f64) -> Duration {
+    Duration::try_from_secs_f64(duration.as_secs_f64() * unit(random)).unwrap_or(duration)
+}
+
+/// `value` clamped to `[0, 1]`, with NaN as 0.
+fn unit(value: f64) -> f64 {
+    if value.is_nan() {
+        0.0
+    } else {
+        value.clamp(0.0, 1.0)
     }
 }
 
@@ -171,7 +194,7 @@ pub struct Jitter(Arc<dyn Fn() -> f64 + Send + Sync>);
 impl Jitter {
     /// A fixed value (clamped to `[0, 1]`), for tests.
     pub fn fixed(value: f64) -> Self {
-        let value = value.clamp(0.0, 1.0);
+        let value = unit(value);
         Self(Arc::new(move || value))
     }
 
@@ -181,7 +204,7 @@ impl Jitter {
     }
 
     pub(crate) fn sample(&self) -> f64 {
-        (self.0)().clamp(0.0, 1.0)
+        unit((self.0)())
     }
 }
 
@@ -316,6 +339,64 @@ mod tests {
             policy.decide(&late, &api(429, &[("retry-after", "2")])),
             RetryDecision::Stop
         );
+    }
+
+    #[test]
+    fn absurd_retry_after_values_stop_at_once_and_keep_the_advice() {
+        let policy = RetryPolicy::default();
+        let running = RetryContext {
+            elapsed: Duration::from_secs(1),
+            ..context(1, GET)
+        };
+        for value in [
+            "18446744073709551615",
+            "9999-12-31T23:59:59Z",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+        ] {
+            for status in [429, 503] {
+                let error = api(status, &[("retry-after", value)]);
+                assert_eq!(
+                    policy.decide(&running, &error),
+                    RetryDecision::Stop,
+                    "{value}"
+                );
+                let api = error.api().unwrap();
+                assert!(api.retry_after_header().is_some(), "{value}");
+                assert!(api.retry_at().is_some(), "{value}");
+                assert!(!error.to_string().is_empty());
+            }
+        }
+        // Even a value no parser would produce cannot overflow the decision.
+        let Error::Api(mut forged) = api(429, &[]) else {
+            unreachable!()
+        };
+        forged.retry_after = Some(RetryAfter::Delay(Duration::MAX));
+        let forged = Error::Api(forged);
+        assert_eq!(policy.decide(&running, &forged), RetryDecision::Stop);
+        assert_eq!(forged.api().unwrap().retry_at(), None);
+        let unbounded = policy.clone().max_elapsed(Duration::MAX);
+        assert_eq!(unbounded.decide(&running, &forged), RetryDecision::Stop);
+    }
+
+    #[test]
+    fn odd_jitter_and_huge_backoffs_never_panic() {
+        let huge = RetryPolicy::default()
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX)
+            .max_elapsed(Duration::MAX)
+            .max_attempts(u32::MAX);
+        for random in [f64::NAN, f64::INFINITY, -1.0, 1.0, 0.999_999] {
+            let odd = RetryContext {
+                random,
+                attempts: 40,
+                elapsed: Duration::MAX,
+                ..context(1, GET)
+            };
+            let _ = huge.decide(&odd, &api(503, &[]));
+            let _ = huge.decide(&odd, &api(429, &[("retry-after", "86400")]));
+        }
+        assert_eq!(Jitter::fixed(f64::NAN).sample(), 0.0);
+        assert_eq!(Jitter::from_fn(|| f64::NAN).sample(), 0.0);
     }
 
     #[test]

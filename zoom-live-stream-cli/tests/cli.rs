@@ -218,6 +218,37 @@ fn bad_input_is_a_usage_error_and_nothing_is_sent() {
 }
 
 #[test]
+fn dot_and_encoded_ids_are_usage_errors_and_nothing_is_sent() {
+    // `..` and `.` (even as `%2e`) would be removed by URL normalisation and reroute the
+    // request (`get ..` became `GET /v2/livestream`); they are not Zoom ids at all.
+    let sim = BlockingSimulator::start().unwrap();
+    sim.clear_requests();
+    for mode in [&[][..], &["--blocking"]] {
+        for args in [
+            &["get", "."][..],
+            &["get", ".."],
+            &["start", ".."],
+            &["stop", "."],
+            &["get", "--webinar", "."],
+            &["get", "%2e%2e"],
+            &["get", "1.5"],
+            &["get", "a b"],
+            &["get", "1?x=2"],
+            &["get", "1#x"],
+            &["get", "9223372036854775808"],
+        ] {
+            let (code, _, stderr) = against(&sim, &[mode, args].concat());
+            assert_eq!(code, 2, "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("meeting_id") || stderr.contains("webinar_id"),
+                "{stderr}"
+            );
+        }
+    }
+    assert!(sim.requests().is_empty(), "{:?}", sim.requests());
+}
+
+#[test]
 fn an_unreachable_host_is_a_network_error() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -8,6 +8,8 @@
 //!   and scriptable faults, plus the `zoom-simulator` binary.
 //! - [`conformance`]: a suite any `Transport` or `BlockingTransport` runs through against the
 //!   simulator to prove it keeps the transport contract.
+//! - [`webhooks`]: signed sample webhook deliveries (signatures computed outside Rust) and
+//!   builders for your own.
 //!
 //! ```
 //! use zoom_core::MeetingId;
@@ -27,6 +29,7 @@ pub mod fixtures;
 mod mock;
 pub mod simulator;
 mod sleep;
+pub mod webhooks;
 
 pub use mock::{MockTransport, RecordedRequest};
 pub use sleep::InstantSleep;
