@@ -57,6 +57,7 @@ pub mod blocking;
 
 /// Forwards the configuration methods of [`zoom_core::ClientBuilder`] to a facade builder,
 /// which records them and applies them once the transport is built.
+#[cfg(any(feature = "reqwest", feature = "blocking"))]
 macro_rules! forward_builder_methods {
     () => {
         /// Authenticate with a ready access token (a token from elsewhere, or a legacy JWT).
@@ -142,6 +143,7 @@ macro_rules! forward_builder_methods {
         }
     };
 }
+#[cfg(any(feature = "reqwest", feature = "blocking"))]
 use forward_builder_methods;
 
 #[cfg(test)]
