@@ -25,3 +25,8 @@ struct ReliabilityGuideExamples;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/WEBHOOKS.md")]
 struct WebhooksGuideExamples;
+
+/// The examples of the scaling guide (zoom-store-redis), compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/SCALING.md")]
+struct ScalingGuideExamples;

@@ -43,6 +43,7 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod sleep;
+pub mod store;
 pub mod transport;
 pub mod webhook;
 

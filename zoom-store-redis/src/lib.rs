@@ -1,0 +1,172 @@
+//! Redis store for the Zoom live-stream SDK: one rate limit and one token cache shared by
+//! every process that uses the same Zoom account.
+//!
+//! Zoom's rate limits belong to the account, and a user-OAuth refresh token may be used only
+//! once. When several processes (web workers, job runners, pods) call Zoom for one account,
+//! they share:
+//!
+//! - **a GCRA limiter** per account and rate-limit label: each reservation is one Lua
+//!   script, one round trip, on Redis's own clock (so processes with skewed clocks agree);
+//! - **a token cache with single flight**: a lock taken with `SET NX PX` and a random owner,
+//!   the token read again under it, a rotated refresh token written atomically with its
+//!   access token, the lock released by compare-and-delete, waiters polling with backoff.
+//!
+//! Every call is bounded (connect and answer timeouts, 500 ms each by default) and fails
+//! with a typed [`StoreError`]; after a failure to reach Redis, calls fail at once for
+//! [`RedisConfig::reconnect_delay`] and then reconnect. Callers fall back to their local
+//! state: the store never causes an outage. The store holds live tokens: keep it private
+//! (see `docs/SCALING.md`), use `rediss://` and Redis AUTH across machines.
+//!
+//! The async API ([`RedisStore`]) runs on Tokio; [`blocking::RedisStore`] needs no runtime.
+//! Both also implement the store traits of [`zoom_core::store`] (`TokenStore`,
+//! `LimiterStore` and their blocking twins).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), zoom_core::store::StoreError> {
+//! use zoom_store_redis::RedisStore;
+//!
+//! let store = RedisStore::connect("redis://127.0.0.1:6379")?;
+//! let limiter = store.limiter("my-account-id", "light", 10);
+//! tokio::time::sleep(limiter.reserve().await?).await;
+//! // ... make the call ...
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use zoom_core::SecretString;
+
+pub mod blocking;
+mod config;
+mod conn;
+mod flight;
+mod protocol;
+mod seam;
+mod token;
+
+pub use config::RedisConfig;
+pub use flight::FetchError;
+pub use protocol::Reservation;
+pub use token::{RedisLimiter, TokenCache};
+pub use zoom_core::store::{
+    LimiterKey, StoreError, StoreErrorKind, StoredToken, TokenKey, TokenLock,
+};
+
+use conn::AsyncConn;
+use protocol::{Entry, RawEntry};
+
+/// The async store: a lazily connected, self-reconnecting Tokio connection to Redis.
+/// Cheap to clone; clones share the connection.
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: Arc<AsyncConn>,
+}
+
+impl fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("config", self.conn.config())
+            .finish()
+    }
+}
+
+impl RedisStore {
+    /// A store for `url` with the default timeouts. Nothing is connected yet, so this fails
+    /// only on a bad URL or outside a Tokio runtime, never because Redis is down.
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::with_config(RedisConfig::new(url)?)
+    }
+
+    /// A store with your timeouts and key prefix.
+    pub fn with_config(config: RedisConfig) -> Result<Self, StoreError> {
+        Ok(Self {
+            conn: Arc::new(AsyncConn::new(&config)?),
+        })
+    }
+
+    /// The store's configuration (its URL shown without password).
+    pub fn config(&self) -> &RedisConfig {
+        self.conn.config()
+    }
+
+    /// The limiter of `account` for Zoom's `label` (e.g. `light`) at `rate` calls per
+    /// second: spaced `1/rate` apart, bursts of `rate/2` (at least 1), as the local limiter.
+    pub fn limiter(&self, account: &str, label: &str, rate: u32) -> RedisLimiter {
+        RedisLimiter {
+            store: self.clone(),
+            key: LimiterKey::per_second(account, label, rate),
+        }
+    }
+
+    /// The token entry of `key` (account and client id; never put a secret in it).
+    pub fn token_cache(&self, key: TokenKey) -> TokenCache {
+        TokenCache {
+            store: self.clone(),
+            key,
+        }
+    }
+
+    /// Reserves a slot on `key`'s schedule and returns how long to wait.
+    pub async fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
+        Ok(self.reservation(key).await?.wait)
+    }
+
+    /// Reserves a slot on `key`'s schedule, with its time on Redis's clock.
+    pub async fn reservation(&self, key: &LimiterKey) -> Result<Reservation, StoreError> {
+        let op = protocol::reserve(&self.config().prefix, key);
+        Ok(protocol::read_reservation(self.conn.run(op).await?))
+    }
+
+    /// The token stored for `key`, if any.
+    pub async fn get_token(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
+        Ok(self.entry(key).await?.map(|entry| entry.token))
+    }
+
+    async fn entry(&self, key: &TokenKey) -> Result<Option<Entry>, StoreError> {
+        let op = protocol::get(&self.config().prefix, key);
+        Ok(protocol::read_entry(self.conn.run::<RawEntry>(op).await?))
+    }
+
+    /// Takes `key`'s refresh lock for `ttl` if it is free.
+    pub async fn try_lock(
+        &self,
+        key: &TokenKey,
+        ttl: Duration,
+    ) -> Result<Option<TokenLock>, StoreError> {
+        let proof = TokenLock::random();
+        let op = protocol::try_lock(&self.config().prefix, key, &proof, ttl);
+        let taken: Option<String> = self.conn.run(op).await?;
+        Ok(taken.map(|_| proof))
+    }
+
+    /// Stores `token` and releases `lock` if still ours; returns whether it was.
+    pub async fn put_and_unlock(
+        &self,
+        key: &TokenKey,
+        token: &StoredToken,
+        lock: TokenLock,
+    ) -> Result<bool, StoreError> {
+        let op = protocol::put_and_unlock(&self.config().prefix, key, token, &lock);
+        let (_written, released): (i64, i64) = self.conn.run(op).await?;
+        Ok(released == 1)
+    }
+
+    /// Releases `lock` if still ours (compare and delete); returns whether it was.
+    pub async fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
+        let op = protocol::unlock(&self.config().prefix, key, &lock);
+        Ok(self.conn.run::<i64>(op).await? == 1)
+    }
+
+    /// Marks `access_token` expired if it is still the stored one.
+    pub async fn invalidate(
+        &self,
+        key: &TokenKey,
+        access_token: &SecretString,
+    ) -> Result<(), StoreError> {
+        let op = protocol::invalidate(&self.config().prefix, key, access_token);
+        self.conn.run::<i64>(op).await.map(drop)
+    }
+}

@@ -1,0 +1,321 @@
+//! The wire protocol, sans-IO: key names, the Lua scripts, and how their answers are read.
+//! The async and the blocking store run the same [`Op`]s.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use redis::{Cmd, Script, ScriptInvocation};
+use zoom_core::SecretString;
+use zoom_core::store::{LimiterKey, StoreError, StoreErrorKind, StoredToken, TokenKey, TokenLock};
+
+/// What a key component keeps unencoded; `{`, `}` and `:` are always encoded, so a name can
+/// neither break out of its hash tag nor forge another key.
+const KEY_PART: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
+
+fn part(value: &str) -> percent_encoding::PercentEncode<'_> {
+    utf8_percent_encode(value, KEY_PART)
+}
+
+/// `{prefix}:{account}:limit:{label}`; the braces make the account a Redis Cluster hash tag,
+/// so all of an account's keys live on one node.
+pub(crate) fn limiter_key(prefix: &str, key: &LimiterKey) -> String {
+    format!(
+        "{}:{{{}}}:limit:{}",
+        part(prefix),
+        part(&key.account),
+        part(&key.label)
+    )
+}
+
+/// `{prefix}:{account}:token:{client_id}`: public identifiers only, never a secret.
+pub(crate) fn token_key(prefix: &str, key: &TokenKey) -> String {
+    format!(
+        "{}:{{{}}}:token:{}",
+        part(prefix),
+        part(&key.account),
+        part(&key.client_id)
+    )
+}
+
+/// The refresh lock beside its token.
+pub(crate) fn lock_key(prefix: &str, key: &TokenKey) -> String {
+    format!("{}:lock", token_key(prefix, key))
+}
+
+/// GCRA (virtual scheduling) on Redis's clock: the key holds the theoretical arrival time of
+/// the next call in microseconds. One call reserves one slot and answers `{wait, allowed_at}`
+/// in microseconds. The key expires once the schedule has caught up with the clock, when
+/// it would mean the same as no key.
+const RESERVE: &str = r"
+if redis.replicate_commands then redis.replicate_commands() end
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1])) or now
+if tat < now then tat = now end
+local allowed_at = tat - interval * (burst - 1)
+if allowed_at < now then allowed_at = now end
+local next_tat = tat + interval
+local ttl_ms = math.floor((next_tat - now) / 1000) + 1000
+redis.call('SET', KEYS[1], string.format('%.0f', next_tat), 'PX', ttl_ms)
+return {allowed_at - now, allowed_at}
+";
+
+/// The stored token and what is left of its lifetime, on Redis's clock:
+/// `{access_token, api_url, refresh_token, remaining_ms, lifetime_ms}` or nil.
+const GET: &str = r"
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local v = redis.call('HMGET', KEYS[1], 'access_token', 'api_url', 'refresh_token', 'expires_at', 'lifetime_ms')
+if not v[1] then return false end
+local remaining = (tonumber(v[4]) or 0) - now
+if remaining < 0 then remaining = 0 end
+return {v[1], v[2] or '', v[3] or '', remaining, tonumber(v[5]) or 0}
+";
+
+/// Writes the token (access and refresh token in one step) unless a newer one is stored
+/// while the lock is no longer ours, then releases the lock if it is still ours.
+/// KEYS: token, lock. ARGV: owner, access_token, api_url, refresh_token ('' = keep),
+/// lifetime_ms. Answers `{written, released}`.
+const PUT_AND_UNLOCK: &str = r"
+if redis.replicate_commands then redis.replicate_commands() end
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local lifetime = tonumber(ARGV[5])
+local expires_at = now + lifetime
+local ours = redis.call('GET', KEYS[2]) == ARGV[1]
+local stored = tonumber(redis.call('HGET', KEYS[1], 'expires_at'))
+local written = 0
+if ours or not stored or stored <= expires_at then
+  redis.call('HSET', KEYS[1], 'access_token', ARGV[2], 'api_url', ARGV[3],
+    'expires_at', string.format('%.0f', expires_at), 'lifetime_ms', string.format('%.0f', lifetime))
+  if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'refresh_token', ARGV[4]) end
+  if redis.call('HEXISTS', KEYS[1], 'refresh_token') == 1 then
+    redis.call('PERSIST', KEYS[1])
+  else
+    redis.call('PEXPIRE', KEYS[1], math.max(1, lifetime))
+  end
+  written = 1
+end
+local released = 0
+if ours then released = redis.call('DEL', KEYS[2]) end
+return {written, released}
+";
+
+/// Compare and delete: releases the lock only if it still holds our owner value.
+const UNLOCK: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+";
+
+/// Marks the token expired if it is still the rejected one; the refresh token stays.
+const INVALIDATE: &str = r"
+if redis.call('HGET', KEYS[1], 'access_token') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'expires_at', '0')
+  return 1
+end
+return 0
+";
+
+// Compiled (hashed) once; sent as EVALSHA, and loaded by the driver on a NOSCRIPT answer.
+static RESERVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(RESERVE));
+static GET_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(GET));
+static PUT_AND_UNLOCK_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(PUT_AND_UNLOCK));
+static UNLOCK_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(UNLOCK));
+static INVALIDATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(INVALIDATE));
+
+/// One round trip: a script (EVALSHA, loaded on first use) or a plain command.
+pub(crate) enum Op {
+    Script(ScriptInvocation<'static>),
+    Cmd(Cmd),
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
+pub(crate) fn reserve(prefix: &str, key: &LimiterKey) -> Op {
+    let mut call = RESERVE_SCRIPT.prepare_invoke();
+    call.key(limiter_key(prefix, key))
+        .arg(micros(key.interval).max(1))
+        .arg(key.burst.max(1));
+    Op::Script(call)
+}
+
+/// A reservation on the shared schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reservation {
+    /// How long to wait before making the call.
+    pub wait: Duration,
+    /// When the call may go, in microseconds since the Unix epoch on Redis's clock (the
+    /// clock every process shares; useful to check a schedule without trusting local time).
+    pub allowed_at_us: u64,
+}
+
+pub(crate) fn read_reservation((wait, at): (i64, i64)) -> Reservation {
+    Reservation {
+        wait: Duration::from_micros(u64::try_from(wait).unwrap_or(0)),
+        allowed_at_us: u64::try_from(at).unwrap_or(0),
+    }
+}
+
+pub(crate) fn get(prefix: &str, key: &TokenKey) -> Op {
+    let mut call = GET_SCRIPT.prepare_invoke();
+    call.key(token_key(prefix, key));
+    Op::Script(call)
+}
+
+/// A stored token with the lifetime it was stored with (for the refresh margin).
+pub(crate) struct Entry {
+    pub(crate) token: StoredToken,
+    pub(crate) lifetime: Duration,
+}
+
+pub(crate) type RawEntry = Option<(String, String, String, i64, i64)>;
+
+pub(crate) fn read_entry(raw: RawEntry) -> Option<Entry> {
+    let (access, api_url, refresh, remaining, lifetime) = raw?;
+    let non_empty = |s: String| (!s.is_empty()).then_some(s);
+    let ms = |v: i64| Duration::from_millis(u64::try_from(v).unwrap_or(0));
+    Some(Entry {
+        token: StoredToken {
+            access_token: SecretString::new(access),
+            api_url: non_empty(api_url),
+            refresh_token: non_empty(refresh).map(SecretString::new),
+            expires_in: ms(remaining),
+        },
+        lifetime: ms(lifetime),
+    })
+}
+
+pub(crate) fn try_lock(prefix: &str, key: &TokenKey, proof: &TokenLock, ttl: Duration) -> Op {
+    let mut cmd = redis::cmd("SET");
+    cmd.arg(lock_key(prefix, key))
+        .arg(proof.owner())
+        .arg("NX")
+        .arg("PX")
+        .arg(millis(ttl).max(1));
+    Op::Cmd(cmd)
+}
+
+pub(crate) fn put_and_unlock(
+    prefix: &str,
+    key: &TokenKey,
+    token: &StoredToken,
+    proof: &TokenLock,
+) -> Op {
+    let mut call = PUT_AND_UNLOCK_SCRIPT.prepare_invoke();
+    call.key(token_key(prefix, key))
+        .key(lock_key(prefix, key))
+        .arg(proof.owner())
+        .arg(token.access_token.expose_secret())
+        .arg(token.api_url.as_deref().unwrap_or(""))
+        .arg(
+            token
+                .refresh_token
+                .as_ref()
+                .map_or("", |t| t.expose_secret()),
+        )
+        .arg(millis(token.expires_in));
+    Op::Script(call)
+}
+
+pub(crate) fn unlock(prefix: &str, key: &TokenKey, proof: &TokenLock) -> Op {
+    let mut call = UNLOCK_SCRIPT.prepare_invoke();
+    call.key(lock_key(prefix, key)).arg(proof.owner());
+    Op::Script(call)
+}
+
+pub(crate) fn invalidate(prefix: &str, key: &TokenKey, access_token: &SecretString) -> Op {
+    let mut call = INVALIDATE_SCRIPT.prepare_invoke();
+    call.key(token_key(prefix, key))
+        .arg(access_token.expose_secret());
+    Op::Script(call)
+}
+
+/// Maps a driver error to a [`StoreError`] naming `url` (shown without password) and
+/// whose text never holds `password`.
+pub(crate) fn store_error(
+    error: &redis::RedisError,
+    url: &str,
+    password: Option<&SecretString>,
+) -> StoreError {
+    use redis::ErrorKind as K;
+    let kind = if error.is_timeout() {
+        StoreErrorKind::Timeout
+    } else if error.is_io_error() || error.is_connection_refusal() || error.is_connection_dropped()
+    {
+        StoreErrorKind::Unavailable
+    } else {
+        match error.kind() {
+            K::AuthenticationFailed | K::Server(redis::ServerErrorKind::NoPerm) => {
+                StoreErrorKind::Rejected
+            }
+            K::InvalidClientConfig => StoreErrorKind::Config,
+            K::Server(
+                redis::ServerErrorKind::BusyLoading
+                | redis::ServerErrorKind::TryAgain
+                | redis::ServerErrorKind::MasterDown
+                | redis::ServerErrorKind::ClusterDown,
+            ) => StoreErrorKind::Unavailable,
+            K::Server(redis::ServerErrorKind::ReadOnly) => StoreErrorKind::Rejected,
+            _ => StoreErrorKind::Protocol,
+        }
+    };
+    StoreError::new(kind, redact(&format!("{url}: {error}"), password))
+}
+
+/// Replaces every occurrence of the password, belt and braces.
+pub(crate) fn redact(text: &str, password: Option<&SecretString>) -> String {
+    match password.map(SecretString::expose_secret) {
+        Some(secret) if !secret.is_empty() => text.replace(secret, "[redacted]"),
+        _ => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_names_keep_each_part_inside_its_place() {
+        let key = LimiterKey::per_second("acc}t:x", "light", 10);
+        assert_eq!(limiter_key("zoom", &key), "zoom:{acc%7Dt%3Ax}:limit:light");
+        let token = TokenKey::new("A-b_c.1", "client id");
+        assert_eq!(
+            token_key("zoom", &token),
+            "zoom:{A-b_c.1}:token:client%20id"
+        );
+        assert_eq!(
+            lock_key("zoom", &token),
+            "zoom:{A-b_c.1}:token:client%20id:lock"
+        );
+    }
+
+    #[test]
+    fn odd_answers_read_as_no_wait_and_no_time() {
+        let r = read_reservation((-5, -1));
+        assert_eq!((r.wait, r.allowed_at_us), (Duration::ZERO, 0));
+        let entry = read_entry(Some(("a".into(), String::new(), String::new(), -3, -1))).unwrap();
+        assert_eq!(entry.token.expires_in, Duration::ZERO);
+        assert_eq!(
+            (entry.token.api_url, entry.token.refresh_token),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn errors_never_show_the_password() {
+        let secret = SecretString::new("s3cret");
+        assert_eq!(
+            redact("auth s3cret failed at redis://u:s3cret@h", Some(&secret)),
+            "auth [redacted] failed at redis://u:[redacted]@h"
+        );
+    }
+}
