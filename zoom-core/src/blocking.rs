@@ -1,19 +1,19 @@
 //! The blocking client: the same logic as [`crate::Client`], driven without async.
 
-use std::fmt;
 use std::sync::Arc;
 
 use crate::builder::ClientBuilder;
-use crate::call::{Call, Next, Shared};
+use crate::call::{Call, Step};
 use crate::endpoint::{self, Endpoint};
 use crate::error::Result;
 use crate::ids::{MeetingId, WebinarId};
-use crate::methods::{live_stream_methods, send_loop};
+use crate::methods::client_methods;
 use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
 use crate::response::{Answer, FromResponse};
 use crate::retry::RetryPolicy;
 use crate::sleep::{BlockingSleep, ThreadSleep};
 use crate::transport::BlockingTransport;
+use crate::wiring::{Parts, Wiring};
 
 /// The blocking client. Cheap to clone; clones (across threads too) share the transport,
 /// token cache and limiter.
@@ -26,42 +26,47 @@ use crate::transport::BlockingTransport;
 /// let stream = client.meeting_live_stream(MeetingId::new(85746065432))?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
-pub struct Client {
-    shared: Arc<Shared>,
-    retry: Arc<RetryPolicy>,
-    transport: Arc<dyn BlockingTransport>,
-    sleeper: Arc<dyn BlockingSleep>,
-}
+#[derive(Clone, Debug)]
+pub struct Client(Wiring<dyn BlockingTransport, dyn BlockingSleep>);
 
 /// The transport and sleeper of a blocking client being built.
-pub struct BlockingParts {
-    transport: Arc<dyn BlockingTransport>,
-    sleeper: Arc<dyn BlockingSleep>,
-}
+#[derive(Debug)]
+pub struct BlockingParts(Parts<dyn BlockingTransport, dyn BlockingSleep>);
 
 impl Client {
     /// Starts configuring a client that sends through `transport`.
     pub fn builder(transport: impl BlockingTransport + 'static) -> ClientBuilder<BlockingParts> {
-        ClientBuilder::with_parts(BlockingParts {
+        ClientBuilder::with_parts(BlockingParts(Parts {
             transport: Arc::new(transport),
             sleeper: Arc::new(ThreadSleep),
-        })
+        }))
     }
 
     /// Sends any endpoint and returns the value with the answer's meta (tracking id,
     /// rate-limit state): the one path every method takes.
     pub fn send<T: FromResponse>(&self, endpoint: &Endpoint<T>) -> Result<Answer<T>> {
-        send_loop!(self, endpoint, lock_blocking; )
+        let mut call = self.call(endpoint);
+        let mut step = call.start();
+        loop {
+            step = match step {
+                Step::Wait(wait) => {
+                    self.0.sleeper.sleep(wait);
+                    call.resume()
+                }
+                Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
+                Step::Send(request) => call.received(self.0.transport.send(request)),
+                Step::Done(result) => return result,
+            };
+        }
     }
 
-    live_stream_methods!(;);
+    client_methods!(;);
 }
 
 impl ClientBuilder<BlockingParts> {
     /// How the client waits between retries (default `std::thread::sleep`).
     pub fn sleeper(mut self, sleeper: impl BlockingSleep + 'static) -> Self {
-        self.parts.sleeper = Arc::new(sleeper);
+        self.parts.0.sleeper = Arc::new(sleeper);
         self
     }
 
@@ -69,26 +74,6 @@ impl ClientBuilder<BlockingParts> {
     /// missing credential or a malformed base URL; nothing is sent.
     pub fn build(self) -> Result<Client> {
         let (shared, retry, parts) = self.finish()?;
-        Ok(Client {
-            shared,
-            retry,
-            transport: parts.transport,
-            sleeper: parts.sleeper,
-        })
-    }
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("blocking::Client")
-            .field("shared", &self.shared)
-            .field("retry", &self.retry)
-            .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Debug for BlockingParts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("BlockingParts")
+        Ok(Client(Wiring::new(shared, retry, parts.0)))
     }
 }

@@ -1,11 +1,11 @@
 //! The builder both clients are configured with.
 
 use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use crate::auth::{
     Auth, Credentials, DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth,
+    is_cleartext_to_another_host,
 };
 use crate::call::Shared;
 use crate::endpoint::{BaseUrl, DEFAULT_API_BASE};
@@ -13,6 +13,7 @@ use crate::error::{Error, InvalidInput};
 use crate::limiter::RateLimiter;
 use crate::retry::{Jitter, RetryPolicy};
 use crate::secret::SecretString;
+use crate::time::{SystemTimeSource, TimeSource};
 
 /// ZoomGov's API base.
 pub const ZOOMGOV_API_BASE: &str = "https://api.zoomgov.com/v2";
@@ -31,6 +32,7 @@ pub struct ClientBuilder<P> {
     retry: RetryPolicy,
     limiter: Option<RateLimiter>,
     jitter: Jitter,
+    time: Arc<dyn TimeSource>,
 }
 
 impl<P> fmt::Debug for ClientBuilder<P> {
@@ -46,6 +48,7 @@ impl<P> fmt::Debug for ClientBuilder<P> {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
             .field("limiter", &self.limiter)
+            .field("time", &self.time)
             .finish_non_exhaustive()
     }
 }
@@ -62,6 +65,7 @@ impl<P> ClientBuilder<P> {
             retry: RetryPolicy::default(),
             limiter: None,
             jitter: Jitter::default(),
+            time: Arc::new(SystemTimeSource),
         }
     }
 
@@ -157,6 +161,14 @@ impl<P> ClientBuilder<P> {
         self
     }
 
+    /// Where the client reads the time (default [`SystemTimeSource`]): token expiry, the
+    /// retry budget, pacing and `Retry-After` dates all use it. Tests move a manual clock
+    /// (`zoom_testkit::ManualClock`) instead of sleeping.
+    pub fn time_source(mut self, time: impl TimeSource + 'static) -> Self {
+        self.time = Arc::new(time);
+        self
+    }
+
     /// Checks the configuration: the shared state, the retry policy and the parts.
     pub(crate) fn finish(mut self) -> Result<(Arc<Shared>, Arc<RetryPolicy>, P), Error> {
         let shared = self.build_shared()?;
@@ -177,6 +189,7 @@ impl<P> ClientBuilder<P> {
             auth: Auth::new(credentials, oauth_base, self.use_api_url)?,
             limiter: self.limiter.take(),
             jitter: self.jitter.clone(),
+            time: Arc::clone(&self.time),
         })
     }
 
@@ -195,29 +208,6 @@ impl<P> ClientBuilder<P> {
         }
         Ok(base)
     }
-}
-
-/// Whether `base` is `http://` to a host other than `127.0.0.0/8`, `::1` or `localhost`.
-fn is_cleartext_to_another_host(base: &BaseUrl) -> bool {
-    // BaseUrl has already parsed as an absolute URI with a host.
-    let Ok(uri) = base.as_str().parse::<http::Uri>() else {
-        return true;
-    };
-    if !uri
-        .scheme_str()
-        .is_some_and(|s| s.eq_ignore_ascii_case("http"))
-    {
-        return false;
-    }
-    let host = uri.host().unwrap_or_default();
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
-        || host
-            .strip_prefix('[')
-            .and_then(|h| h.strip_suffix(']'))
-            .and_then(|h| h.parse::<Ipv6Addr>().ok())
-            .is_some_and(|ip| ip.is_loopback());
-    !loopback
 }
 
 #[cfg(test)]

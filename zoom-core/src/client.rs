@@ -1,19 +1,19 @@
 //! The async client: a thin driver over the shared call logic (`call.rs`).
 
-use std::fmt;
 use std::sync::Arc;
 
 use crate::builder::ClientBuilder;
-use crate::call::{Call, Next, Shared};
+use crate::call::{Call, Step};
 use crate::endpoint::{self, Endpoint};
 use crate::error::Result;
 use crate::ids::{MeetingId, WebinarId};
-use crate::methods::{live_stream_methods, send_loop};
+use crate::methods::client_methods;
 use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
 use crate::response::{Answer, FromResponse};
 use crate::retry::RetryPolicy;
 use crate::sleep::{AsyncSleep, ThreadSleep};
 use crate::transport::Transport;
+use crate::wiring::{Parts, Wiring};
 
 /// The async client. Cheap to clone; clones share the transport, token cache and limiter.
 ///
@@ -28,43 +28,48 @@ use crate::transport::Transport;
 /// println!("{:?}", stream.stream_url);
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
-pub struct Client {
-    shared: Arc<Shared>,
-    retry: Arc<RetryPolicy>,
-    transport: Arc<dyn Transport>,
-    sleeper: Arc<dyn AsyncSleep>,
-}
+#[derive(Clone, Debug)]
+pub struct Client(Wiring<dyn Transport, dyn AsyncSleep>);
 
 /// The transport and sleeper of an async client being built.
-pub struct AsyncParts {
-    transport: Arc<dyn Transport>,
-    sleeper: Arc<dyn AsyncSleep>,
-}
+#[derive(Debug)]
+pub struct AsyncParts(Parts<dyn Transport, dyn AsyncSleep>);
 
 impl Client {
     /// Starts configuring a client that sends through `transport`.
     pub fn builder(transport: impl Transport + 'static) -> ClientBuilder<AsyncParts> {
-        ClientBuilder::with_parts(AsyncParts {
+        ClientBuilder::with_parts(AsyncParts(Parts {
             transport: Arc::new(transport),
             sleeper: Arc::new(ThreadSleep),
-        })
+        }))
     }
 
     /// Sends any endpoint and returns the value with the answer's meta (tracking id,
     /// rate-limit state): the one path every method takes.
     pub async fn send<T: FromResponse>(&self, endpoint: &Endpoint<T>) -> Result<Answer<T>> {
-        send_loop!(self, endpoint, lock; .await)
+        let mut call = self.call(endpoint);
+        let mut step = call.start();
+        loop {
+            step = match step {
+                Step::Wait(wait) => {
+                    self.0.sleeper.sleep(wait).await;
+                    call.resume()
+                }
+                Step::Lock(single_flight) => call.locked(single_flight.lock().await),
+                Step::Send(request) => call.received(self.0.transport.send(request).await),
+                Step::Done(result) => return result,
+            };
+        }
     }
 
-    live_stream_methods!(async; .await);
+    client_methods!(async; .await);
 }
 
 impl ClientBuilder<AsyncParts> {
     /// How the client waits between retries (default [`ThreadSleep`]; a runtime's timer or
     /// an instant fake in tests).
     pub fn sleeper(mut self, sleeper: impl AsyncSleep + 'static) -> Self {
-        self.parts.sleeper = Arc::new(sleeper);
+        self.parts.0.sleeper = Arc::new(sleeper);
         self
     }
 
@@ -72,26 +77,6 @@ impl ClientBuilder<AsyncParts> {
     /// missing credential or a malformed base URL; nothing is sent.
     pub fn build(self) -> Result<Client> {
         let (shared, retry, parts) = self.finish()?;
-        Ok(Client {
-            shared,
-            retry,
-            transport: parts.transport,
-            sleeper: parts.sleeper,
-        })
-    }
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("shared", &self.shared)
-            .field("retry", &self.retry)
-            .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Debug for AsyncParts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AsyncParts")
+        Ok(Client(Wiring::new(shared, retry, parts.0)))
     }
 }

@@ -88,27 +88,63 @@ impl<T: FromResponse> Endpoint<T> {
 
     /// Builds the HTTP request against `base` (for example [`DEFAULT_API_BASE`]).
     pub fn to_request(&self, base: &BaseUrl, token: &SecretString) -> Result<HttpRequest, Error> {
-        let mut bearer = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
-            .map_err(|_| {
-                InvalidInput::new(
-                    "access_token",
-                    "contains characters not allowed in a header",
-                )
-            })?;
-        bearer.set_sensitive(true);
-        let mut builder = http::Request::builder()
-            .method(self.method.clone())
-            .uri(format!("{}{}", base.as_str(), self.path))
-            .header(AUTHORIZATION, bearer)
-            .header(ACCEPT, "application/json")
-            .header(USER_AGENT, USER_AGENT_VALUE);
-        if self.body.is_some() {
-            builder = builder.header(CONTENT_TYPE, "application/json");
-        }
-        builder
-            .body(self.body.clone().unwrap_or_default())
-            .map_err(|e| Error::invalid("api_base", format!("does not make a valid URL: {e}")))
+        self.to_request_with_bearer(base, bearer_header(token)?)
     }
+
+    /// [`Endpoint::to_request`] with the `Authorization` value already built (see
+    /// [`bearer_header`]), so that a caller holding a token for many calls builds it once.
+    pub(crate) fn to_request_with_bearer(
+        &self,
+        base: &BaseUrl,
+        bearer: HeaderValue,
+    ) -> Result<HttpRequest, Error> {
+        // The base's scheme and authority were parsed once, when it was made; only the path
+        // is checked here.
+        let mut path = String::with_capacity(base.path.len() + self.path.len());
+        path.push_str(&base.path);
+        path.push_str(&self.path);
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(base.scheme.clone());
+        parts.authority = Some(base.authority.clone());
+        parts.path_and_query =
+            Some(http::uri::PathAndQuery::try_from(path).map_err(|e| {
+                Error::invalid("api_base", format!("does not make a valid URL: {e}"))
+            })?);
+        let uri = http::Uri::from_parts(parts)
+            .map_err(|e| Error::invalid("api_base", format!("does not make a valid URL: {e}")))?;
+
+        let mut request = http::Request::new(self.body.clone().unwrap_or_default());
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, bearer);
+        headers.insert(ACCEPT, APPLICATION_JSON);
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        if self.body.is_some() {
+            headers.insert(CONTENT_TYPE, APPLICATION_JSON);
+        }
+        Ok(request)
+    }
+}
+
+/// `application/json`, checked once at compile time.
+const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+/// The `Authorization: Bearer …` value for `token`, marked sensitive (so `http` and the
+/// transports never show it).
+pub(crate) fn bearer_header(token: &SecretString) -> Result<HeaderValue, Error> {
+    let secret = token.expose_secret().as_bytes();
+    let mut value = Vec::with_capacity(b"Bearer ".len() + secret.len());
+    value.extend_from_slice(b"Bearer ");
+    value.extend_from_slice(secret);
+    let mut bearer = HeaderValue::try_from(value).map_err(|_| {
+        InvalidInput::new(
+            "access_token",
+            "contains characters not allowed in a header",
+        )
+    })?;
+    bearer.set_sensitive(true);
+    Ok(bearer)
 }
 
 /// A validated base URL (`http` or `https`, with a host, no query), without trailing `/`.
@@ -119,8 +155,16 @@ impl<T: FromResponse> Endpoint<T> {
 /// assert_eq!(BaseUrl::parse("https://api.zoomgov.com/v2/").unwrap().as_str(), "https://api.zoomgov.com/v2");
 /// assert!(BaseUrl::parse("api.zoom.us").is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct BaseUrl(String);
+#[derive(Clone)]
+pub struct BaseUrl {
+    /// The whole URL, as shown.
+    text: String,
+    // Parsed once here, so that building a request parses only its path.
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+    /// The path below the authority (`/v2`), or empty.
+    path: String,
+}
 
 impl BaseUrl {
     /// Validates `url` as a base URL.
@@ -173,12 +217,54 @@ impl BaseUrl {
                 format!("{shown:?} must not have a query (?…)"),
             ));
         }
-        Ok(Self(trimmed.to_owned()))
+        let http::uri::Parts {
+            scheme: Some(scheme),
+            authority: Some(authority),
+            path_and_query,
+            ..
+        } = uri.into_parts()
+        else {
+            return Err(InvalidInput::new(
+                field,
+                format!("{url:?} must be an absolute http:// or https:// URL"),
+            ));
+        };
+        // `http` reads `https://host` as path `/`; the base is joined with paths that begin
+        // with `/`, so keep none.
+        let path = path_and_query
+            .map(|p| p.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
+        Ok(Self {
+            text: trimmed.to_owned(),
+            scheme,
+            authority,
+            path,
+        })
     }
 
     /// The URL text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+}
+
+impl std::fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("BaseUrl").field(&self.text).finish()
+    }
+}
+
+impl PartialEq for BaseUrl {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for BaseUrl {}
+
+impl std::hash::Hash for BaseUrl {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
     }
 }
 
@@ -196,16 +282,32 @@ fn redact_userinfo(url: &str) -> String {
 
 impl Default for BaseUrl {
     fn default() -> Self {
-        Self(DEFAULT_API_BASE.to_owned())
+        Self {
+            text: DEFAULT_API_BASE.to_owned(),
+            scheme: http::uri::Scheme::HTTPS,
+            authority: http::uri::Authority::from_static("api.zoom.us"),
+            path: "/v2".to_owned(),
+        }
     }
 }
 
 fn meeting_path(id: &MeetingId, tail: &str) -> String {
-    format!("/meetings/{}/livestream{tail}", id.path_segment())
+    live_stream_path("/meetings/", &id.path_segment(), tail)
 }
 
 fn webinar_path(id: &WebinarId, tail: &str) -> String {
-    format!("/webinars/{}/livestream{tail}", id.path_segment())
+    live_stream_path("/webinars/", &id.path_segment(), tail)
+}
+
+/// `{kind}{segment}/livestream{tail}`, in one allocation.
+fn live_stream_path(kind: &str, segment: &str, tail: &str) -> String {
+    const LIVESTREAM: &str = "/livestream";
+    let mut path =
+        String::with_capacity(kind.len() + segment.len() + LIVESTREAM.len() + tail.len());
+    for part in [kind, segment, LIVESTREAM, tail] {
+        path.push_str(part);
+    }
+    path
 }
 
 /// `GET /meetings/{meetingId}/livestream`.
@@ -264,6 +366,49 @@ mod tests {
 
     fn token() -> SecretString {
         SecretString::new("tok")
+    }
+
+    #[test]
+    fn the_default_base_is_the_parsed_default_api_base() {
+        let parsed = BaseUrl::parse(DEFAULT_API_BASE).unwrap();
+        let default = BaseUrl::default();
+        assert_eq!(default, parsed);
+        assert_eq!(
+            (&default.scheme, &default.authority, &default.path),
+            (&parsed.scheme, &parsed.authority, &parsed.path)
+        );
+    }
+
+    #[test]
+    fn a_request_joins_the_base_and_the_path_whatever_the_base_looks_like() {
+        let get = get_meeting_live_stream(&MeetingId::new(1));
+        for (base, uri) in [
+            (
+                "http://127.0.0.1:9/v2/",
+                "http://127.0.0.1:9/v2/meetings/1/livestream",
+            ),
+            (
+                "https://example.com",
+                "https://example.com/meetings/1/livestream",
+            ),
+            (
+                "https://example.com/",
+                "https://example.com/meetings/1/livestream",
+            ),
+            (
+                "https://user@example.com:8443/a/b//",
+                "https://user@example.com:8443/a/b/meetings/1/livestream",
+            ),
+        ] {
+            let request = get
+                .to_request(&BaseUrl::parse(base).unwrap(), &token())
+                .unwrap();
+            assert_eq!(request.uri(), uri, "{base}");
+        }
+        assert_eq!(
+            format!("{:?}", BaseUrl::parse("https://example.com/v2/").unwrap()),
+            r#"BaseUrl("https://example.com/v2")"#
+        );
     }
 
     #[test]

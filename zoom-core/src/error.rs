@@ -333,7 +333,11 @@ pub enum TransportErrorKind {
     Io,
     /// The response body was larger than the transport's cap.
     BodyTooLarge,
-    /// Anything else (a malformed request, a protocol error, …).
+    /// The answer broke HTTP (a malformed status line, a header section too large or with
+    /// too many headers, a bad chunk): the server is at fault, and asking again is not
+    /// expected to help, so it is never retried.
+    Protocol,
+    /// Anything else (a malformed request, …).
     Other,
 }
 
@@ -344,6 +348,7 @@ impl fmt::Display for TransportErrorKind {
             TransportErrorKind::Timeout => "timed out",
             TransportErrorKind::Io => "connection failed",
             TransportErrorKind::BodyTooLarge => "response body too large",
+            TransportErrorKind::Protocol => "invalid HTTP answer",
             TransportErrorKind::Other => "transport error",
         })
     }

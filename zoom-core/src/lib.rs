@@ -30,7 +30,7 @@
 pub mod auth;
 pub mod blocking;
 mod builder;
-mod call;
+pub mod call;
 pub mod client;
 pub mod endpoint;
 pub mod error;
@@ -44,8 +44,10 @@ pub mod retry;
 pub mod secret;
 pub mod sleep;
 pub mod store;
+pub mod time;
 pub mod transport;
 pub mod webhook;
+mod wiring;
 
 pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth};
 pub use builder::{ClientBuilder, ZOOMGOV_API_BASE, ZOOMGOV_OAUTH_BASE};
@@ -67,6 +69,7 @@ pub use response::{Answer, FromResponse, ResponseMeta};
 pub use retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
 pub use secret::SecretString;
 pub use sleep::{AsyncSleep, BlockingSleep, ThreadSleep};
+pub use time::{SystemTimeSource, TimeSource, Timestamp};
 pub use transport::{
     AsyncFnTransport, BlockingTransport, FnTransport, HttpRequest, HttpResponse, Transport,
 };

@@ -1,7 +1,9 @@
 //! An optional client-side limiter that keeps bursts under the account's per-second limit.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::time::Timestamp;
 
 /// A Zoom plan, for its per-second limit on "Light" endpoints (all live-stream calls).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,7 +46,7 @@ impl Plan {
 pub struct RateLimiter {
     interval: Duration,
     burst: u32,
-    next_free: Arc<Mutex<Option<Instant>>>,
+    next_free: Arc<Mutex<Option<Timestamp>>>,
 }
 
 impl RateLimiter {
@@ -69,17 +71,21 @@ impl RateLimiter {
         self
     }
 
-    /// Reserves a slot for a call at `now` and returns how long to wait before making it.
-    pub fn reserve(&self, now: Instant) -> Duration {
+    /// Reserves a slot for a call at `now` (on the client's [`TimeSource`]) and returns how
+    /// long to wait before making it.
+    ///
+    /// [`TimeSource`]: crate::time::TimeSource
+    pub fn reserve(&self, now: Timestamp) -> Duration {
         let mut next_free = self
             .next_free
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let theoretical = next_free.map_or(now, |t| t.max(now));
-        let tolerance = self.interval * (self.burst - 1);
-        let allowed_at = theoretical.checked_sub(tolerance).unwrap_or(now);
-        *next_free = Some(theoretical + self.interval);
-        allowed_at.saturating_duration_since(now)
+        let tolerance = self.interval.saturating_mul(self.burst - 1);
+        *next_free = Some(theoretical.saturating_add(self.interval));
+        theoretical
+            .saturating_duration_since(now)
+            .saturating_sub(tolerance)
     }
 }
 
@@ -90,7 +96,7 @@ mod tests {
     #[test]
     fn a_burst_goes_through_then_calls_are_spaced() {
         let limiter = RateLimiter::per_second(10).burst(3);
-        let now = Instant::now();
+        let now = Timestamp::ORIGIN;
         let waits: Vec<u128> = (0..6).map(|_| limiter.reserve(now).as_millis()).collect();
         assert_eq!(waits, [0, 0, 0, 100, 200, 300]);
     }
@@ -100,11 +106,11 @@ mod tests {
         // Zoom-like server side: a bucket of `rate` tokens refilled at `rate` per second.
         let rate = 30.0;
         let limiter = RateLimiter::for_plan(Plan::Pro);
-        let start = Instant::now();
+        let start = Timestamp::ORIGIN;
         let (mut tokens, mut last) = (rate, start);
         for call in 0..1000 {
-            let at = start + limiter.reserve(start);
-            tokens = (tokens + (at - last).as_secs_f64() * rate).min(rate);
+            let at = start.saturating_add(limiter.reserve(start));
+            tokens = (tokens + at.saturating_duration_since(last).as_secs_f64() * rate).min(rate);
             last = at;
             assert!(
                 tokens >= 1.0,
@@ -122,9 +128,9 @@ mod tests {
     #[test]
     fn idle_time_refills_the_burst_but_never_beyond_it() {
         let limiter = RateLimiter::per_second(4).burst(2);
-        let now = Instant::now();
+        let now = Timestamp::ORIGIN;
         assert_eq!(limiter.reserve(now), Duration::ZERO);
-        let later = now + Duration::from_secs(10);
+        let later = now.saturating_add(Duration::from_secs(10));
         let waits: Vec<u128> = (0..3).map(|_| limiter.reserve(later).as_millis()).collect();
         assert_eq!(waits, [0, 0, 250]);
     }
@@ -133,7 +139,7 @@ mod tests {
     fn clones_share_one_schedule() {
         let limiter = RateLimiter::per_second(2).burst(1);
         let clone = limiter.clone();
-        let now = Instant::now();
+        let now = Timestamp::ORIGIN;
         assert_eq!(limiter.reserve(now), Duration::ZERO);
         assert_eq!(clone.reserve(now), Duration::from_millis(500));
     }

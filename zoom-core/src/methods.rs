@@ -1,54 +1,9 @@
-//! What both clients do, written once: the send loop and the live-stream methods. The
-//! macros only add `.await` (and pick the refresh lock's async or blocking acquisition);
-//! every decision is made by the shared `Call`.
-
-/// Expands to the body of `send`: pace, get a token (one fetch at a time), send, and let the
-/// call decide what is next.
-macro_rules! send_loop {
-    ($client:ident, $endpoint:ident, $lock:ident; $($await:tt)*) => {{
-        let mut call = Call::new(&$client.shared, &$client.retry, $endpoint);
-        loop {
-            if let Some(wait) = call.pace() {
-                $client.sleeper.sleep(wait) $($await)*;
-            }
-            let token = match $client.shared.current_token()? {
-                Some(token) => token,
-                None => {
-                    let fetched = {
-                        let _only_one_fetch = $client.shared.auth.refresh_lock().$lock() $($await)*;
-                        match $client.shared.token_request_if_needed()? {
-                            Ok(token) => Ok(token),
-                            Err(request) => {
-                                let outcome = $client.transport.send(request) $($await)*;
-                                $client.shared.accept_token(outcome)
-                            }
-                        }
-                    };
-                    match fetched {
-                        Ok(token) => token,
-                        Err(error) => match call.on_token_failure(error) {
-                            Next::Done(result) => return result,
-                            Next::Wait(wait) => {
-                                $client.sleeper.sleep(wait) $($await)*;
-                                continue;
-                            }
-                            Next::Again => continue,
-                        },
-                    }
-                }
-            };
-            let outcome = $client.transport.send(call.request(&token)?) $($await)*;
-            match call.on_outcome(outcome, &token) {
-                Next::Done(result) => return result,
-                Next::Wait(wait) => $client.sleeper.sleep(wait) $($await)*,
-                Next::Again => {}
-            }
-        }
-    }};
-}
+//! The convenience methods of both clients, written once over their `send`. The macro only
+//! adds `.await`; the send loops themselves are written out in `client.rs` and `blocking.rs`,
+//! and every decision is made by the shared [`Call`](crate::call::Call).
 
 /// Expands to the convenience methods over `send`; `$($await)*` is `.await` or nothing.
-macro_rules! live_stream_methods {
+macro_rules! client_methods {
     ($($async:ident)? ; $($await:tt)*) => {
         /// The live-stream settings of a meeting (`GET /meetings/{meetingId}/livestream`).
         pub $($async)? fn meeting_live_stream(&self, id: impl Into<MeetingId>) -> Result<LiveStream> {
@@ -88,14 +43,20 @@ macro_rules! live_stream_methods {
             self.send(&endpoint) $($await)* .map(Answer::into_inner)
         }
 
+        /// A call of `endpoint` to drive yourself (see [`crate::call`]): with another runtime,
+        /// or none. The client's transport and sleeper are not used by it.
+        pub fn call<'a, T: FromResponse>(&'a self, endpoint: &'a Endpoint<T>) -> Call<'a, T> {
+            Call::new(&self.0.shared, &self.0.retry, endpoint)
+        }
+
         /// A copy of this client (sharing its token cache and limiter) with another retry
         /// policy, for one call or a group of calls.
         pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
             let mut client = self.clone();
-            client.retry = Arc::new(policy);
+            client.0.retry = Arc::new(policy);
             client
         }
     };
 }
 
-pub(crate) use {live_stream_methods, send_loop};
+pub(crate) use client_methods;

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 /// The rate-limit state Zoom reported on an answer (`X-RateLimit-*` headers).
 ///
@@ -22,19 +22,24 @@ pub struct RateLimit {
 impl RateLimit {
     /// Reads the `X-RateLimit-*` headers; malformed values are treated as absent.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let text = |name: &str| {
+        // Names, not `&str`: a lookup by `&str` parses the name each time.
+        const CATEGORY: HeaderName = HeaderName::from_static("x-ratelimit-category");
+        const TYPE: HeaderName = HeaderName::from_static("x-ratelimit-type");
+        const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+        const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+        let text = |name: HeaderName| {
             headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let number = |name: &str| text(name).and_then(|v| v.parse().ok());
+        let number = |name: HeaderName| text(name).and_then(|v| v.parse().ok());
         Self {
-            category: text("x-ratelimit-category"),
-            limit_type: text("x-ratelimit-type"),
-            limit: number("x-ratelimit-limit"),
-            remaining: number("x-ratelimit-remaining"),
+            category: text(CATEGORY),
+            limit_type: text(TYPE),
+            limit: number(LIMIT),
+            remaining: number(REMAINING),
         }
     }
 

@@ -76,9 +76,12 @@ impl<T> Answer<T> {
     }
 }
 
+/// [`TRACKING_ID_HEADER`] as a header name, so a lookup does not parse the name again.
+const TRACKING_ID: http::HeaderName = http::HeaderName::from_static(TRACKING_ID_HEADER);
+
 pub(crate) fn tracking_id(headers: &HeaderMap) -> Option<String> {
     headers
-        .get(TRACKING_ID_HEADER)
+        .get(TRACKING_ID)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
 }

@@ -421,7 +421,7 @@ mod tests {
             // Read the local rule off its waits at one instant: zeros for the burst, then
             // one interval more each call.
             let local = RateLimiter::per_second(rate);
-            let now = Instant::now();
+            let now = crate::time::Timestamp::ORIGIN;
             let waits: Vec<Duration> = (0..rate.max(1) + 2).map(|_| local.reserve(now)).collect();
             let burst = waits.iter().take_while(|w| w.is_zero()).count();
             let key = LimiterKey::per_second("acct", "light", rate);

@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use support::TestRedis;
-use zoom_core::RateLimiter;
+use zoom_core::{RateLimiter, SystemTimeSource, TimeSource};
 use zoom_store_redis::{RedisConfig, RedisStore, blocking};
 
 const ROUNDS: usize = 15;
@@ -57,7 +57,7 @@ fn main() {
     let (mut l, mut b, mut a, mut p) = (vec![], vec![], vec![], vec![]);
     for _ in 0..ROUNDS {
         l.push(per_call(|| {
-            black_box(local.reserve(Instant::now()));
+            black_box(local.reserve(SystemTimeSource.now()));
         }));
         b.push(per_call(|| {
             black_box(shared.reserve().expect("reserve"));

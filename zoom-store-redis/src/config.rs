@@ -58,7 +58,14 @@ impl RedisConfig {
         let shown_url = shown.to_string().replace("%5Bredacted%5D", "[redacted]");
         match parsed.scheme() {
             "redis" => {}
-            "rediss" if cfg!(feature = "tls") => {}
+            "rediss" if cfg!(feature = "tls") => {
+                // redis builds its rustls config on the process-wide crypto provider. With
+                // both ring and aws-lc-rs in the build (reqwest 0.13 brings aws-lc-rs), rustls
+                // cannot pick one itself and panics, so pick ring, which this crate compiles,
+                // unless the program chose one already.
+                #[cfg(feature = "tls")]
+                let _ = rustls::crypto::ring::default_provider().install_default();
+            }
             "rediss" => {
                 return Err(StoreError::new(
                     StoreErrorKind::Config,

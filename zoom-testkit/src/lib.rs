@@ -4,6 +4,8 @@
 //! - [`MockTransport`]: an in-memory transport (async and blocking) answering from a script,
 //!   recording requests, failing loudly on surprises.
 //! - [`InstantSleep`]: a sleeper that takes no time, so retry tests run instantly.
+//! - [`ManualClock`]: a time source that moves only when told, so expiry, budget and pacing
+//!   tests never sleep.
 //! - [`simulator`]: a real loopback Zoom (hyper on 127.0.0.1) with state, OAuth, rate limits
 //!   and scriptable faults, plus the `zoom-simulator` binary.
 //! - [`conformance`]: a suite any `Transport` or `BlockingTransport` runs through against the
@@ -24,6 +26,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod clock;
 pub mod conformance;
 pub mod fixtures;
 mod mock;
@@ -31,5 +34,6 @@ pub mod simulator;
 mod sleep;
 pub mod webhooks;
 
+pub use clock::ManualClock;
 pub use mock::{MockTransport, RecordedRequest};
 pub use sleep::InstantSleep;

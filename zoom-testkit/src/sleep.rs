@@ -6,8 +6,11 @@ use std::time::Duration;
 use zoom_core::sleep::BoxFuture;
 use zoom_core::{AsyncSleep, BlockingSleep};
 
+use crate::ManualClock;
+
 /// Sleeps no time at all and remembers how long it was asked to sleep; works for both
-/// clients, so retry tests take no real time.
+/// clients, so retry tests take no real time. Made with [`InstantSleep::advancing`], each
+/// wait moves a [`ManualClock`] instead, as if the time had passed.
 ///
 /// ```
 /// use std::time::Duration;
@@ -21,12 +24,31 @@ use zoom_core::{AsyncSleep, BlockingSleep};
 #[derive(Debug, Clone, Default)]
 pub struct InstantSleep {
     waits: Arc<Mutex<Vec<Duration>>>,
+    clock: Option<ManualClock>,
 }
 
 impl InstantSleep {
     /// A new recorder.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A recorder that also moves `clock` by every wait.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use zoom_core::BlockingSleep;
+    /// use zoom_testkit::{InstantSleep, ManualClock};
+    ///
+    /// let clock = ManualClock::new();
+    /// BlockingSleep::sleep(&InstantSleep::advancing(&clock), Duration::from_secs(5));
+    /// assert_eq!(clock.elapsed(), Duration::from_secs(5));
+    /// ```
+    pub fn advancing(clock: &ManualClock) -> Self {
+        Self {
+            waits: Arc::default(),
+            clock: Some(clock.clone()),
+        }
     }
 
     /// Every wait asked for, in order.
@@ -47,6 +69,9 @@ impl InstantSleep {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(duration);
+        if let Some(clock) = &self.clock {
+            clock.advance(duration);
+        }
     }
 }
 

@@ -2,12 +2,15 @@
 //! refresh on 401, host configuration, and secrets that never show.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use zoom_core::http::Method;
 use zoom_core::{
-    AuthError, AuthErrorKind, Client, ErrorKind, RetryPolicy, SecretString, TokenSource,
+    AuthError, AuthErrorKind, BlockingTransport, Client, ErrorKind, HttpRequest, RetryPolicy,
+    SecretString, TokenSource, Transport, TransportError,
 };
-use zoom_testkit::{InstantSleep, MockTransport, fixtures};
+use zoom_testkit::{InstantSleep, ManualClock, MockTransport, fixtures};
 
 const PATH: &str = "/meetings/85746065432/livestream";
 const SECRET: &str = "client-secret-XYZ";
@@ -71,14 +74,14 @@ async fn the_token_request_goes_through_the_clients_transport_and_is_cached() {
     }
 }
 
-/// A first token that expires at once (used by one call), then exactly one fresh token and
-/// answers for 100 calls: a second token request would find no answer and panic.
-fn expired_token_then_a_hundred_calls() -> MockTransport {
+/// A first token good for an hour, then exactly one fresh token and answers for 101 calls:
+/// a third token request would find no answer and panic.
+fn a_token_then_a_fresh_one_for_a_hundred_calls() -> MockTransport {
     let mut mock = MockTransport::new()
         .on(
             Method::POST,
             "/oauth/token",
-            fixtures::oauth_token("expired", 0),
+            fixtures::oauth_token("first", 3599),
         )
         .on(Method::GET, PATH, fixtures::documented_live_stream())
         .on(
@@ -92,11 +95,22 @@ fn expired_token_then_a_hundred_calls() -> MockTransport {
     mock
 }
 
+/// The first token is refreshed a minute before it expires: at 3539 s of its 3599.
+const REFRESH_AHEAD: Duration = Duration::from_secs(3539);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_tasks_on_an_expired_token_make_one_token_request() {
-    let mock = expired_token_then_a_hundred_calls();
-    let client = s2s_async(&mock);
+    let mock = a_token_then_a_fresh_one_for_a_hundred_calls();
+    let clock = ManualClock::new();
+    let client = Client::builder(mock.clone())
+        .server_to_server_oauth("acct-1", "client-1", SECRET)
+        .time_source(clock.clone())
+        .build()
+        .unwrap();
     client.meeting_live_stream(85746065432).await.unwrap();
+    clock.advance(REFRESH_AHEAD - Duration::from_secs(1));
+    assert_eq!(token_requests(&mock), 1, "still fresh");
+    clock.advance(Duration::from_secs(1));
     let tasks: Vec<_> = (0..100)
         .map(|_| {
             let client = client.clone();
@@ -118,24 +132,231 @@ async fn a_hundred_tasks_on_an_expired_token_make_one_token_request() {
 
 #[test]
 fn a_hundred_threads_on_an_expired_token_make_one_token_request() {
-    let mock = expired_token_then_a_hundred_calls();
-    let client = s2s_blocking(&mock);
+    let mock = a_token_then_a_fresh_one_for_a_hundred_calls();
+    let clock = ManualClock::new();
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .server_to_server_oauth("acct-1", "client-1", SECRET)
+        .time_source(clock.clone())
+        .build()
+        .unwrap();
     client.meeting_live_stream(85746065432).unwrap();
+    clock.advance(REFRESH_AHEAD);
+    for result in a_hundred_threads(&client) {
+        result.unwrap();
+    }
+    assert_eq!(token_requests(&mock), 2);
+    mock.assert_all_used();
+}
+
+/// A token endpoint that answers every token request alike (slowly, so that callers queue
+/// behind the one fetching) and every API call with the documented 200; it counts both.
+struct TokenEndpoint {
+    answer: fn() -> zoom_core::HttpResponse,
+    token_requests: AtomicUsize,
+    api_requests: AtomicUsize,
+}
+
+impl TokenEndpoint {
+    fn new(answer: fn() -> zoom_core::HttpResponse) -> Arc<Self> {
+        Arc::new(Self {
+            answer,
+            token_requests: AtomicUsize::new(0),
+            api_requests: AtomicUsize::new(0),
+        })
+    }
+
+    fn respond(&self, request: &HttpRequest) -> zoom_core::HttpResponse {
+        if request.uri().path() == "/oauth/token" {
+            self.token_requests.fetch_add(1, Ordering::SeqCst);
+            // Not a timing assertion: only makes the other callers queue on the lock.
+            std::thread::sleep(Duration::from_millis(5));
+            (self.answer)()
+        } else {
+            self.api_requests.fetch_add(1, Ordering::SeqCst);
+            fixtures::documented_live_stream().into()
+        }
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        (
+            self.token_requests.load(Ordering::SeqCst),
+            self.api_requests.load(Ordering::SeqCst),
+        )
+    }
+}
+
+#[async_trait::async_trait]
+impl Transport for TokenEndpoint {
+    async fn send(&self, request: HttpRequest) -> Result<zoom_core::HttpResponse, TransportError> {
+        Ok(self.respond(&request))
+    }
+}
+
+impl BlockingTransport for TokenEndpoint {
+    fn send(&self, request: HttpRequest) -> Result<zoom_core::HttpResponse, TransportError> {
+        Ok(self.respond(&request))
+    }
+}
+
+fn refused() -> zoom_core::HttpResponse {
+    fixtures::oauth_invalid_client().into()
+}
+
+fn unavailable() -> zoom_core::HttpResponse {
+    fixtures::server_error(503).into()
+}
+
+/// Runs `meeting_live_stream` (of the meeting in `PATH`) on 100 threads at once.
+fn a_hundred_threads(client: &zoom_core::blocking::Client) -> Vec<zoom_core::Result<()>> {
     let barrier = Arc::new(std::sync::Barrier::new(100));
     let threads: Vec<_> = (0..100)
         .map(|_| {
             let (client, barrier) = (client.clone(), Arc::clone(&barrier));
             std::thread::spawn(move || {
                 barrier.wait();
-                client.meeting_live_stream(85746065432)
+                client.meeting_live_stream(85746065432).map(drop)
             })
         })
         .collect();
-    for thread in threads {
-        thread.join().unwrap().unwrap();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
+/// 100 async tasks, then 100 threads, each against a fresh `TokenEndpoint` answering token
+/// requests with `answer`: what every caller got, and what each endpoint counted.
+async fn a_hundred_callers_each_way(
+    answer: fn() -> zoom_core::HttpResponse,
+) -> [(Vec<zoom_core::Result<()>>, (usize, usize)); 2] {
+    let endpoint = TokenEndpoint::new(answer);
+    let client = Client::builder(Arc::clone(&endpoint))
+        .server_to_server_oauth("acct-1", "client-1", SECRET)
+        .time_source(ManualClock::new())
+        .sleeper(InstantSleep::new())
+        .build()
+        .unwrap();
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.meeting_live_stream(1).await.map(drop) })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.unwrap());
     }
-    assert_eq!(token_requests(&mock), 2);
-    mock.assert_all_used();
+    let asynchronous = (results, endpoint.counts());
+
+    let endpoint = TokenEndpoint::new(answer);
+    let client = zoom_core::blocking::Client::builder(Arc::clone(&endpoint))
+        .server_to_server_oauth("acct-1", "client-1", SECRET)
+        .time_source(ManualClock::new())
+        .sleeper(InstantSleep::new())
+        .build()
+        .unwrap();
+    let results = tokio::task::spawn_blocking(move || a_hundred_threads(&client))
+        .await
+        .unwrap();
+    [asynchronous, (results, endpoint.counts())]
+}
+
+fn assert_all_failed_with(results: &[zoom_core::Result<()>], kind: AuthErrorKind) {
+    assert_eq!(results.len(), 100);
+    for result in results {
+        let error = result.as_ref().unwrap_err();
+        assert_eq!(error.auth().map(AuthError::kind), Some(kind), "{error}");
+        assert!(!format!("{error} {error:?}").contains(SECRET));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_callers_with_refused_credentials_make_one_token_request() {
+    for (results, counts) in a_hundred_callers_each_way(refused).await {
+        assert_all_failed_with(&results, AuthErrorKind::InvalidClient);
+        assert_eq!(counts, (1, 0), "(token requests, API requests)");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_callers_on_a_failing_token_endpoint_make_one_request_per_attempt() {
+    for (results, (tokens, api)) in a_hundred_callers_each_way(unavailable).await {
+        assert_all_failed_with(&results, AuthErrorKind::Rejected);
+        // The default policy's 4 attempts, whatever the number of callers.
+        assert!((1..=4).contains(&tokens), "{tokens} token requests");
+        assert_eq!(api, 0);
+    }
+}
+
+#[test]
+fn a_refusal_is_remembered_for_a_few_seconds_on_the_clients_clock() {
+    let endpoint = TokenEndpoint::new(refused);
+    let clock = ManualClock::new();
+    let client = zoom_core::blocking::Client::builder(Arc::clone(&endpoint))
+        .server_to_server_oauth("acct-1", "client-1", SECRET)
+        .time_source(clock.clone())
+        .build()
+        .unwrap();
+    client.meeting_live_stream(1).unwrap_err();
+    clock.advance(Duration::from_secs(4));
+    client.meeting_live_stream(1).unwrap_err();
+    assert_eq!(endpoint.counts(), (1, 0), "remembered");
+    clock.advance(Duration::from_secs(1));
+    client.meeting_live_stream(1).unwrap_err();
+    assert_eq!(endpoint.counts(), (2, 0), "asked again");
+}
+
+fn endless_token() -> zoom_core::HttpResponse {
+    zoom_core::http::Response::builder()
+        .status(200)
+        .body(br#"{"access_token":"endless","expires_in":18446744073709551615}"#.to_vec())
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_huge_token_lifetime_neither_panics_nor_outlives_a_day() {
+    let endpoint = TokenEndpoint::new(endless_token);
+    let clock = ManualClock::new();
+    let client = Client::builder(Arc::clone(&endpoint))
+        .server_to_server_oauth("acct-1", "client-1", SECRET)
+        .time_source(clock.clone())
+        .build()
+        .unwrap();
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.meeting_live_stream(1).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(endpoint.counts(), (1, 50));
+    // Clamped to a day, refreshed a minute ahead.
+    clock.advance(Duration::from_secs(86_340));
+    client.meeting_live_stream(1).await.unwrap();
+    assert_eq!(endpoint.counts(), (2, 51));
+}
+
+#[test]
+fn a_token_api_url_in_clear_text_is_ignored() {
+    let answer = |api_url: &str| {
+        let body = format!(r#"{{"access_token":"t","expires_in":3599,"api_url":"{api_url}"}}"#);
+        zoom_core::http::Response::builder()
+            .status(200)
+            .body(body.into_bytes())
+            .unwrap()
+    };
+    let mock = MockTransport::new()
+        .push(answer("http://attacker.example"))
+        .push(fixtures::documented_live_stream());
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .server_to_server_oauth("a", "c", "s")
+        .use_token_api_url(true)
+        .build()
+        .unwrap();
+    client.meeting_live_stream(7).unwrap();
+    assert_eq!(
+        mock.requests()[1].uri,
+        "https://api.zoom.us/v2/meetings/7/livestream"
+    );
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! The retry policy as both clients carry it out, with an instant sleeper and fixed jitter:
-//! no test here waits for real.
+//! The retry policy as both clients carry it out, with an instant sleeper, a manual clock and
+//! fixed jitter: no test here waits for real.
 
 use std::time::Duration;
 
@@ -7,13 +7,15 @@ use zoom_core::{
     ApiErrorKind, Client, ErrorKind, Jitter, LiveStreamStatus, RateLimiter, RetryPolicy,
     TransportErrorKind, endpoint,
 };
-use zoom_testkit::{InstantSleep, MockTransport, fixtures};
+use zoom_testkit::{InstantSleep, ManualClock, MockTransport, fixtures};
 
 fn blocking(mock: &MockTransport, sleep: &InstantSleep) -> zoom_core::blocking::Client {
     zoom_core::blocking::Client::builder(mock.clone())
         .bearer_token("t")
         .jitter(Jitter::fixed(0.5))
         .sleeper(sleep.clone())
+        .time_source(ManualClock::new())
+        .time_source(ManualClock::new())
         .build()
         .unwrap()
 }
@@ -23,6 +25,7 @@ fn asynchronous(mock: &MockTransport, sleep: &InstantSleep) -> Client {
         .bearer_token("t")
         .jitter(Jitter::fixed(0.5))
         .sleeper(sleep.clone())
+        .time_source(ManualClock::new())
         .build()
         .unwrap()
 }
@@ -208,6 +211,51 @@ fn rate_limit_state_is_available_on_success() {
 }
 
 #[test]
+fn a_retry_after_date_is_read_against_the_clients_wall_clock() {
+    let now = ManualClock::start_time();
+    let in_30_s = zoom_core::http::HeaderValue::from_str(&httpdate::fmt_http_date(
+        now + Duration::from_secs(30),
+    ))
+    .unwrap();
+    let mock = MockTransport::new()
+        .push(
+            fixtures::rate_limited_without_headers()
+                .header("retry-after", in_30_s.to_str().unwrap()),
+        )
+        .push(fixtures::documented_live_stream());
+    let sleep = InstantSleep::new();
+    blocking(&mock, &sleep).meeting_live_stream(1).unwrap();
+    // 30 s as told, plus half of the jitter allowance (a tenth of the wait, at most 1 s).
+    assert_eq!(sleep.waits(), [ms(30_500)]);
+}
+
+#[test]
+fn the_retry_budget_runs_on_the_clients_clock() {
+    // Each attempt takes 25 s on the clock (the transport moves it), so the third attempt
+    // would start after the 60 s budget: two attempts, one wait.
+    let clock = ManualClock::new();
+    let slow = {
+        let clock = clock.clone();
+        zoom_core::FnTransport(move |_: zoom_core::HttpRequest| {
+            clock.advance(Duration::from_secs(25));
+            Ok(fixtures::server_error(503).to_response())
+        })
+    };
+    let sleep = InstantSleep::advancing(&clock);
+    let client = zoom_core::blocking::Client::builder(slow)
+        .bearer_token("t")
+        .jitter(Jitter::fixed(0.5))
+        .sleeper(sleep.clone())
+        .time_source(clock.clone())
+        .build()
+        .unwrap();
+    let error = client.meeting_live_stream(1).unwrap_err();
+    assert_eq!(error.api().unwrap().kind(), ApiErrorKind::ServerError);
+    assert_eq!(sleep.waits(), [ms(250), ms(500)]);
+    assert_eq!(clock.elapsed(), ms(75_750));
+}
+
+#[test]
 fn the_limiter_spaces_a_burst_through_the_injected_sleeper() {
     let mut mock = MockTransport::new();
     for _ in 0..5 {
@@ -218,24 +266,44 @@ fn the_limiter_spaces_a_burst_through_the_injected_sleeper() {
         .bearer_token("t")
         .rate_limiter(RateLimiter::per_second(2).burst(1))
         .sleeper(sleep.clone())
+        .time_source(ManualClock::new())
         .build()
         .unwrap();
     for _ in 0..5 {
         client.clone().meeting_live_stream(1).unwrap();
     }
-    // The sleeper returns at once, so the schedule piles up: ~0.5 s, 1 s, 1.5 s, 2 s.
-    let waits = sleep.waits();
-    assert_eq!(waits.len(), 4, "{waits:?}");
-    for (i, wait) in waits.iter().enumerate() {
-        let planned = ms(500 * (i as u64 + 1));
-        assert!(*wait <= planned && *wait > planned - ms(100), "{waits:?}");
+    // The clock stands still, so the schedule piles up: 0.5 s, 1 s, 1.5 s, 2 s.
+    assert_eq!(sleep.waits(), [ms(500), ms(1000), ms(1500), ms(2000)]);
+}
+
+#[test]
+fn the_limiter_refills_as_the_clock_moves() {
+    let mut mock = MockTransport::new();
+    for _ in 0..4 {
+        mock = mock.push(fixtures::documented_live_stream());
     }
+    let clock = ManualClock::new();
+    let sleep = InstantSleep::new();
+    let client = zoom_core::blocking::Client::builder(mock.clone())
+        .bearer_token("t")
+        .rate_limiter(RateLimiter::per_second(2).burst(1))
+        .sleeper(sleep.clone())
+        .time_source(clock.clone())
+        .build()
+        .unwrap();
+    client.meeting_live_stream(1).unwrap();
+    clock.advance(ms(200));
+    client.meeting_live_stream(1).unwrap();
+    clock.advance(ms(10_000));
+    client.meeting_live_stream(1).unwrap();
+    client.meeting_live_stream(1).unwrap();
+    assert_eq!(sleep.waits(), [ms(300), ms(500)]);
 }
 
 #[test]
 fn time_queued_behind_the_limiter_does_not_use_up_the_retry_budget() {
-    // Ten calls at once at 20/s: the last one waits ~450 ms in the queue (really sleeping),
-    // longer than the whole 200 ms budget; the 503 it meets must still be retried.
+    // Ten calls at once at 20/s: the last one waits 450 ms in the queue, longer than the
+    // whole 200 ms budget; the 503 it meets must still be retried.
     let mut mock = MockTransport::new();
     for _ in 0..9 {
         mock = mock.push(fixtures::documented_live_stream());
@@ -243,21 +311,22 @@ fn time_queued_behind_the_limiter_does_not_use_up_the_retry_budget() {
     mock = mock
         .push(fixtures::server_error(503))
         .push(fixtures::documented_live_stream());
+    let sleep = InstantSleep::new();
     let client = zoom_core::blocking::Client::builder(mock.clone())
         .bearer_token("t")
         .rate_limiter(RateLimiter::per_second(20).burst(1))
         .retry_policy(RetryPolicy::default().max_elapsed(ms(200)))
         .jitter(Jitter::fixed(0.1))
+        .sleeper(sleep.clone())
+        .time_source(ManualClock::new())
         .build()
         .unwrap();
-    let calls: Vec<_> = (0..10)
-        .map(|_| {
-            let client = client.clone();
-            std::thread::spawn(move || client.meeting_live_stream(1))
-        })
-        .collect();
-    for call in calls {
-        call.join().unwrap().unwrap();
+    for _ in 0..10 {
+        client.meeting_live_stream(1).unwrap();
     }
+    // Queued 50 ms to 450 ms, then the retry's 50 ms backoff and its own place in the queue.
+    let mut expected: Vec<_> = (1..10).map(|i| ms(50 * i)).collect();
+    expected.extend([ms(50), ms(500)]);
+    assert_eq!(sleep.waits(), expected);
     mock.assert_all_used();
 }

@@ -65,7 +65,11 @@ on_both_transports!(
     a_head_answer_announcing_a_big_body_is_fine,
     a_chunked_body_cut_short_is_an_io_error,
     a_connection_closed_mid_head_is_an_io_error,
-    garbage_instead_of_http_is_an_error,
+    garbage_instead_of_http_is_a_protocol_error,
+    a_one_megabyte_header_is_a_protocol_error,
+    ten_thousand_headers_are_a_protocol_error,
+    a_protocol_error_is_not_retried_by_the_client,
+    a_bad_chunk_size_is_an_io_error,
     sequential_requests_reuse_one_connection,
     debug_output_shows_no_secrets,
     a_failed_tls_handshake_is_a_connect_error,
@@ -73,7 +77,7 @@ on_both_transports!(
 );
 
 /// A shipped transport as the shared tests drive it: blocking, plus where the two differ.
-trait Backend: BlockingTransport + Clone + fmt::Debug {
+trait Backend: BlockingTransport + Clone + fmt::Debug + 'static {
     /// The type name its `Debug` output starts with.
     const NAME: &'static str;
     /// The headers it adds to a GET without headers, besides `Host` (see its crate docs).
@@ -433,10 +437,88 @@ fn a_connection_closed_mid_head_is_an_io_error<T: Backend>() {
     );
 }
 
-fn garbage_instead_of_http_is_an_error<T: Backend>() {
+// Answers that break HTTP: both transports say `Protocol` (issue 8 §6), which the retry
+// policy never repeats.
+
+fn garbage_instead_of_http_is_a_protocol_error<T: Backend>() {
     let server = Server::start([Reply::new().write("SSH-2.0-OpenSSH_9.6\r\n\r\n").close()]);
-    let kind = error_kind(get(&patient::<T>(), &server.url("/")));
-    assert_ne!(kind, TransportErrorKind::Connect, "the request did leave");
+    assert_eq!(
+        error_kind(get(&patient::<T>(), &server.url("/"))),
+        TransportErrorKind::Protocol
+    );
+}
+
+/// An answer whose head holds a 1 MB header.
+fn one_megabyte_header() -> Reply {
+    let huge = "a".repeat(1024 * 1024);
+    Reply::new()
+        .write(head(OK, &[("X-Huge", &huge)], Some("Content-Length: 0")))
+        .close()
+}
+
+/// An answer with 10,000 headers.
+fn ten_thousand_headers() -> Reply {
+    let names: Vec<String> = (0..10_000).map(|i| format!("X-Header-{i}")).collect();
+    let headers: Vec<(&str, &str)> = names.iter().map(|name| (name.as_str(), "1")).collect();
+    Reply::new()
+        .write(head(OK, &headers, Some("Content-Length: 0")))
+        .close()
+}
+
+fn a_one_megabyte_header_is_a_protocol_error<T: Backend>() {
+    let server = Server::start([one_megabyte_header()]);
+    assert_eq!(
+        error_kind(get(&patient::<T>(), &server.url("/"))),
+        TransportErrorKind::Protocol
+    );
+}
+
+fn ten_thousand_headers_are_a_protocol_error<T: Backend>() {
+    let server = Server::start([ten_thousand_headers()]);
+    assert_eq!(
+        error_kind(get(&patient::<T>(), &server.url("/"))),
+        TransportErrorKind::Protocol
+    );
+}
+
+/// Through the client at its default retry policy, a read meeting a broken answer is sent
+/// once: asking a server that breaks HTTP again is not expected to help.
+fn a_protocol_error_is_not_retried_by_the_client<T: Backend>() {
+    let server = Server::start([
+        one_megabyte_header(),
+        one_megabyte_header(),
+        one_megabyte_header(),
+        one_megabyte_header(),
+    ]);
+    let client = zoom_core::blocking::Client::builder(patient::<T>())
+        .bearer_token("token")
+        .api_base(server.url("/v2"))
+        .build()
+        .unwrap();
+    let error = client
+        .meeting_live_stream(zoom_core::MeetingId::new(1))
+        .unwrap_err();
+    match &error {
+        zoom_core::Error::Transport { error, .. } => {
+            assert_eq!(error.kind(), TransportErrorKind::Protocol);
+        }
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    assert!(!error.is_retryable());
+    assert_eq!(server.requests().len(), 1, "sent once, never repeated");
+}
+
+/// A chunk size that is not a number breaks the body, not the head: like a connection cut
+/// in mid-body, both say `Io`.
+fn a_bad_chunk_size_is_an_io_error<T: Backend>() {
+    let server = Server::start([Reply::new()
+        .write(head(OK, &[], Some("Transfer-Encoding: chunked")))
+        .write("zz\r\nhello\r\n0\r\n\r\n")
+        .close()]);
+    assert_eq!(
+        error_kind(get(&patient::<T>(), &server.url("/"))),
+        TransportErrorKind::Io
+    );
 }
 
 // The connection pool and secrets.

@@ -27,6 +27,7 @@
 //! | The whole-call timeout ran out (also while reading the body) | `Timeout` |
 //! | The connection broke while sending or receiving, or closed before the body was complete | `Io` |
 //! | The response body is larger than the cap | `BodyTooLarge` |
+//! | The answer's head breaks HTTP (not HTTP at all, a header section too large, more than 100 headers) | `Protocol` |
 //! | Anything else (a URI reqwest cannot take, …) | `Other` |
 //!
 //! The request goes out as given: method, URI, headers (repeats included) and body. The
@@ -37,7 +38,8 @@
 //!
 //! # Features
 //!
-//! - `rustls` (default): TLS through rustls with the webpki roots.
+//! - `rustls` (default): TLS through rustls, as reqwest 0.13 sets it up by default: the
+//!   aws-lc-rs crypto provider and the system's root certificates (rustls-platform-verifier).
 //! - `native-tls`: TLS through the platform's library (OpenSSL on Linux). When both are
 //!   enabled, reqwest uses native-tls.
 #![forbid(unsafe_code)]
@@ -171,8 +173,7 @@ impl ReqwestTransport {
                 http::HeaderValue::from_static("0"),
             );
         }
-        let mut request = reqwest::Request::try_from(request).map_err(map_error)?;
-        *request.timeout_mut() = Some(self.timeout);
+        let request = self.convert(request)?;
 
         let client = match &self.direct {
             Some(direct) if zoom_core::transport::is_loopback(&http_uri(request.url())) => direct,
@@ -202,10 +203,47 @@ impl ReqwestTransport {
     }
 }
 
+impl ReqwestTransport {
+    /// The `reqwest::Request` for `request`. reqwest's own `TryFrom` formats the `Uri`
+    /// with `Display` before parsing it as a `Url`; joining its parts is cheaper, and the
+    /// `Url` parse (which any reqwest call pays) stays the only parse.
+    fn convert(&self, request: HttpRequest) -> Result<reqwest::Request, TransportError> {
+        let (parts, body) = request.into_parts();
+        let uri = &parts.uri;
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return Err(TransportError::new(
+                TransportErrorKind::Other,
+                format!("the request URI {uri} is not absolute"),
+            ));
+        };
+        let path = uri.path_and_query().map_or("/", |p| p.as_str());
+        let mut text =
+            String::with_capacity(scheme.len() + 3 + authority.as_str().len() + path.len());
+        for part in [scheme, "://", authority.as_str(), path] {
+            text.push_str(part);
+        }
+        let url = reqwest::Url::parse(&text)
+            .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+        let mut request = reqwest::Request::new(parts.method, url);
+        *request.headers_mut() = parts.headers;
+        *request.version_mut() = parts.version;
+        *request.body_mut() = Some(body.into());
+        Ok(request)
+    }
+}
+
 #[async_trait::async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        self.exchange(request).await
+        // One timer for the whole call, connecting to the last body byte. (reqwest's own
+        // per-request timeout arms one for the answer and another for the body.)
+        match tokio::time::timeout(self.timeout, self.exchange(request)).await {
+            Ok(result) => result,
+            Err(_elapsed) => Err(TransportError::new(
+                TransportErrorKind::Timeout,
+                format!("no whole answer within {:?}", self.timeout),
+            )),
+        }
     }
 }
 
@@ -356,10 +394,27 @@ fn map_error(error: reqwest::Error) -> TransportError {
         TransportErrorKind::Connect
     } else if error.is_timeout() {
         TransportErrorKind::Timeout
+    } else if breaks_http(&error) {
+        TransportErrorKind::Protocol
     } else if error.is_request() || error.is_body() || error.is_decode() {
         TransportErrorKind::Io
     } else {
         TransportErrorKind::Other
     };
     TransportError::new(kind, error)
+}
+
+/// Whether hyper, somewhere under `error`, refused the answer's head as broken HTTP.
+fn breaks_http(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = cause {
+        if error
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse)
+        {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }

@@ -28,7 +28,8 @@
 //! | The whole-call timeout ran out (also while reading the body) | `Timeout` |
 //! | The connection broke while sending or receiving, or closed before the body was complete | `Io` |
 //! | The response body is larger than the cap | `BodyTooLarge` |
-//! | Anything else (an invalid URI, an HTTP protocol error, …) | `Other` |
+//! | The answer's head breaks HTTP (not HTTP at all, a header section over 64 KiB, more than 128 headers, a bad `Content-Length`) | `Protocol` |
+//! | Anything else (an invalid URI, …) | `Other` |
 //!
 //! `Connect` is only reported when the request provably never left. ureq reports a
 //! connection cut during the TLS handshake (end of file, reset) the same way as one cut
@@ -40,10 +41,13 @@
 //! `Debug` shows only the settings.
 #![forbid(unsafe_code)]
 
+mod resolver;
+
 use std::fmt;
 use std::io;
 use std::time::Duration;
 
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, AsSendBody, Body, RequestExt, Timeout};
 use zoom_core::http;
 use zoom_core::{BlockingTransport, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
@@ -89,7 +93,9 @@ impl UreqTransport {
     /// transport also enforces both on every request, so an agent configured otherwise
     /// still returns 4xx/5xx answers and redirects as responses. The agent's own timeouts
     /// apply as they are: give it a `timeout_global` (and a `timeout_connect`), or a
-    /// stalled server can block a call forever.
+    /// stalled server can block a call forever. An agent built with ureq's default resolver
+    /// and any timeout starts a thread for every call to look the host up;
+    /// [`UreqTransport::builder`] builds one that does not.
     pub fn from_agent(agent: Agent) -> Self {
         Self {
             agent,
@@ -237,6 +243,10 @@ impl UreqTransportBuilder {
     }
 
     /// Builds the transport and its connection pool.
+    ///
+    /// Unlike an agent built with ureq's defaults, the transport starts no thread per call:
+    /// an IP literal needs no lookup, and a host name's addresses are looked up (under the
+    /// connect timeout) at most once every 30 s.
     pub fn build(self) -> UreqTransport {
         let config = || {
             Agent::config_builder()
@@ -250,12 +260,20 @@ impl UreqTransportBuilder {
                 .timeout_connect(Some(self.connect_timeout))
                 .timeout_global(Some(self.timeout))
         };
+        // ureq's default resolver starts a thread for every call once a timeout is set;
+        // this one answers IP literals at once and reuses a host name's answer briefly.
+        let agent = |config: ureq::config::Config| {
+            Agent::with_parts(
+                config,
+                DefaultConnector::new(),
+                resolver::CachingResolver::default(),
+            )
+        };
         // ureq honours the proxy variables for every host; loopback (a local simulator)
         // must never go through one, so such requests take a proxy-less twin.
-        let direct = ureq::Proxy::try_from_env()
-            .map(|_| Agent::new_with_config(config().proxy(None).build()));
+        let direct = ureq::Proxy::try_from_env().map(|_| agent(config().proxy(None).build()));
         UreqTransport {
-            agent: Agent::new_with_config(config().build()),
+            agent: agent(config().build()),
             direct,
             max_response_body: self.max_response_body,
             timeouts: Some((self.connect_timeout, self.timeout)),
@@ -274,11 +292,35 @@ fn map_error(error: ureq::Error) -> TransportError {
         | ureq::Error::Tls(_)
         | ureq::Error::Rustls(_) => TransportErrorKind::Connect,
         ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::BodyTooLarge,
+        ureq::Error::LargeResponseHeader(..) => TransportErrorKind::Protocol,
+        ureq::Error::Protocol(error) => protocol_kind(error),
         ureq::Error::Io(io) => io_kind(io),
         ureq::Error::BodyStalled => TransportErrorKind::Io,
         _ => TransportErrorKind::Other,
     };
     TransportError::new(kind, error)
+}
+
+/// Sorts an error of ureq's HTTP/1.1 state machine the way hyper (under reqwest) sorts
+/// the same fault: an answer head that breaks HTTP is `Protocol`, a broken chunked framing
+/// is `Io` (like a connection cut in mid-body), and what is wrong with the request itself
+/// is `Other`.
+fn protocol_kind(error: &ureq_proto::Error) -> TransportErrorKind {
+    use ureq_proto::Error as E;
+    match error {
+        E::HttpParseFail(_)
+        | E::HttpParseTooManyHeaders
+        | E::UnsupportedVersion
+        | E::BadHeader(_)
+        | E::BadContentLengthHeader
+        | E::TooManyContentLengthHeaders
+        | E::ConflictingBodyHeaders
+        | E::HeadersWith100 => TransportErrorKind::Protocol,
+        E::ChunkLenNotAscii | E::ChunkLenNotANumber | E::ChunkExpectedCrLf => {
+            TransportErrorKind::Io
+        }
+        _ => TransportErrorKind::Other,
+    }
 }
 
 /// Sorts an I/O error: those that can only come from `connect(2)` or the TLS handshake

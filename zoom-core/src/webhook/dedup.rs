@@ -2,29 +2,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::event::Event;
-
-/// What tells one delivery from another: the event's name, its `event_ts` and its object id.
-/// A redelivery of the same event carries the same three.
-///
-/// ```
-/// use zoom_core::webhook::{DeliveryKey, Event, MeetingLiveStreaming};
-///
-/// let event = Event::MeetingLiveStreamingStopped(MeetingLiveStreaming::default());
-/// assert_eq!(
-///     event.delivery_key(),
-///     DeliveryKey { event: "meeting.live_streaming_stopped".into(), event_ts: None, object_id: None },
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct DeliveryKey {
-    /// The event's name.
-    pub event: String,
-    /// The event's `event_ts`, in Unix milliseconds.
-    pub event_ts: Option<u64>,
-    /// The object's id (meeting id or UUID, session id), where the event has one.
-    pub object_id: Option<String>,
-}
+use super::event::{DeliveryKey, Event};
 
 /// Remembers the last `capacity` deliveries and recognises a redelivery among them.
 ///

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::dedup::DeliveryKey;
+use super::envelope::Envelope;
 use super::url_validation::UrlValidation;
 use crate::ids::MeetingId;
 use crate::model::{LiveStream, open_enum};
@@ -73,6 +73,28 @@ pub enum Event {
         /// The whole body as JSON.
         raw: serde_json::Value,
     },
+}
+
+/// What tells one delivery from another: the event's name, its `event_ts` and its object id.
+/// A redelivery of the same event carries the same three.
+///
+/// ```
+/// use zoom_core::webhook::{DeliveryKey, Event, MeetingLiveStreaming};
+///
+/// let event = Event::MeetingLiveStreamingStopped(MeetingLiveStreaming::default());
+/// assert_eq!(
+///     event.delivery_key(),
+///     DeliveryKey { event: "meeting.live_streaming_stopped".into(), event_ts: None, object_id: None },
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DeliveryKey {
+    /// The event's name.
+    pub event: String,
+    /// The event's `event_ts`, in Unix milliseconds.
+    pub event_ts: Option<u64>,
+    /// The object's id (meeting id or UUID, session id), where the event has one.
+    pub object_id: Option<String>,
 }
 
 impl Event {
@@ -453,19 +475,6 @@ open_enum!(
         Custom = "Custom_Live_Streaming_Service",
     }
 );
-
-/// The envelope every event shares: `{event, event_ts, payload}` (`event` is read first).
-#[derive(Deserialize)]
-pub(super) struct Envelope<P> {
-    #[serde(default)]
-    pub(super) event_ts: Option<u64>,
-    #[serde(default = "none")]
-    pub(super) payload: Option<P>,
-}
-
-fn none<P>() -> Option<P> {
-    None
-}
 
 /// A meeting id as a JSON number or a string of digits.
 fn number_or_digits<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {

@@ -48,16 +48,17 @@
 //! ```
 
 mod dedup;
+mod envelope;
 mod event;
 mod url_validation;
 mod verify;
 
-pub use dedup::{Deduplicator, DeliveryKey};
+pub use dedup::Deduplicator;
 pub use event::{
-    ENDPOINT_URL_VALIDATION, Event, LiveStreamMeeting, LiveStreamSession, LiveStreaming,
-    LiveStreamingService, MEETING_LIVE_STREAMING_STARTED, MEETING_LIVE_STREAMING_STOPPED,
-    MeetingLiveStreaming, ParseError, ParseErrorKind, SESSION_LIVE_STREAMING_STARTED,
-    SESSION_LIVE_STREAMING_STOPPED, SessionLiveStreaming,
+    DeliveryKey, ENDPOINT_URL_VALIDATION, Event, LiveStreamMeeting, LiveStreamSession,
+    LiveStreaming, LiveStreamingService, MEETING_LIVE_STREAMING_STARTED,
+    MEETING_LIVE_STREAMING_STOPPED, MeetingLiveStreaming, ParseError, ParseErrorKind,
+    SESSION_LIVE_STREAMING_STARTED, SESSION_LIVE_STREAMING_STOPPED, SessionLiveStreaming,
 };
 pub use url_validation::{UrlValidation, UrlValidationResponse};
 pub use verify::{DEFAULT_TOLERANCE, Verified, Verifier, VerifyError};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::event::Envelope;
+use super::envelope::Envelope;
 
 /// Zoom's `endpoint.url_validation` request: sent when you save the endpoint URL in the
 /// marketplace and again every 72 hours. Verify it like any delivery, then answer 200 with

@@ -1,6 +1,8 @@
-//! A tiny HTTP/1.1 server on 127.0.0.1 for the two answers the simulator cannot give: a
-//! redirect (`/redirect`: 302 to a fixed location) and a chunked body with no
-//! `Content-Length` (`/chunked/{bytes}`). Every answer closes the connection.
+//! A tiny HTTP/1.1 server on 127.0.0.1 for the answers the simulator cannot give: a
+//! redirect (`/redirect`: 302 to a fixed location), a chunked body with no
+//! `Content-Length` (`/chunked/{bytes}`), and answers that break HTTP: a 1 MB header
+//! (`/huge-header`) and 10,000 headers (`/many-headers`). Every answer closes the
+//! connection.
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -15,6 +17,10 @@ const MAX_HEAD: usize = 64 * 1024;
 const STALL: Duration = Duration::from_secs(5);
 /// The size of each chunk of a chunked body.
 const CHUNK: usize = 4096;
+/// The length of `/huge-header`'s header value: 1 MB.
+const HUGE_HEADER: usize = 1024 * 1024;
+/// How many headers `/many-headers` sends.
+const MANY_HEADERS: usize = 10_000;
 
 /// Runs on its own thread until dropped.
 pub(super) struct LoopbackServer {
@@ -70,6 +76,27 @@ fn answer(mut stream: TcpStream, location: &str, body: fn(usize) -> Vec<u8>) -> 
     }
     let head = String::from_utf8_lossy(&head);
     let path = head.split(' ').nth(1).unwrap_or("");
+    match path {
+        "/huge-header" => {
+            let huge = "a".repeat(HUGE_HEADER);
+            // The client may hang up as soon as it has seen enough: not an error here.
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nx-huge: {huge}\r\ncontent-length: 0\r\n\r\n"
+            );
+            return Ok(());
+        }
+        "/many-headers" => {
+            let mut head = String::from("HTTP/1.1 200 OK\r\n");
+            for i in 0..MANY_HEADERS {
+                head.push_str(&format!("x-header-{i}: 1\r\n"));
+            }
+            head.push_str("content-length: 0\r\n\r\n");
+            let _ = stream.write_all(head.as_bytes());
+            return Ok(());
+        }
+        _ => {}
+    }
     let size = path.strip_prefix("/chunked/").and_then(|n| n.parse().ok());
     match size {
         Some(size) => {

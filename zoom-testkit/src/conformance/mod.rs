@@ -25,9 +25,10 @@
 //! included) is `Ok(response)` with status, headers and body unchanged; the request goes
 //! out unchanged and exactly once (no retries, no redirects followed); only a failure to
 //! talk is an error, of the truthful [`TransportErrorKind`]. Each check sends one request
-//! to a freshly reset simulator (state, faults and recorded requests) or, for a redirect
-//! and a chunked body, to a little server of the suite's own. [`checks()`] lists the
-//! checks and what each proves; a [`Report`] names every failed check with its reason.
+//! to a freshly reset simulator (state, faults and recorded requests) or, for a redirect,
+//! a chunked body and answers that break HTTP, to a little server of the suite's own.
+//! [`checks()`] lists the checks and what each proves; a [`Report`] names every failed
+//! check with its reason.
 //!
 //! | provoked | required answer |
 //! |---|---|
@@ -36,6 +37,7 @@
 //! | body of `max_response_body + 1` bytes, with or without `Content-Length` | `Err`, kind `BodyTooLarge` (exactly `max_response_body` bytes is `Ok`) |
 //! | answer delayed by `timeout` + 2 s | `Err`, kind `Timeout` |
 //! | a port nothing listens on | `Err`, kind `Connect` |
+//! | an answer with a 1 MB header, or with 10,000 headers | `Err`, kind `Protocol` |
 //!
 //! A run takes a little longer than `timeout` (it waits for the timeout once). Connection
 //! reuse is not checked: the simulator cannot observe it.

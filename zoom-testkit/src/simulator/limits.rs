@@ -8,6 +8,8 @@ use crate::fixtures::messages;
 
 use super::clock;
 use super::response::SimResponse;
+// Where `faults.rs` finds it; it lives beside `SimResponse`, which carries it.
+pub(crate) use super::response::RateInfo;
 
 /// `X-RateLimit-Limit` / `Remaining` reported when no limit is configured
 /// (the Pro plan's Light-category QPS).
@@ -16,26 +18,6 @@ pub(crate) const UNLIMITED_QPS: u32 = 30;
 pub(crate) const QPS_MESSAGE: &str = messages::PER_SECOND_LIMIT;
 /// Message of the daily 429.
 pub(crate) const DAILY_MESSAGE: &str = messages::DAILY_LIMIT;
-
-/// The values of the `X-RateLimit-*` headers of one answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct RateInfo {
-    /// `X-RateLimit-Type`: `QPS` or `Daily-limit`.
-    pub(crate) kind: &'static str,
-    pub(crate) limit: u32,
-    pub(crate) remaining: u32,
-}
-
-impl RateInfo {
-    /// QPS headers with `remaining` left.
-    pub(crate) fn qps(limit: u32, remaining: u32) -> Self {
-        Self {
-            kind: "QPS",
-            limit,
-            remaining,
-        }
-    }
-}
 
 /// A token bucket of `capacity`, refilled continuously at `capacity` per second.
 #[derive(Debug, Clone)]

@@ -9,8 +9,8 @@ use super::config::{HostState, MISSING_HOST_USER_ID, SimMeeting};
 use super::ids::{self, PathId};
 use super::request::ApiRequest;
 use super::response::SimResponse;
-use super::state::World;
 use super::validate;
+use super::world::World;
 
 /// Meetings or webinars: the two differ only in ids' errors and settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -58,6 +58,7 @@ mod routes;
 mod server;
 mod state;
 mod validate;
+mod world;
 
 pub use blocking::BlockingSimulator;
 pub use config::{

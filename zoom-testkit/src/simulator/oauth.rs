@@ -13,7 +13,7 @@ use super::clock;
 use super::config::TOKEN_SCOPE;
 use super::request::{ApiRequest, parse_form};
 use super::response::SimResponse;
-use super::state::World;
+use super::world::World;
 
 /// Zoom's token-endpoint error shape: `{"reason":…,"error":…}`.
 fn oauth_error(reason: &str, error: &str) -> SimResponse {

@@ -14,7 +14,6 @@ use serde_json::{Value, json};
 use tokio::time::Sleep;
 
 use super::clock;
-use super::limits::RateInfo;
 
 /// `Content-Type` of every JSON answer, as Zoom writes it.
 pub(crate) const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
@@ -35,6 +34,26 @@ pub(crate) enum Delivery {
     /// `Content-Length` of the whole body, only this many bytes, then the
     /// connection is closed.
     BreakAfter(usize),
+}
+
+/// The values of the `X-RateLimit-*` headers of one answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RateInfo {
+    /// `X-RateLimit-Type`: `QPS` or `Daily-limit`.
+    pub(crate) kind: &'static str,
+    pub(crate) limit: u32,
+    pub(crate) remaining: u32,
+}
+
+impl RateInfo {
+    /// QPS headers with `remaining` left.
+    pub(crate) fn qps(limit: u32, remaining: u32) -> Self {
+        Self {
+            kind: "QPS",
+            limit,
+            remaining,
+        }
+    }
 }
 
 /// One answer before it is turned into a hyper response.

@@ -5,7 +5,7 @@ use super::livestream::{self, Endpoint, Kind};
 use super::oauth;
 use super::request::ApiRequest;
 use super::response::SimResponse;
-use super::state::World;
+use super::world::World;
 
 /// The normal answer to `request`, with its rate-limit headers.
 pub(crate) fn respond(world: &mut World, request: &ApiRequest) -> SimResponse {

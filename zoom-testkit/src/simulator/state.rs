@@ -1,46 +1,16 @@
-//! The simulator's shared state and [`SimulatorControl`], its handle.
+//! The simulator's bookkeeping around the [`World`] (recorded requests, fault rules, the
+//! token-request count) and [`SimulatorControl`], its handle.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use super::config::{DemoAccount, SimMeeting, SimulatorConfig};
+use super::config::{SimMeeting, SimulatorConfig};
 use super::faults::{self, Fault, FaultRule};
-use super::limits::Limits;
 use super::request::{ApiRequest, RecordedRequest};
 use super::response::SimResponse;
 use super::routes;
-
-/// Everything a Zoom request can read or change (cloned for dry runs).
-#[derive(Debug, Clone)]
-pub(crate) struct World {
-    /// `http://127.0.0.1:PORT`.
-    pub(crate) origin: String,
-    pub(crate) account: DemoAccount,
-    pub(crate) token_ttl: Duration,
-    pub(crate) meetings: BTreeMap<u64, SimMeeting>,
-    pub(crate) webinars: BTreeMap<u64, SimMeeting>,
-    pub(crate) static_tokens: HashSet<String>,
-    /// Issued token → expiry.
-    pub(crate) issued: HashMap<String, Instant>,
-    pub(crate) limits: Limits,
-}
-
-impl World {
-    fn new(config: &SimulatorConfig, origin: String) -> Self {
-        Self {
-            origin,
-            account: config.account.clone(),
-            token_ttl: config.token_ttl,
-            meetings: config.meetings.iter().cloned().collect(),
-            webinars: config.webinars.iter().cloned().collect(),
-            static_tokens: config.static_tokens.iter().cloned().collect(),
-            issued: HashMap::new(),
-            limits: Limits::new(config.rate_limit_per_second, config.daily_limit),
-        }
-    }
-}
+use super::world::World;
 
 /// World plus the simulator's own bookkeeping.
 #[derive(Debug)]

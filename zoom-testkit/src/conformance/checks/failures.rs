@@ -47,6 +47,21 @@ pub(super) fn all() -> Vec<Check> {
         .arrivals(0)
         .expect(|answer| expect::err_kind(answer, TransportErrorKind::Connect)),
         Check::new(
+            "one_megabyte_header_is_protocol",
+            "an answer with a 1 MB header is Err(Protocol): the server broke HTTP, and the \
+             retry policy never repeats that",
+        )
+        .request(|env| get(&format!("{}/huge-header", env.loopback)))
+        .arrivals(0)
+        .expect(|answer| expect::err_kind(answer, TransportErrorKind::Protocol)),
+        Check::new(
+            "ten_thousand_headers_is_protocol",
+            "an answer with 10,000 headers is Err(Protocol), like any other broken head",
+        )
+        .request(|env| get(&format!("{}/many-headers", env.loopback)))
+        .arrivals(0)
+        .expect(|answer| expect::err_kind(answer, TransportErrorKind::Protocol)),
+        Check::new(
             "redirect_is_not_followed",
             "a 302 is Ok(302) with its Location, and the redirect is not followed",
         )

@@ -1,0 +1,355 @@
+//! Where access tokens come from: a static bearer token, Server-to-Server or user-level
+//! OAuth (cached, refreshed before expiry, fetched by one caller at a time, failures shared),
+//! or the user's own source.
+//!
+//! The OAuth token request is sans-IO like everything else here: zoom-core builds it and
+//! reads the answer; the caller's driver sends it through the client's own transport.
+//!
+//! - `credentials`: who the client is;
+//! - `token_endpoint`: the token request and answer on the wire;
+//! - `cache`: where tokens are kept, the single-flight lock, shared failures.
+
+mod cache;
+mod credentials;
+mod token_endpoint;
+
+use std::fmt;
+
+use http::header::HeaderValue;
+
+pub(crate) use cache::{Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, Token};
+pub use cache::{SingleFlight, SingleFlightGuard};
+pub(crate) use credentials::Credentials;
+pub use credentials::{ServerToServerOAuth, TokenSource, UserOAuth};
+pub(crate) use token_endpoint::is_cleartext_to_another_host;
+
+use crate::endpoint::{BaseUrl, bearer_header};
+use crate::error::{AuthError, Error, InvalidInput, TransportError};
+use crate::time::Timestamp;
+use crate::transport::{HttpRequest, HttpResponse};
+
+/// Zoom's OAuth host; the token endpoint is `{base}/oauth/token`.
+pub const DEFAULT_OAUTH_BASE: &str = "https://zoom.us";
+
+/// Credentials plus the shared token cache: one per client, shared by its clones.
+pub(crate) struct Auth {
+    credentials: Credentials,
+    oauth_base: BaseUrl,
+    use_api_url: bool,
+    cache: cache::TokenCache,
+    /// The `Authorization` value of a static token, built once.
+    static_bearer: Option<HeaderValue>,
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth")
+            .field("credentials", &self.credentials.describe())
+            .field("oauth_base", &self.oauth_base.as_str())
+            .field("use_api_url", &self.use_api_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Auth {
+    pub(crate) fn new(
+        credentials: Credentials,
+        oauth_base: BaseUrl,
+        use_api_url: bool,
+    ) -> Result<Self, InvalidInput> {
+        credentials.validate()?;
+        // A static token that cannot be a header is refused when a request is built.
+        let static_bearer = match &credentials {
+            Credentials::Static(token) => bearer_header(token).ok(),
+            _ => None,
+        };
+        Ok(Self {
+            static_bearer,
+            credentials,
+            oauth_base,
+            use_api_url,
+            cache: cache::TokenCache::new(),
+        })
+    }
+
+    /// Whether a rejected token can be replaced by a fresh one.
+    pub(crate) fn can_refresh(&self) -> bool {
+        !matches!(self.credentials, Credentials::Static(_))
+    }
+
+    /// What a caller needing a token at `now` should do (see [`cache::TokenCache::lookup`]).
+    /// The clock is read only for cached credentials.
+    pub(crate) fn lookup(
+        &self,
+        now: impl FnOnce() -> Timestamp,
+        counted: u64,
+        waited_since: Option<u64>,
+    ) -> Result<Lookup, Error> {
+        let static_token = |secret, bearer| Token {
+            secret,
+            api_base: None,
+            generation: 0,
+            bearer,
+        };
+        match &self.credentials {
+            Credentials::Static(secret) => Ok(Lookup::Token(static_token(
+                secret.clone(),
+                self.static_bearer.clone(),
+            ))),
+            Credentials::Custom(source) => {
+                Ok(Lookup::Token(static_token(source.access_token()?, None)))
+            }
+            Credentials::ServerToServer(_) | Credentials::User(_) => {
+                Ok(self.cache.lookup(now(), counted, waited_since))
+            }
+        }
+    }
+
+    /// The lock held while fetching a token.
+    pub(crate) fn single_flight(&self) -> &SingleFlight {
+        self.cache.single_flight()
+    }
+
+    /// Fetches finished so far (noted before taking the lock).
+    pub(crate) fn fetches(&self) -> u64 {
+        self.cache.fetches()
+    }
+
+    /// The token request: `account_credentials` (Server-to-Server) or `refresh_token` (user).
+    pub(crate) fn token_request(&self) -> Result<HttpRequest, Error> {
+        token_endpoint::token_request(&self.credentials, &self.oauth_base)
+    }
+
+    /// Reads the token endpoint's answer; a token is kept in the cache, a rotated refresh
+    /// token replaces the old one. A failure is for the caller to record with
+    /// [`Auth::fetch_failed`] once it knows when it will try again.
+    pub(crate) fn accept_token_response(
+        &self,
+        outcome: Result<HttpResponse, TransportError>,
+        now: Timestamp,
+    ) -> Result<Token, AuthError> {
+        let grant = token_endpoint::read_answer(outcome, self.use_api_url)?;
+        if let (Credentials::User(user), Some(rotated)) = (&self.credentials, grant.refresh_token) {
+            user.rotate(rotated);
+        }
+        Ok(self
+            .cache
+            .fetched(grant.access_token, grant.api_base, grant.lifetime, now))
+    }
+
+    /// Records a failed fetch, shared with other callers until `until`.
+    pub(crate) fn fetch_failed(
+        &self,
+        error: SharedAuthError,
+        attempt: u32,
+        until: Timestamp,
+    ) -> Failure {
+        self.cache.failed(error, attempt, until)
+    }
+
+    /// Zoom rejected `token`: forget it unless a newer one has replaced it already.
+    pub(crate) fn invalidate(&self, token: &Token) {
+        match &self.credentials {
+            Credentials::Static(_) => {}
+            Credentials::Custom(source) => source.invalidate(&token.secret),
+            Credentials::ServerToServer(_) | Credentials::User(_) => self.cache.invalidate(token),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use http::header::AUTHORIZATION;
+
+    use super::*;
+    use crate::error::AuthErrorKind;
+
+    fn s2s(use_api_url: bool) -> Auth {
+        let credentials =
+            Credentials::ServerToServer(ServerToServerOAuth::new("acct", "cid", "csecret"));
+        Auth::new(
+            credentials,
+            BaseUrl::parse("https://zoom.us").unwrap(),
+            use_api_url,
+        )
+        .unwrap()
+    }
+
+    fn answer(status: u16, body: &str) -> Result<HttpResponse, TransportError> {
+        Ok(http::Response::builder()
+            .status(status)
+            .body(body.as_bytes().to_vec())
+            .unwrap())
+    }
+
+    fn at(seconds: u64) -> Timestamp {
+        Timestamp::from_origin(Duration::from_secs(seconds))
+    }
+
+    fn cached(auth: &Auth, now: Timestamp) -> Option<String> {
+        match auth.lookup(|| now, 0, None).unwrap() {
+            Lookup::Token(token) => Some(token.secret.expose_secret().to_owned()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn token_request_is_basic_auth_form_post() {
+        let request = s2s(false).token_request().unwrap();
+        assert_eq!(request.method(), "POST");
+        assert_eq!(request.uri(), "https://zoom.us/oauth/token");
+        let auth = &request.headers()[AUTHORIZATION];
+        assert!(auth.is_sensitive());
+        assert_eq!(auth, "Basic Y2lkOmNzZWNyZXQ=");
+        assert_eq!(
+            request.body(),
+            b"grant_type=account_credentials&account_id=acct"
+        );
+    }
+
+    #[test]
+    fn a_token_answer_is_cached_for_its_lifetime() {
+        let auth = s2s(false);
+        assert_eq!(cached(&auth, at(0)), None);
+        let body = r#"{"access_token":"t1","token_type":"bearer","expires_in":3599,"scope":"a b"}"#;
+        let token = auth
+            .accept_token_response(answer(200, body), at(0))
+            .unwrap();
+        assert_eq!(token.secret.expose_secret(), "t1");
+        assert_eq!(cached(&auth, at(3538)).as_deref(), Some("t1"));
+        assert_eq!(cached(&auth, at(3539)), None);
+    }
+
+    #[test]
+    fn a_huge_lifetime_is_clamped_to_a_day_and_zero_means_once() {
+        let auth = s2s(false);
+        let start = Timestamp::from_origin(Duration::MAX - Duration::from_secs(10));
+        for expires_in in ["18446744073709551615", "9223372036854775807"] {
+            let body = format!(r#"{{"access_token":"long","expires_in":{expires_in}}}"#);
+            auth.accept_token_response(answer(200, &body), at(0))
+                .unwrap();
+            assert_eq!(cached(&auth, at(86_339)).as_deref(), Some("long"));
+            assert_eq!(cached(&auth, at(86_340)), None);
+            // Near the end of time the deadline saturates instead of overflowing.
+            auth.accept_token_response(answer(200, &body), start)
+                .unwrap();
+        }
+        let body = r#"{"access_token":"once","expires_in":0}"#;
+        let token = auth
+            .accept_token_response(answer(200, body), at(0))
+            .unwrap();
+        assert_eq!(token.secret.expose_secret(), "once");
+        assert_eq!(cached(&auth, at(0)), None);
+    }
+
+    #[test]
+    fn api_url_is_honoured_only_when_asked_and_only_over_https_or_loopback() {
+        let body =
+            |url: &str| format!(r#"{{"access_token":"t","expires_in":3599,"api_url":"{url}"}}"#);
+        let base = |use_api_url, url: &str| {
+            s2s(use_api_url)
+                .accept_token_response(answer(200, &body(url)), at(0))
+                .unwrap()
+                .api_base
+                .map(|base| base.as_str().to_owned())
+        };
+        assert_eq!(base(false, "https://api-eu.zoom.us"), None);
+        assert_eq!(
+            base(true, "https://api-eu.zoom.us").as_deref(),
+            Some("https://api-eu.zoom.us/v2")
+        );
+        for loopback in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+        ] {
+            assert_eq!(base(true, loopback), Some(format!("{loopback}/v2")));
+        }
+        for clear_text in [
+            "http://attacker.example",
+            "http://10.0.0.1",
+            "http://127.0.0.1.example",
+        ] {
+            assert_eq!(base(true, clear_text), None, "{clear_text}");
+        }
+    }
+
+    #[test]
+    fn token_endpoint_failures_say_zooms_reason_and_never_the_secret() {
+        let cases = [
+            (
+                400,
+                r#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#,
+                AuthErrorKind::InvalidClient,
+            ),
+            (
+                400,
+                r#"{"reason":"unsupported grant type","error":"unsupported_grant_type"}"#,
+                AuthErrorKind::UnsupportedGrantType,
+            ),
+            (
+                400,
+                r#"{"reason":"Missing account id","error":"invalid_request"}"#,
+                AuthErrorKind::InvalidRequest,
+            ),
+            (
+                401,
+                r#"{"code":4702,"message":"Invalid client"}"#,
+                AuthErrorKind::InvalidClient,
+            ),
+            (
+                400,
+                r#"{"code":4706,"message":"Missing grant type"}"#,
+                AuthErrorKind::InvalidRequest,
+            ),
+            (
+                502,
+                "<html>bad gateway</html>",
+                AuthErrorKind::InvalidResponse,
+            ),
+            (200, "not json", AuthErrorKind::InvalidResponse),
+            (
+                200,
+                r#"{"access_token":""}"#,
+                AuthErrorKind::InvalidResponse,
+            ),
+        ];
+        for (status, body, kind) in cases {
+            let error: Error = s2s(false)
+                .accept_token_response(answer(status, body), at(0))
+                .unwrap_err()
+                .into();
+            let auth = error.auth().unwrap();
+            assert_eq!(auth.kind(), kind, "{body}");
+            for shown in [error.to_string(), format!("{error:?}")] {
+                assert!(!shown.contains("csecret"), "{shown}");
+            }
+        }
+        let error = s2s(false)
+            .accept_token_response(
+                answer(400, r#"{"code":4706,"message":"Missing grant type"}"#),
+                at(0),
+            )
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("4706") && error.to_string().contains("Missing grant type")
+        );
+    }
+
+    #[test]
+    fn blank_credentials_are_input_errors() {
+        let base = BaseUrl::parse(DEFAULT_OAUTH_BASE).unwrap();
+        for (creds, field) in [
+            (ServerToServerOAuth::new(" ", "c", "s"), "account_id"),
+            (ServerToServerOAuth::new("a", "", "s"), "client_id"),
+            (ServerToServerOAuth::new("a", "c", ""), "client_secret"),
+        ] {
+            let error =
+                Auth::new(Credentials::ServerToServer(creds), base.clone(), false).unwrap_err();
+            assert_eq!(error.field(), field);
+        }
+        assert!(Auth::new(Credentials::Static("".into()), base, false).is_err());
+    }
+}
