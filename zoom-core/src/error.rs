@@ -782,7 +782,7 @@ impl From<TransportError> for Error {
 }
 
 #[cfg(test)]
-mod chain_tests {
+mod tests {
     use std::error::Error as _;
 
     use super::*;
@@ -835,11 +835,6 @@ mod chain_tests {
         assert!(Error::api_error(crate::response::api_error(&response)).is_not_found());
         assert!(!rate_limited().is_not_found());
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
     use crate::response::{api_error, interpret};
 
     const HOSTILE: &str = "line\nINFO forged\r\u{1b}[2J\u{7}\u{9b}\u{202e}\u{2028}end";
