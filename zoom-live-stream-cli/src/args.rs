@@ -16,6 +16,9 @@ With no credentials and no API base, the tool starts its built-in Zoom simulator
 Proxies: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY are honoured for Zoom's hosts;
 loopback addresses (the simulator) are always reached directly.
 
+Many processes, one account: ZOOM_REDIS_URL (--redis-url) shares the token cache and,
+with ZOOM_RATE_LIMIT (--rate-limit), the rate limit between every process of the tool.
+
 Exit codes:
   0  success
   1  the result could not be written to stdout
@@ -72,6 +75,21 @@ pub(crate) struct Global {
     /// OAuth host [default: https://zoom.us; ZoomGov: https://zoomgov.com].
     #[arg(long, global = true, env = "ZOOM_OAUTH_BASE", value_name = "URL")]
     pub(crate) oauth_base: Option<String>,
+    /// Redis shared by every process of the tool: one token cache, and with --rate-limit
+    /// one rate limit (redis://[user:password@]host[:port][/db], or rediss:// for TLS).
+    /// Without Redis reachable the tool still works, on its own, and says so.
+    #[arg(
+        long,
+        global = true,
+        env = "ZOOM_REDIS_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub(crate) redis_url: Option<String>,
+    /// The account's requests per second, shared by every process using --redis-url (or
+    /// this process alone without it).
+    #[arg(long, global = true, env = "ZOOM_RATE_LIMIT", value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub(crate) rate_limit: Option<u32>,
 }
 
 /// What to do.

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use zoom_live_stream::redis::RedisConfig;
 use zoom_live_stream::{RetryPolicy, SecretString};
 use zoom_testkit::simulator::{self, BlockingSimulator};
 
@@ -25,6 +26,10 @@ pub(crate) struct Destination {
     pub(crate) api_base: Option<String>,
     pub(crate) oauth_base: Option<String>,
     pub(crate) timeout: Option<Duration>,
+    /// The Redis shared with the tool's other processes.
+    pub(crate) redis: Option<RedisConfig>,
+    /// Requests per second, for all the processes sharing the Redis.
+    pub(crate) rate_limit: Option<u32>,
     pub(crate) _simulator: Option<BlockingSimulator>,
 }
 
@@ -50,6 +55,9 @@ macro_rules! configure {
         if let Some(base) = &destination.oauth_base {
             builder = builder.oauth_base(base.as_str());
         }
+        if let Some(rate) = destination.rate_limit {
+            builder = builder.rate_limiter($crate::connect::rate_limiter(rate));
+        }
         if let Some(timeout) = destination.timeout {
             builder = builder
                 .connect_timeout(timeout)
@@ -60,6 +68,11 @@ macro_rules! configure {
     }};
 }
 pub(crate) use configure;
+
+/// `rate` requests per second, bursts of half of it (at least 1).
+pub(crate) fn rate_limiter(rate: u32) -> zoom_live_stream::RateLimiter {
+    zoom_live_stream::RateLimiter::per_second(rate)
+}
 
 /// The default retry policy, with no new attempt started after `timeout`.
 pub(crate) fn retry_within(timeout: Duration) -> RetryPolicy {
@@ -98,18 +111,31 @@ pub(crate) fn resolve(global: &Global) -> Result<Destination, String> {
     if let Some(base) = &api_base {
         warn_about_api_base(base);
     }
+    let redis = match pick(&global.redis_url) {
+        Some(url) => {
+            Some(RedisConfig::new(&url).map_err(|e| format!("--redis-url: {}", e.message))?)
+        }
+        None => None,
+    };
+    let shared = |mut destination: Destination| {
+        destination.redis = redis;
+        destination.rate_limit = global.rate_limit;
+        destination
+    };
     match credentials {
-        Some(credentials) => Ok(Destination {
+        Some(credentials) => Ok(shared(Destination {
             credentials,
             api_base,
             oauth_base,
             timeout: global.timeout,
+            redis: None,
+            rate_limit: None,
             _simulator: None,
-        }),
+        })),
         None if api_base.is_some() || oauth_base.is_some() => Err(
             "an API or OAuth base is set but no credentials: set ZOOM_ACCESS_TOKEN, or ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET".into(),
         ),
-        None => start_simulator(global.timeout),
+        None => start_simulator(global.timeout).map(shared),
     }
 }
 
@@ -141,6 +167,8 @@ fn start_simulator(timeout: Option<Duration>) -> Result<Destination, String> {
         api_base: Some(simulator.base_url()),
         oauth_base: Some(simulator.oauth_base()),
         timeout,
+        redis: None,
+        rate_limit: None,
         _simulator: Some(simulator),
     })
 }

@@ -11,6 +11,7 @@
 mod args;
 mod connect;
 mod report;
+mod shared;
 
 use std::process::ExitCode;
 
@@ -179,7 +180,11 @@ fn run_blocking(
     action: &Action,
     destination: &Destination,
 ) -> Result<Outcome, Error> {
-    let client = configure!(zoom_live_stream::blocking::Client::builder(), destination).build()?;
+    let mut builder = configure!(zoom_live_stream::blocking::Client::builder(), destination);
+    if let Some(config) = &destination.redis {
+        builder = builder.shared_store(shared::blocking(config));
+    }
+    let client = builder.build()?;
     dispatch!(client, target, action;)
 }
 
@@ -195,7 +200,11 @@ fn run_async(
             zoom_live_stream::TransportError::new(zoom_live_stream::TransportErrorKind::Other, e)
         })?;
     runtime.block_on(async {
-        let client = configure!(zoom_live_stream::Client::builder(), destination).build()?;
+        let mut builder = configure!(zoom_live_stream::Client::builder(), destination);
+        if let Some(config) = &destination.redis {
+            builder = builder.shared_store(shared::with_tokio(config)?);
+        }
+        let client = builder.build()?;
         dispatch!(client, target, action; .await)
     })
 }

@@ -113,6 +113,13 @@ impl ClientBuilder {
 
     crate::forward_builder_methods!();
 
+    /// Share the token cache and the rate limiter's schedule with every process using the
+    /// same store (`zoom_live_stream::redis::RedisStore`, feature `redis`); see
+    /// `zoom_core::ClientBuilder::shared_store`.
+    pub fn shared_store(self, store: impl zoom_core::store::SharedStore + 'static) -> Self {
+        self.configure(move |b| b.shared_store(store))
+    }
+
     /// Checks the configuration and builds the client. Fails with an input error for a
     /// missing credential or a malformed base URL, or a transport error if the TLS backend
     /// cannot be initialised; nothing is sent.

@@ -112,6 +112,12 @@ impl ClientBuilder {
 
     crate::forward_builder_methods!();
 
+    /// Share the token cache and the rate limiter's schedule with every process using the
+    /// same store (`zoom_live_stream::redis::blocking::RedisStore`, feature `redis`).
+    pub fn shared_store(self, store: impl zoom_core::store::BlockingSharedStore + 'static) -> Self {
+        self.configure(move |b| b.shared_store(store))
+    }
+
     /// Checks the configuration and builds the client. Fails with an input error for a
     /// missing credential or a malformed base URL; nothing is sent.
     pub fn build(self) -> Result<Client> {

@@ -28,6 +28,7 @@
 //! | `blocking` | no | [`blocking::Client`]: blocking, on ureq, no async runtime |
 //! | `rustls` | yes | TLS through rustls with the webpki roots |
 //! | `native-tls` | no | TLS through the platform's library for the async client (the blocking client always uses rustls) |
+//! | `redis` | no | [`redis`](mod@redis): the Redis store, for many processes sharing one account's token and rate limit |
 //!
 //! # Your own transport
 //!
@@ -54,6 +55,12 @@ pub use async_client::{Client, ClientBuilder};
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+
+/// The Redis store (the `zoom-store-redis` crate): give it to a client with
+/// `.shared_store(..)` and every process using the same Redis shares one token cache and one
+/// rate limit. See its docs and `docs/SCALING.md`.
+#[cfg(feature = "redis")]
+pub use zoom_store_redis as redis;
 
 /// Forwards the configuration methods of [`zoom_core::ClientBuilder`] to a facade builder,
 /// which records them and applies them once the transport is built.
@@ -121,6 +128,13 @@ macro_rules! forward_builder_methods {
         /// Pace calls with a client-side limiter shared by all clones of the client.
         pub fn rate_limiter(self, limiter: $crate::RateLimiter) -> Self {
             self.configure(move |b| b.rate_limiter(limiter))
+        }
+
+        /// The name a shared store keeps this client's token and limiter under (see
+        /// [`zoom_core::ClientBuilder::shared_store_account`]).
+        pub fn shared_store_account(self, name: impl Into<String>) -> Self {
+            let name = name.into();
+            self.configure(move |b| b.shared_store_account(name))
         }
 
         /// The random source of backoff jitter (fix it in tests).
