@@ -15,6 +15,8 @@ fn tool(args: &[&str]) -> Command {
         "ZOOM_CLIENT_SECRET",
         "ZOOM_API_BASE",
         "ZOOM_OAUTH_BASE",
+        "ZOOM_REDIS_URL",
+        "ZOOM_RATE_LIMIT",
     ] {
         command.env_remove(name);
     }
