@@ -272,10 +272,11 @@ impl<'a, T: FromResponse> Call<'a, T> {
             other => return self.misdriven(other, "stored"),
         };
         match (state, outcome) {
-            (State::Reserving, Some(Reserved(wait))) => self.paced(wait),
+            (State::Reserving, Some(Reserved(wait))) => self.paced(self.shared.time.now(), wait),
             (State::Reserving, _) => {
-                let wait = self.reserve_locally();
-                self.paced(wait)
+                let now = self.shared.time.now();
+                let wait = self.reserve_locally(now);
+                self.paced(now, wait)
             }
             (State::Looking(guard), Some(Found(Some(stored))))
                 if self.shared.auth.usable(&stored) =>
@@ -342,21 +343,22 @@ impl<'a, T: FromResponse> Call<'a, T> {
             self.state = State::Reserving;
             return Step::Store(StoreOp::Reserve(key.clone()));
         }
-        let wait = self.reserve_locally();
-        self.paced(wait)
+        let now = self.shared.time.now();
+        let wait = self.reserve_locally(now);
+        self.paced(now, wait)
     }
 
-    fn reserve_locally(&self) -> Duration {
+    fn reserve_locally(&self, now: Timestamp) -> Duration {
         match &self.shared.limiter {
-            Some(limiter) => limiter.reserve(self.shared.time.now()),
+            Some(limiter) => limiter.reserve(now),
             None => Duration::ZERO,
         }
     }
 
     /// Time queued before the first send does not count against the retry budget.
-    fn paced(&mut self, wait: Duration) -> Step<'a, T> {
+    fn paced(&mut self, now: Timestamp, wait: Duration) -> Step<'a, T> {
         if self.attempts == 0 {
-            self.started = self.shared.time.now().saturating_add(wait);
+            self.started = now.saturating_add(wait);
         }
         if wait.is_zero() {
             return self.with_token(None);

@@ -48,13 +48,13 @@ impl<S> Noted<S> {
     }
 
     fn note<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
-        if let Err(error) = &result {
-            if !self.said.swap(true, Ordering::Relaxed) {
-                report::say(&format!(
-                    "zoom-live-stream: warning: Redis at {} cannot be used ({}); going on without it, with this process's own token and rate limit",
-                    self.url, error.message
-                ));
-            }
+        if let Err(error) = &result
+            && !self.said.swap(true, Ordering::Relaxed)
+        {
+            report::say(&format!(
+                "zoom-live-stream: warning: Redis at {} cannot be used ({}); going on without it, with this process's own token and rate limit",
+                self.url, error.message
+            ));
         }
         result
     }

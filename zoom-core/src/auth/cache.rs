@@ -110,10 +110,10 @@ impl TokenCache {
     /// before taking the lock, when the caller holds it.
     pub(crate) fn lookup(&self, now: Timestamp, counted: u64, waited_since: Option<u64>) -> Lookup {
         let log = lock(&self.fetches);
-        if let Some(Ok(kept)) = &log.last {
-            if let Some(token) = fresh(Some(kept), now) {
-                return Lookup::Token(token);
-            }
+        if let Some(Ok(kept)) = &log.last
+            && let Some(token) = fresh(Some(kept), now)
+        {
+            return Lookup::Token(token);
         }
         let finished_while_waiting = waited_since.is_some_and(|since| log.count > since);
         match &log.last {
