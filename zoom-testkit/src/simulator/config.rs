@@ -1,8 +1,10 @@
 //! The demo account, the demo meetings and webinars, and [`SimulatorConfig`].
 
+use std::fmt;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use zoom_core::SecretString;
 
 /// Account id of the demo account (`account_id` of the token request).
 pub const DEMO_ACCOUNT_ID: &str = "sim-account";
@@ -124,6 +126,9 @@ pub struct SimMeeting {
     pub streaming: bool,
     /// The `settings` object of the last successful `start`, as sent.
     pub last_status_settings: Option<serde_json::Value>,
+    /// The topic in webhook payloads; `None` sends `Meeting {id}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
 }
 
 impl SimMeeting {
@@ -165,6 +170,8 @@ pub struct SimulatorConfig {
     pub meetings: Vec<(u64, SimMeeting)>,
     /// Webinars by id.
     pub webinars: Vec<(u64, SimMeeting)>,
+    /// Where to deliver live-stream webhooks; `None` delivers none.
+    pub webhook: Option<WebhookConfig>,
 }
 
 impl Default for SimulatorConfig {
@@ -203,6 +210,7 @@ impl Default for SimulatorConfig {
                     },
                 ),
             ],
+            webhook: None,
         }
     }
 }
@@ -214,5 +222,120 @@ impl SimulatorConfig {
             port,
             ..Self::default()
         }
+    }
+}
+
+/// Zoom's redelivery schedule: an event not acknowledged with a 2xx in time is delivered
+/// again 5 minutes after the first try, then 20, then 60 minutes after the previous one,
+/// and then given up.
+pub const WEBHOOK_RETRY_DELAYS: [Duration; 3] = [
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(20 * 60),
+    Duration::from_secs(60 * 60),
+];
+
+/// How long Zoom waits for a 2xx before it counts a delivery as failed.
+pub const WEBHOOK_ACK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Where and how the simulator delivers `meeting.live_streaming_started` and `…_stopped`.
+///
+/// The URL must be `http://HOST[:PORT]/PATH` (the simulator has no TLS client; a loopback
+/// receiver is the expected use). `Debug` never shows the secret token.
+///
+/// ```
+/// use std::time::Duration;
+/// use zoom_testkit::simulator::WebhookConfig;
+///
+/// let config = WebhookConfig::new("http://127.0.0.1:9000/zoom/events", "my-secret")?
+///     .time_scale(60_000); // Zoom's 5-minute retry comes after 5 ms
+/// assert_eq!(config.retry_delays()[0], Duration::from_millis(5));
+/// assert!(!format!("{config:?}").contains("my-secret"));
+/// assert!(WebhookConfig::new("https://hooks.example.com/", "s").is_err());
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookConfig {
+    url: http::Uri,
+    secret_token: SecretString,
+    time_scale: u32,
+    ack_timeout: Duration,
+}
+
+impl WebhookConfig {
+    /// Deliveries to `url`, signed with `secret_token`, on Zoom's real schedule.
+    ///
+    /// Refuses a URL that is not `http://` with a host, and a blank secret.
+    pub fn new(url: &str, secret_token: impl Into<SecretString>) -> Result<Self, String> {
+        let secret_token = secret_token.into();
+        if secret_token.is_blank() {
+            return Err("the webhook secret token is empty".to_owned());
+        }
+        let parsed: http::Uri = url
+            .parse()
+            .map_err(|_| format!("the webhook URL '{url}' is not a URL"))?;
+        if parsed.scheme_str() != Some("http") {
+            return Err(format!(
+                "the webhook URL '{url}' must start with http:// (the simulator has no TLS client)"
+            ));
+        }
+        if parsed.host().is_none_or(str::is_empty) {
+            return Err(format!("the webhook URL '{url}' has no host"));
+        }
+        Ok(Self {
+            url: parsed,
+            secret_token,
+            time_scale: 1,
+            ack_timeout: WEBHOOK_ACK_TIMEOUT,
+        })
+    }
+
+    /// Runs the retry schedule `factor` times faster (at least 1): with 60 000, Zoom's
+    /// 5, 20 and 60 minutes become 5, 20 and 60 milliseconds.
+    pub fn time_scale(mut self, factor: u32) -> Self {
+        self.time_scale = factor.max(1);
+        self
+    }
+
+    /// How long to wait for the receiver's answer ([`WEBHOOK_ACK_TIMEOUT`], 3 s, unless
+    /// changed; the time scale does not shorten it).
+    pub fn ack_timeout(mut self, timeout: Duration) -> Self {
+        self.ack_timeout = timeout;
+        self
+    }
+
+    /// The URL deliveries go to.
+    pub fn url(&self) -> &http::Uri {
+        &self.url
+    }
+
+    /// The secret token deliveries are signed with.
+    pub fn secret_token(&self) -> &SecretString {
+        &self.secret_token
+    }
+
+    /// The factor the retry schedule is compressed by.
+    pub fn scale(&self) -> u32 {
+        self.time_scale
+    }
+
+    /// How long a receiver has to answer.
+    pub fn timeout(&self) -> Duration {
+        self.ack_timeout
+    }
+
+    /// The delays before each retry, compressed by the time scale.
+    pub fn retry_delays(&self) -> [Duration; 3] {
+        WEBHOOK_RETRY_DELAYS.map(|delay| delay / self.time_scale)
+    }
+}
+
+impl fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("url", &self.url)
+            .field("secret_token", &self.secret_token)
+            .field("time_scale", &self.time_scale)
+            .field("ack_timeout", &self.ack_timeout)
+            .finish()
     }
 }

@@ -179,7 +179,11 @@ fn status(
         .map_err(|errors| validate::validation_failed(&errors))?;
     let item = lookup(world, kind, id)?;
     if !update.start {
-        item.streaming = false;
+        let stopped = std::mem::take(&mut item.streaming);
+        // Webhook (meetings only: Zoom has no webinar live-stream event).
+        if stopped && kind == Kind::Meeting {
+            world.live_stream_changed(id, false);
+        }
         return Ok(SimResponse::no_content());
     }
     let noun = kind.noun();
@@ -216,5 +220,8 @@ fn status(
     }
     item.streaming = true;
     item.last_status_settings = update.settings;
+    if kind == Kind::Meeting {
+        world.live_stream_changed(id, true);
+    }
     Ok(SimResponse::no_content())
 }

@@ -47,6 +47,7 @@ mod admin;
 mod blocking;
 mod clock;
 mod config;
+mod deliveries;
 mod faults;
 mod ids;
 mod limits;
@@ -66,8 +67,10 @@ pub use config::{
     DEMO_PAGE_URL, DEMO_RESOLUTION, DEMO_STATIC_TOKEN, DEMO_STREAM_KEY, DEMO_STREAM_URL,
     DEMO_WEBINAR_ID, DemoAccount, HostState, MEETING_HOST_MISSING, MEETING_HOST_NOT_IN_ACCOUNT,
     MEETING_HOSTING_NOT_ALLOWED, MEETING_NO_STREAM, MISSING_HOST_USER_ID, SimMeeting, SimStream,
-    SimulatorConfig, TOKEN_SCOPE, WEBINAR_NOT_STARTED,
+    SimulatorConfig, TOKEN_SCOPE, WEBHOOK_ACK_TIMEOUT, WEBHOOK_RETRY_DELAYS, WEBINAR_NOT_STARTED,
+    WebhookConfig,
 };
+pub use deliveries::{WebhookAttempt, WebhookDelivery, WebhookDeliveryState};
 pub(crate) use faults::padded_json;
 pub use faults::{Fault, FaultRule, RetryAfterForm};
 pub use request::RecordedRequest;
