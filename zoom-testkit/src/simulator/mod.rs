@@ -13,7 +13,17 @@
 //! - `/__admin/…` — an unauthenticated JSON API to drive the simulator from any
 //!   language: `GET|DELETE requests`, `POST|DELETE faults`, `POST reset`,
 //!   `GET|PUT meetings/{id}`, `GET|PUT webinars/{id}`, `POST tokens/expire`,
-//!   `GET token-requests`, `PUT rate-limit` (`{"per_second":n|null,"per_day":n|null}`).
+//!   `GET token-requests`, `PUT rate-limit` (`{"per_second":n|null,"per_day":n|null}`),
+//!   `PUT|GET|DELETE webhook`, `GET|DELETE webhook/deliveries`.
+//!
+//! # Webhooks
+//!
+//! With a [`WebhookConfig`] (`--webhook-url`, `PUT /__admin/webhook`), starting a meeting's
+//! stream through the API delivers a signed `meeting.live_streaming_started` to its URL, and
+//! stopping it `meeting.live_streaming_stopped`, with the meeting's state in the payload;
+//! unacknowledged deliveries are retried on Zoom's schedule ([`WEBHOOK_RETRY_DELAYS`],
+//! compressed by [`WebhookConfig::time_scale`]). [`SimulatorControl::webhook_deliveries`]
+//! shows what happened. Webinars deliver nothing (Zoom has no such event).
 //!
 //! Every Zoom answer carries `x-zm-trackingid` and `X-RateLimit-Category`,
 //! `-Type`, `-Limit`, `-Remaining` (30/30 when unlimited).
