@@ -82,7 +82,7 @@ pub use config::{
 };
 pub use deliveries::{WebhookAttempt, WebhookDelivery, WebhookDeliveryState};
 pub(crate) use faults::padded_json;
-pub use faults::{Fault, FaultRule, RetryAfterForm};
+pub use faults::{CONTROL_TEXT, Fault, FaultRule, RetryAfterForm};
 pub use request::RecordedRequest;
 pub use server::Simulator;
 pub use state::SimulatorControl;
