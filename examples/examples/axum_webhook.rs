@@ -2,7 +2,7 @@
 //! de-duplicated, handed to your code.
 //!
 //! ```text
-//! ZOOM_WEBHOOK_SECRET_TOKEN=your-secret-token cargo run -p zoom-live-stream --example axum_webhook
+//! ZOOM_WEBHOOK_SECRET_TOKEN=your-secret-token cargo run -p zoom-live-stream-examples --example axum_webhook
 //! ```
 //!
 //! It listens on `127.0.0.1:8080` (set `ZOOM_WEBHOOK_BIND` to change) at `POST /zoom/events`.
@@ -23,8 +23,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use tokio::sync::mpsc::{self, error::TrySendError};
 use zoom_core::webhook::{
-    Deduplicator, Event, LiveStreaming, MAX_BODY_BYTES, MeetingLiveStreaming,
-    SessionLiveStreaming, Verifier,
+    Deduplicator, Event, LiveStreaming, MAX_BODY_BYTES, MeetingLiveStreaming, SessionLiveStreaming,
+    Verifier,
 };
 
 /// Where Zoom posts (the "Event notification endpoint URL" ends with this path).

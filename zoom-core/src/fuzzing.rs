@@ -334,10 +334,10 @@ pub fn webhook(data: &[u8]) {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let right = timestamp.as_deref().map(|ts| verifier.sign(ts, body));
-    if flags.contains('s') {
-        if let Some(value) = right.as_deref().and_then(|s| HeaderValue::from_str(s).ok()) {
-            headers.insert(SIGNATURE_HEADER, value);
-        }
+    if flags.contains('s')
+        && let Some(value) = right.as_deref().and_then(|s| HeaderValue::from_str(s).ok())
+    {
+        headers.insert(SIGNATURE_HEADER, value);
     }
     let seconds = timestamp.as_deref().and_then(|ts| ts.parse::<u64>().ok());
     let window = verifier.window();

@@ -124,6 +124,8 @@ pub(crate) enum Commands {
         #[command(flatten)]
         target: TargetArgs,
     },
+    /// Receive Zoom's live-stream webhooks: one JSON line per verified event on stdout.
+    Listen(crate::listen::ListenArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -331,7 +333,7 @@ impl Commands {
             Commands::Stop { target } => {
                 (target.target()?, Action::Status(LiveStreamStatus::stop()))
             }
-            Commands::Completions { .. } => return Ok(None),
+            Commands::Completions { .. } | Commands::Listen(_) => return Ok(None),
         }))
     }
 }

@@ -10,6 +10,7 @@
 
 mod args;
 mod connect;
+mod listen;
 mod report;
 
 use std::process::ExitCode;
@@ -51,6 +52,12 @@ fn main() -> ExitCode {
         let mut script = Vec::new();
         clap_complete::generate(*shell, &mut Cli::command(), "zoom-live-stream", &mut script);
         return write_out(&String::from_utf8_lossy(&script));
+    }
+    if let Commands::Listen(args) = &cli.command {
+        return match listen::Listener::new(args) {
+            Ok(listener) => listener.run(),
+            Err(message) => usage(&message),
+        };
     }
     let (target, action) = match cli.command.action() {
         Ok(Some(command)) => command,

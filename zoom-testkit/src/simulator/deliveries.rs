@@ -342,10 +342,10 @@ async fn post(config: &WebhookConfig, delivery: Delivery) -> Result<u16, String>
         .await
         .map_err(|e| format!("cannot talk HTTP/1.1: {e}"))?;
     let (mut parts, body) = delivery.to_request(target).into_parts();
-    if let Some(authority) = url.authority() {
-        if let Ok(value) = http::HeaderValue::from_str(authority.as_str()) {
-            parts.headers.insert(http::header::HOST, value);
-        }
+    if let Some(authority) = url.authority()
+        && let Ok(value) = http::HeaderValue::from_str(authority.as_str())
+    {
+        parts.headers.insert(http::header::HOST, value);
     }
     parts.headers.insert(
         http::header::USER_AGENT,
