@@ -15,8 +15,9 @@ use simulator_common::{meeting_path, patch, request, webinar_path};
 use zoom_core::http::{HeaderMap, HeaderName, HeaderValue};
 use zoom_core::webhook::{Event, Verifier};
 use zoom_testkit::simulator::{
-    BlockingSimulator, DEMO_MEETING_ID, DEMO_STREAM_KEY, DEMO_STREAM_URL, DEMO_WEBINAR_ID, Fault,
-    FaultRule, SimMeeting, SimulatorConfig, WebhookConfig, WebhookDelivery, WebhookDeliveryState,
+    self, BlockingSimulator, DEMO_MEETING_ID, DEMO_STREAM_KEY, DEMO_STREAM_URL, DEMO_WEBINAR_ID,
+    Fault, FaultRule, SimMeeting, SimulatorConfig, WebhookConfig, WebhookDelivery,
+    WebhookDeliveryState,
 };
 use zoom_testkit::webhooks::NON_ASCII_TOPIC;
 
@@ -201,6 +202,10 @@ fn starting_and_stopping_deliver_signed_events_with_the_meetings_state() {
     let Event::MeetingLiveStreamingStarted(event) = started.event(SECRET) else {
         panic!("not a started event: {}", started.json())
     };
+    assert_eq!(
+        event.account_id.as_deref(),
+        Some(simulator::DEMO_ACCOUNT_ID)
+    );
     let object = &event.meeting;
     assert_eq!(object.id, Some(DEMO_MEETING_ID));
     assert_eq!(object.topic.as_deref(), Some(NON_ASCII_TOPIC));

@@ -3,7 +3,7 @@
 //! own (the API answer never waits for it), retried on Zoom's schedule until a 2xx comes back
 //! in time, then given up.
 //!
-//! The bodies are built by [`crate::webhooks::live_streaming_body`] and signed by
+//! The bodies are built by [`crate::webhooks::account_live_streaming_body`] and signed by
 //! [`crate::webhooks::Delivery::signed`] (zoom_core's signer): one signer for the samples and
 //! the simulator.
 
@@ -275,7 +275,12 @@ fn payload(world: &World, notice: StreamNotice, meeting: &SimMeeting, now: Syste
             "custom_live_streaming_settings": settings,
         },
     });
-    webhooks::live_streaming_body(event_name(notice), unix_millis(now), object)
+    webhooks::account_live_streaming_body(
+        &world.account.account_id,
+        event_name(notice),
+        unix_millis(now),
+        object,
+    )
 }
 
 fn failed(error: impl Into<String>) -> WebhookAttempt {
