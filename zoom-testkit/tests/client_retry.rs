@@ -199,7 +199,7 @@ fn rate_limit_state_is_available_on_success() {
     );
     let client = blocking(&mock, &InstantSleep::new());
     let answer = client
-        .send(&endpoint::get_meeting_live_stream(&1.into()))
+        .send(&endpoint::get_meeting_live_stream(1))
         .unwrap();
     let limit = &answer.meta.rate_limit;
     assert_eq!(
