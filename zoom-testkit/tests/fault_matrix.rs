@@ -22,8 +22,8 @@ use zoom_core::{
 };
 use zoom_testkit::InstantSleep;
 use zoom_testkit::simulator::{
-    DEMO_MEETING_ID, DEMO_STATIC_TOKEN, DEMO_STREAM_URL, Fault, FaultRule, RetryAfterForm,
-    Simulator,
+    DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MEETING_ID, DEMO_STATIC_TOKEN,
+    DEMO_STREAM_URL, Fault, FaultRule, RetryAfterForm, Simulator,
 };
 use zoom_transport_reqwest::ReqwestTransport;
 use zoom_transport_ureq::UreqTransport;
@@ -274,6 +274,8 @@ struct Observed {
     requests: usize,
     /// Waits the client asked its sleeper for (one before each repeat).
     waits: Vec<Duration>,
+    /// The error's `Display`, if the call failed.
+    shown: Option<String>,
 }
 
 /// The first wait a repeated call must take: the answer's `Retry-After` (plus at most the
@@ -284,19 +286,27 @@ fn first_wait(setup: &Setup) -> (Duration, Duration) {
     match setup {
         Setup::Fault(Fault::RateLimited { retry_after }) => match *retry_after {
             RetryAfterForm::Seconds { seconds } => {
-                let wait = secs(seconds).mul_f64(1.05);
+                let wait = with_jitter(seconds);
                 (wait, wait)
             }
             // A date has whole seconds: the wait left is a little less than announced.
             RetryAfterForm::HttpDate { seconds_from_now }
             | RetryAfterForm::Iso8601 { seconds_from_now } => (
                 secs(seconds_from_now.saturating_sub(1)),
-                secs(seconds_from_now).mul_f64(1.05),
+                with_jitter(seconds_from_now),
             ),
-            RetryAfterForm::NoHeaders => (Duration::from_millis(250), Duration::from_millis(250)),
+            // No usable `Retry-After` (a malformed one is ignored): the first backoff.
+            RetryAfterForm::NoHeaders | RetryAfterForm::Raw { .. } => {
+                (Duration::from_millis(250), Duration::from_millis(250))
+            }
         },
         _ => (Duration::from_millis(250), Duration::from_millis(250)),
     }
+}
+
+/// `seconds` plus the 5 % jitter, saturating (hostile rows announce up to `u64::MAX` s).
+fn with_jitter(seconds: u64) -> Duration {
+    Duration::try_from_secs_f64(seconds as f64 * 1.05).unwrap_or(Duration::MAX)
 }
 
 /// What is wrong with a cell, if anything.
@@ -332,23 +342,43 @@ fn check(row: &Row, observed: &Observed) -> Option<String> {
     (!problems.is_empty()).then(|| problems.join("; "))
 }
 
+/// How a call ended, and the error's `Display` if it failed.
+type Ended = (Result<Outcome, String>, Option<String>);
+
 /// The outcome of a read; a success must carry the demo meeting's real stream.
-fn read_outcome(result: zoom_core::Result<LiveStream>) -> Result<Outcome, String> {
+fn read_outcome(result: zoom_core::Result<LiveStream>) -> Ended {
     match result {
-        Ok(stream) if stream.stream_url.as_deref() == Some(DEMO_STREAM_URL) => Ok(Outcome::Success),
-        Ok(stream) => Err(format!(
-            "a success, but not the demo stream: {:?}",
-            stream.stream_url
-        )),
+        Ok(stream) if stream.stream_url.as_deref() == Some(DEMO_STREAM_URL) => {
+            (Ok(Outcome::Success), None)
+        }
+        Ok(stream) => (
+            Err(format!(
+                "a success, but not the demo stream: {:?}",
+                stream.stream_url
+            )),
+            None,
+        ),
         Err(error) => error_outcome(error),
     }
 }
 
-fn start_outcome(result: zoom_core::Result<()>) -> Result<Outcome, String> {
-    result.map_or_else(error_outcome, |()| Ok(Outcome::Success))
+fn start_outcome(result: zoom_core::Result<()>) -> Ended {
+    result.map_or_else(error_outcome, |()| (Ok(Outcome::Success), None))
 }
 
-fn error_outcome(error: Error) -> Result<Outcome, String> {
+/// The error's outcome, after using it the way a caller would (its `Display`, which the
+/// SDK's own tracing also formats, and its `Retry-After` as a wait and as a time): none of
+/// that may panic either.
+fn error_outcome(error: Error) -> Ended {
+    let shown = error.to_string();
+    let _ = (error.retry_after(), error.is_retryable());
+    if let Some(api) = error.api() {
+        let _ = (api.retry_after(), api.retry_at());
+    }
+    (typed_outcome(error), Some(shown))
+}
+
+fn typed_outcome(error: Error) -> Result<Outcome, String> {
     match error {
         Error::Api(api) => Ok(Outcome::Api(api.kind())),
         Error::Transport {
@@ -371,15 +401,35 @@ fn arm(sim: &Simulator, row: &Row) {
     }
 }
 
-fn async_client(sim: &Simulator, sleep: &InstantSleep) -> Client {
+/// The credentials a cell's client authenticates with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Credentials {
+    /// The simulator's static bearer token: no token requests.
+    Bearer,
+    /// Server-to-Server OAuth against the simulator's token endpoint.
+    OAuth,
+}
+
+fn async_client(
+    sim: &Simulator,
+    sleep: &InstantSleep,
+    credentials: Credentials,
+    timeout: Duration,
+) -> Client {
     let transport = ReqwestTransport::builder()
         .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(TIMEOUT)
+        .timeout(timeout)
         .max_response_body(BODY_CAP)
         .build()
         .unwrap();
-    Client::builder(transport)
-        .bearer_token(DEMO_STATIC_TOKEN)
+    let builder = Client::builder(transport);
+    let builder = match credentials {
+        Credentials::Bearer => builder.bearer_token(DEMO_STATIC_TOKEN),
+        Credentials::OAuth => builder
+            .server_to_server_oauth(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+            .oauth_base(sim.oauth_base()),
+    };
+    builder
         .api_base(sim.base_url())
         .retry_policy(RetryPolicy::default())
         .jitter(Jitter::fixed(0.5))
@@ -388,14 +438,25 @@ fn async_client(sim: &Simulator, sleep: &InstantSleep) -> Client {
         .unwrap()
 }
 
-fn blocking_client(sim: &Simulator, sleep: &InstantSleep) -> zoom_core::blocking::Client {
+fn blocking_client(
+    sim: &Simulator,
+    sleep: &InstantSleep,
+    credentials: Credentials,
+    timeout: Duration,
+) -> zoom_core::blocking::Client {
     let transport = UreqTransport::builder()
         .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(TIMEOUT)
+        .timeout(timeout)
         .max_response_body(BODY_CAP)
         .build();
-    zoom_core::blocking::Client::builder(transport)
-        .bearer_token(DEMO_STATIC_TOKEN)
+    let builder = zoom_core::blocking::Client::builder(transport);
+    let builder = match credentials {
+        Credentials::Bearer => builder.bearer_token(DEMO_STATIC_TOKEN),
+        Credentials::OAuth => builder
+            .server_to_server_oauth(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+            .oauth_base(sim.oauth_base()),
+    };
+    builder
         .api_base(sim.base_url())
         .retry_policy(RetryPolicy::default())
         .jitter(Jitter::fixed(0.5))
@@ -410,12 +471,22 @@ fn blocking_client(sim: &Simulator, sleep: &InstantSleep) -> zoom_core::blocking
 async fn run_cell(row: &Row, pair: Pair) -> Observed {
     let sim = Simulator::start().await.unwrap();
     arm(&sim, row);
+    run_call(&sim, row.call, pair, Credentials::Bearer, TIMEOUT).await
+}
+
+/// Makes one call through `pair` against an armed simulator, within the hang guard.
+async fn run_call(
+    sim: &Simulator,
+    call: Call,
+    pair: Pair,
+    credentials: Credentials,
+    timeout: Duration,
+) -> Observed {
     let sleep = InstantSleep::new();
     let meeting = MeetingId::new(DEMO_MEETING_ID);
-    let call = row.call;
-    let outcome = match pair {
+    let (outcome, shown) = match pair {
         Pair::ReqwestAsync => {
-            let client = async_client(&sim, &sleep);
+            let client = async_client(sim, &sleep, credentials, timeout);
             let task = tokio::spawn(async move {
                 match call {
                     Call::Get => read_outcome(client.meeting_live_stream(meeting).await),
@@ -430,14 +501,17 @@ async fn run_cell(row: &Row, pair: Pair) -> Observed {
             match tokio::time::timeout(HANG_GUARD, task).await {
                 Err(_) => {
                     abort.abort();
-                    Err(format!("no outcome within {HANG_GUARD:?}: a hang"))
+                    (
+                        Err(format!("no outcome within {HANG_GUARD:?}: a hang")),
+                        None,
+                    )
                 }
-                Ok(Err(joined)) => Err(format!("the call panicked: {joined}")),
-                Ok(Ok(outcome)) => outcome,
+                Ok(Err(joined)) => (Err(format!("the call panicked: {joined}")), None),
+                Ok(Ok(ended)) => ended,
             }
         }
         Pair::UreqBlocking => {
-            let client = blocking_client(&sim, &sleep);
+            let client = blocking_client(sim, &sleep, credentials, timeout);
             let (done, outcome) = tokio::sync::oneshot::channel();
             // A plain thread: a hung call is left behind instead of blocking the runtime.
             std::thread::spawn(move || {
@@ -451,9 +525,15 @@ async fn run_cell(row: &Row, pair: Pair) -> Observed {
                 let _ = done.send(outcome);
             });
             match tokio::time::timeout(HANG_GUARD, outcome).await {
-                Err(_) => Err(format!("no outcome within {HANG_GUARD:?}: a hang")),
-                Ok(Err(_)) => Err("the call panicked (its thread ended without an outcome)".into()),
-                Ok(Ok(outcome)) => outcome,
+                Err(_) => (
+                    Err(format!("no outcome within {HANG_GUARD:?}: a hang")),
+                    None,
+                ),
+                Ok(Err(_)) => (
+                    Err("the call panicked (its thread ended without an outcome)".into()),
+                    None,
+                ),
+                Ok(Ok(ended)) => ended,
             }
         }
     };
@@ -461,6 +541,7 @@ async fn run_cell(row: &Row, pair: Pair) -> Observed {
         outcome,
         requests: sim.requests().len(),
         waits: sleep.waits(),
+        shown,
     }
 }
 
@@ -520,9 +601,13 @@ fn fault_variant(fault: &Fault) -> usize {
         Fault::OversizedBody { .. } => 6,
         Fault::InvalidJson => 7,
         Fault::HtmlErrorPage { .. } => 8,
+        Fault::TokenExpiresIn { .. } => 9,
+        Fault::ControlCharacters { .. } => 10,
+        Fault::HugeHeader { .. } => 11,
+        Fault::ManyHeaders { .. } => 12,
     }
 }
-const FAULT_VARIANTS: usize = 9;
+const FAULT_VARIANTS: usize = 13;
 
 /// A number per `RetryAfterForm` (exhaustive, like [`fault_variant`]).
 fn retry_after_form(form: &RetryAfterForm) -> usize {
@@ -531,19 +616,22 @@ fn retry_after_form(form: &RetryAfterForm) -> usize {
         RetryAfterForm::HttpDate { .. } => 1,
         RetryAfterForm::Iso8601 { .. } => 2,
         RetryAfterForm::NoHeaders => 3,
+        RetryAfterForm::Raw { .. } => 4,
     }
 }
-const RETRY_AFTER_FORMS: usize = 4;
+const RETRY_AFTER_FORMS: usize = 5;
 
 #[test]
 fn every_simulator_fault_is_in_the_matrix() {
     let rows = matrix();
+    let hostile_rows = hostile();
     let faults: Vec<&Fault> = rows
         .iter()
         .filter_map(|row| match &row.setup {
             Setup::Fault(fault) => Some(fault),
             Setup::DailyLimitReached => None,
         })
+        .chain(hostile_rows.iter().map(|row| &row.fault))
         .collect();
     let variants: BTreeSet<usize> = faults.iter().map(|f| fault_variant(f)).collect();
     assert_eq!(variants, (0..FAULT_VARIANTS).collect());
@@ -598,6 +686,13 @@ fn describe_setup(setup: &Setup) -> String {
     match fault {
         Fault::RateLimited { retry_after } => match retry_after {
             RetryAfterForm::Seconds { seconds } => format!("429, `Retry-After: {seconds}`"),
+            // The simulator sends its last date for "u64::MAX seconds from now".
+            RetryAfterForm::HttpDate {
+                seconds_from_now: u64::MAX,
+            } => "429, `Retry-After: Fri, 31 Dec 9999 23:59:59 GMT`".into(),
+            RetryAfterForm::Iso8601 {
+                seconds_from_now: u64::MAX,
+            } => "429, `Retry-After: 9999-12-31T23:59:59Z`".into(),
             RetryAfterForm::HttpDate { seconds_from_now } => {
                 format!("429, `Retry-After` as an HTTP date {seconds_from_now} s ahead")
             }
@@ -605,6 +700,7 @@ fn describe_setup(setup: &Setup) -> String {
                 format!("429, `Retry-After` as an ISO 8601 date {seconds_from_now} s ahead")
             }
             RetryAfterForm::NoHeaders => "429 without `Retry-After` or rate-limit headers".into(),
+            RetryAfterForm::Raw { value } => format!("429, `Retry-After: {value}`"),
         },
         Fault::Status { status } => format!("HTTP {status} with Zoom's JSON error body"),
         Fault::Delay { millis } => format!("answer delayed {millis} ms"),
@@ -614,6 +710,15 @@ fn describe_setup(setup: &Setup) -> String {
         Fault::OversizedBody { bytes } => format!("200 with a {} KiB body", bytes / 1024),
         Fault::InvalidJson => "200 `application/json` with invalid JSON".into(),
         Fault::HtmlErrorPage { status } => format!("HTTP {status} HTML page from a proxy"),
+        Fault::TokenExpiresIn { expires_in } => {
+            format!("token answer with `expires_in: {expires_in}`")
+        }
+        Fault::ControlCharacters { status, json } => format!(
+            "HTTP {status} whose {} holds `\\n`, ESC sequences and BEL",
+            if *json { "JSON `message`" } else { "text body" }
+        ),
+        Fault::HugeHeader { bytes } => format!("200 with a {} KiB header", bytes / 1024),
+        Fault::ManyHeaders { count } => format!("200 with {count} headers"),
     }
 }
 
@@ -686,6 +791,8 @@ fn generated_table() -> String {
         );
         seen.push(key);
     }
+    out.push('\n');
+    out.push_str(&hostile_table());
     out
 }
 
@@ -714,4 +821,465 @@ fn reliability_md_shows_the_matrix() {
          UPDATE_RELIABILITY_MD=1 cargo test -p zoom-testkit --test fault_matrix\n\n\
          and review the diff.\n--- generated ---\n{generated}"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile answers: what a malicious or broken server could send (issue 8)
+// ---------------------------------------------------------------------------------------
+
+/// A 1 MiB header.
+const HUGE_HEADER: usize = 1024 * 1024;
+/// Headers in the many-headers answer.
+const MANY_HEADERS: usize = 10_000;
+/// The transports' timeout in hostile cells: long enough for the simulator to write 10,000
+/// headers on a loaded machine (a debug build needs over a second), so that the cell shows
+/// what the client makes of them rather than a timeout.
+const HOSTILE_TIMEOUT: Duration = Duration::from_secs(10);
+const _: () = assert!(HOSTILE_TIMEOUT.as_secs() * 2 < HANG_GUARD.as_secs());
+
+/// What a hostile cell must end with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// This outcome after this many requests (token requests included).
+    Exactly(Outcome, usize),
+    /// A broken answer (a protocol violation): a `Transport` error, not repeated, of the
+    /// same kind and with the same `may_have_been_applied` on both transports.
+    ProtocolViolation,
+}
+
+/// The groups of hostile rows, one test each (so that a group can be ignored on its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    RetryAfterMax,
+    RetryAfterFarDates,
+    RetryAfterBadOffset,
+    HugeTokenLifetime,
+    ZeroTokenLifetime,
+    ControlCharacters,
+    OverlongHeaders,
+}
+
+/// One hostile cell, run through both pairs; besides its outcome, no error it produces may
+/// show a control character (they are escaped or dropped).
+#[derive(Debug, Clone)]
+struct HostileRow {
+    group: Group,
+    fault: Fault,
+    /// The fault rule's `path_prefix` (`None`: every path).
+    path: Option<&'static str>,
+    credentials: Credentials,
+    shape: Shape,
+    call: Call,
+    expect: Expect,
+}
+
+fn hostile() -> Vec<HostileRow> {
+    use Call::{Get, Start};
+    use Credentials::{Bearer, OAuth};
+    use Expect::{Exactly, ProtocolViolation};
+    use Shape::{Always, Once};
+    let row = |group, fault, credentials, shape, call, expect| HostileRow {
+        group,
+        path: (credentials == OAuth).then_some("/oauth/token"),
+        fault,
+        credentials,
+        shape,
+        call,
+        expect,
+    };
+    let retry_after = |form| Fault::RateLimited { retry_after: form };
+    let max = || retry_after(RetryAfterForm::Seconds { seconds: u64::MAX });
+    let http_date = || {
+        retry_after(RetryAfterForm::HttpDate {
+            seconds_from_now: u64::MAX,
+        })
+    };
+    let iso = || {
+        retry_after(RetryAfterForm::Iso8601 {
+            seconds_from_now: u64::MAX,
+        })
+    };
+    let bad_offset = || {
+        retry_after(RetryAfterForm::Raw {
+            value: "9999-12-31T23:59:59-99:99".into(),
+        })
+    };
+    let lifetime = |expires_in| Fault::TokenExpiresIn { expires_in };
+    let control = |json| Fault::ControlCharacters { status: 500, json };
+    let huge = || Fault::HugeHeader { bytes: HUGE_HEADER };
+    let many = || Fault::ManyHeaders {
+        count: MANY_HEADERS,
+    };
+    use Group::*;
+    vec![
+        // "Come back in 584 billion years": beyond the retry budget, returned at once.
+        row(
+            RetryAfterMax,
+            max(),
+            Bearer,
+            Always,
+            Get,
+            Exactly(RATE_LIMITED, 1),
+        ),
+        row(
+            RetryAfterMax,
+            max(),
+            Bearer,
+            Always,
+            Start,
+            Exactly(RATE_LIMITED, 1),
+        ),
+        row(
+            RetryAfterFarDates,
+            http_date(),
+            Bearer,
+            Always,
+            Get,
+            Exactly(RATE_LIMITED, 1),
+        ),
+        row(
+            RetryAfterFarDates,
+            http_date(),
+            Bearer,
+            Always,
+            Start,
+            Exactly(RATE_LIMITED, 1),
+        ),
+        row(
+            RetryAfterFarDates,
+            iso(),
+            Bearer,
+            Always,
+            Get,
+            Exactly(RATE_LIMITED, 1),
+        ),
+        row(
+            RetryAfterFarDates,
+            iso(),
+            Bearer,
+            Always,
+            Start,
+            Exactly(RATE_LIMITED, 1),
+        ),
+        // An offset of -99:99 is no offset: the header is malformed, so it is ignored and
+        // the read backs off as after a bare 429.
+        row(
+            RetryAfterBadOffset,
+            bad_offset(),
+            Bearer,
+            Once,
+            Get,
+            Exactly(OK, 2),
+        ),
+        row(
+            RetryAfterBadOffset,
+            bad_offset(),
+            Bearer,
+            Always,
+            Get,
+            Exactly(RATE_LIMITED, 4),
+        ),
+        row(
+            RetryAfterBadOffset,
+            bad_offset(),
+            Bearer,
+            Always,
+            Start,
+            Exactly(RATE_LIMITED, 1),
+        ),
+        // Token lifetimes: the call goes ahead with the token (1 token request + the call).
+        row(
+            HugeTokenLifetime,
+            lifetime(u64::MAX),
+            OAuth,
+            Always,
+            Get,
+            Exactly(OK, 2),
+        ),
+        row(
+            HugeTokenLifetime,
+            lifetime(u64::MAX),
+            OAuth,
+            Always,
+            Start,
+            Exactly(OK, 2),
+        ),
+        row(
+            ZeroTokenLifetime,
+            lifetime(0),
+            OAuth,
+            Always,
+            Get,
+            Exactly(OK, 2),
+        ),
+        row(
+            ZeroTokenLifetime,
+            lifetime(0),
+            OAuth,
+            Always,
+            Start,
+            Exactly(OK, 2),
+        ),
+        // Control characters in what Zoom says: typed as usual, never shown raw.
+        row(
+            ControlCharacters,
+            control(true),
+            Bearer,
+            Always,
+            Get,
+            Exactly(SERVER_ERROR, 4),
+        ),
+        row(
+            ControlCharacters,
+            control(true),
+            Bearer,
+            Always,
+            Start,
+            Exactly(SERVER_ERROR, 1),
+        ),
+        row(
+            ControlCharacters,
+            control(false),
+            Bearer,
+            Always,
+            Get,
+            Exactly(SERVER_ERROR, 4),
+        ),
+        row(
+            ControlCharacters,
+            control(false),
+            Bearer,
+            Always,
+            Start,
+            Exactly(SERVER_ERROR, 1),
+        ),
+        // Headers no HTTP client should accept: the same on both transports, not repeated.
+        row(
+            OverlongHeaders,
+            huge(),
+            Bearer,
+            Always,
+            Get,
+            ProtocolViolation,
+        ),
+        row(
+            OverlongHeaders,
+            huge(),
+            Bearer,
+            Always,
+            Start,
+            ProtocolViolation,
+        ),
+        row(
+            OverlongHeaders,
+            many(),
+            Bearer,
+            Always,
+            Get,
+            ProtocolViolation,
+        ),
+        row(
+            OverlongHeaders,
+            many(),
+            Bearer,
+            Always,
+            Start,
+            ProtocolViolation,
+        ),
+    ]
+}
+
+async fn run_hostile_cell(row: &HostileRow, pair: Pair) -> Observed {
+    let sim = Simulator::start().await.unwrap();
+    let mut rule = FaultRule::new(row.fault.clone());
+    if let Some(path) = row.path {
+        rule = rule.path(path);
+    }
+    if row.shape == Shape::Once {
+        rule = rule.once();
+    }
+    sim.push_fault(rule);
+    run_call(&sim, row.call, pair, row.credentials, HOSTILE_TIMEOUT).await
+}
+
+/// What is wrong with a hostile cell, given what the other pair observed.
+fn check_hostile(row: &HostileRow, observed: &Observed, other: &Observed) -> Option<String> {
+    let mut problems = Vec::new();
+    match row.expect {
+        Expect::Exactly(outcome, requests) => {
+            let as_row = Row {
+                setup: Setup::Fault(row.fault.clone()),
+                shape: row.shape,
+                call: row.call,
+                outcome,
+                requests,
+            };
+            let waits_checked = row.credentials == Credentials::Bearer;
+            if let Some(problem) = check(&as_row, observed).filter(|_| waits_checked) {
+                problems.push(problem);
+            } else if observed.outcome != Ok(outcome) || observed.requests != requests {
+                problems.push(format!(
+                    "expected {outcome:?} after {requests} requests, observed {:?} after {}",
+                    observed.outcome, observed.requests
+                ));
+            }
+        }
+        Expect::ProtocolViolation => {
+            if !matches!(observed.outcome, Ok(Outcome::Transport(..))) {
+                problems.push(format!(
+                    "expected a transport error, observed {:?}",
+                    observed.outcome
+                ));
+            }
+            if observed.requests != 1 {
+                problems.push(format!("repeated: {} requests", observed.requests));
+            }
+            if observed.outcome != other.outcome {
+                problems.push(format!(
+                    "the transports disagree: {:?} here, {:?} on the other",
+                    observed.outcome, other.outcome
+                ));
+            }
+        }
+    }
+    if let Some(shown) = &observed.shown
+        && shown.chars().any(char::is_control)
+    {
+        problems.push(format!("the error shows control characters: {shown:?}"));
+    }
+    (!problems.is_empty()).then(|| problems.join("; "))
+}
+
+async fn run_hostile(group: Group) {
+    let rows: Vec<HostileRow> = hostile().into_iter().filter(|r| r.group == group).collect();
+    assert!(!rows.is_empty(), "no rows for {group:?}");
+    let mut failures = Vec::new();
+    for row in &rows {
+        let (reqwest, ureq) = tokio::join!(
+            run_hostile_cell(row, Pair::ReqwestAsync),
+            run_hostile_cell(row, Pair::UreqBlocking)
+        );
+        let problems = [
+            (
+                Pair::ReqwestAsync,
+                check_hostile(row, &reqwest, &ureq),
+                &reqwest,
+            ),
+            (
+                Pair::UreqBlocking,
+                check_hostile(row, &ureq, &reqwest),
+                &ureq,
+            ),
+        ];
+        for (pair, problem, observed) in problems {
+            if let Some(problem) = problem {
+                failures.push(format!(
+                    "{} × {:?} × {} × {}: {problem}\n    observed {observed:?}",
+                    describe_setup(&Setup::Fault(row.fault.clone())),
+                    row.shape,
+                    describe_call(row.call),
+                    pair.name()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} hostile cells failed:\n{}",
+        failures.len(),
+        rows.len() * Pair::ALL.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn retry_after_u64_max_is_come_back_later() {
+    run_hostile(Group::RetryAfterMax).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn retry_after_dates_in_year_9999_are_come_back_later() {
+    run_hostile(Group::RetryAfterFarDates).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_retry_after_offset_past_18_hours_is_ignored() {
+    run_hostile(Group::RetryAfterBadOffset).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_token_lifetime_of_u64_max_is_clamped() {
+    run_hostile(Group::HugeTokenLifetime).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_token_lifetime_of_zero_still_serves_the_call() {
+    run_hostile(Group::ZeroTokenLifetime).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn control_characters_from_the_server_are_never_shown_raw() {
+    run_hostile(Group::ControlCharacters).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn overlong_headers_are_one_protocol_violation_on_both_transports() {
+    run_hostile(Group::OverlongHeaders).await;
+}
+
+#[test]
+fn every_hostile_group_has_rows() {
+    let groups = [
+        Group::RetryAfterMax,
+        Group::RetryAfterFarDates,
+        Group::RetryAfterBadOffset,
+        Group::HugeTokenLifetime,
+        Group::ZeroTokenLifetime,
+        Group::ControlCharacters,
+        Group::OverlongHeaders,
+    ];
+    let rows = hostile();
+    for group in groups {
+        assert!(rows.iter().any(|r| r.group == group), "{group:?}");
+    }
+    assert!(rows.iter().all(|r| groups.contains(&r.group)));
+}
+
+fn describe_expect(row: &HostileRow) -> String {
+    match row.expect {
+        // One request was the token request.
+        Expect::Exactly(Outcome::Success, 2) if row.credentials == Credentials::OAuth => {
+            "success (one token request, then the call)".into()
+        }
+        Expect::Exactly(outcome, requests) => describe_outcome(outcome, requests),
+        Expect::ProtocolViolation => {
+            "`Transport`, the same kind on both transports, not repeated".into()
+        }
+    }
+}
+
+/// The hostile rows as a table (part of the generated section of docs/RELIABILITY.md).
+fn hostile_table() -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Hostile answers (issue 8), through both pairs as above; no call may panic or hang, \
+         and no error may show a control character. Token rows authenticate with \
+         Server-to-Server OAuth against the simulator's token endpoint, the others with a \
+         static token."
+    );
+    out.push('\n');
+    out.push_str("| What a hostile server does | Call | Shape | Outcome |\n");
+    out.push_str("|---|---|---|---|\n");
+    for row in hostile() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:?} | {} |",
+            describe_setup(&Setup::Fault(row.fault.clone())),
+            describe_call(row.call),
+            row.shape,
+            describe_expect(&row)
+        );
+    }
+    out
 }

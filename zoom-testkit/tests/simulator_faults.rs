@@ -3,10 +3,12 @@
 mod simulator_common;
 
 use serde_json::json;
-use simulator_common::{BEARER, Conn, get, meeting_path, patch, raw_until_eof, request};
+use simulator_common::{
+    BEARER, Conn, get, meeting_path, patch, raw_until_eof, request, token_request,
+};
 use zoom_testkit::simulator::{
-    BlockingSimulator, DEMO_MEETING_ID, DEMO_WEBINAR_ID, Fault, FaultRule, MEETING_NO_STREAM,
-    RetryAfterForm,
+    BlockingSimulator, CONTROL_TEXT, DEMO_MEETING_ID, DEMO_STATIC_TOKEN, DEMO_WEBINAR_ID, Fault,
+    FaultRule, MEETING_NO_STREAM, RetryAfterForm, SimulatorConfig,
 };
 
 fn sim() -> BlockingSimulator {
@@ -330,4 +332,145 @@ fn oversized_invalid_json_and_html_bodies() {
         "<html><body><h1>502 Bad Gateway</h1></body></html>"
     );
     assert!(resp.header("x-zm-trackingid").is_some());
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile faults (issue 8): what a malicious or broken server could send
+// ---------------------------------------------------------------------------------------
+
+fn rate_limited_once(sim: &BlockingSimulator, retry_after: RetryAfterForm) -> String {
+    sim.push_fault(FaultRule::new(Fault::RateLimited { retry_after }).once());
+    let resp = get(sim.addr(), &meeting_path(DEMO_MEETING_ID));
+    resp.assert_error(429, 429);
+    resp.header("retry-after").unwrap().to_owned()
+}
+
+#[test]
+fn retry_after_at_u64_max_and_in_year_9999() {
+    let sim = sim();
+    let seconds = RetryAfterForm::Seconds { seconds: u64::MAX };
+    assert_eq!(rate_limited_once(&sim, seconds), "18446744073709551615");
+    // "u64::MAX seconds from now" saturates at the last date an HTTP date can name.
+    let far = u64::MAX;
+    let http_date = RetryAfterForm::HttpDate {
+        seconds_from_now: far,
+    };
+    assert_eq!(
+        rate_limited_once(&sim, http_date),
+        "Fri, 31 Dec 9999 23:59:59 GMT"
+    );
+    let iso = RetryAfterForm::Iso8601 {
+        seconds_from_now: far,
+    };
+    assert_eq!(rate_limited_once(&sim, iso), "9999-12-31T23:59:59Z");
+    let raw = RetryAfterForm::Raw {
+        value: "9999-12-31T23:59:59-99:99".into(),
+    };
+    assert_eq!(rate_limited_once(&sim, raw), "9999-12-31T23:59:59-99:99");
+    let raw: RetryAfterForm =
+        serde_json::from_value(json!({"form": "raw", "value": "soon"})).unwrap();
+    assert_eq!(rate_limited_once(&sim, raw), "soon");
+}
+
+#[test]
+fn token_expires_in_fault_answers_the_token_endpoint_only() {
+    for expires_in in [0, u64::MAX] {
+        let sim = sim();
+        let rule: FaultRule = serde_json::from_value(json!({
+            "path_prefix": "/oauth/token",
+            "fault": {"type": "token_expires_in", "expires_in": expires_in},
+        }))
+        .unwrap();
+        sim.push_fault(rule);
+        // Any credentials: the fault answers before the token endpoint looks at them.
+        let resp = token_request(sim.addr(), "Basic eDp5", "grant_type=account_credentials");
+        assert_eq!(resp.status, 200, "{}", resp.text());
+        let answer = resp.json();
+        assert_eq!(answer["expires_in"], json!(expires_in), "{answer}");
+        assert_eq!(answer["access_token"], DEMO_STATIC_TOKEN);
+        assert_eq!(answer["token_type"], "bearer");
+        // The token works, and the API is not faulted.
+        assert_eq!(get(sim.addr(), &meeting_path(DEMO_MEETING_ID)).status, 200);
+        assert_eq!(sim.token_requests(), 1);
+    }
+    // Without a path prefix, an API request through the rule is answered normally.
+    let sim = sim();
+    sim.push_fault(FaultRule::new(Fault::TokenExpiresIn { expires_in: 0 }));
+    assert_eq!(get(sim.addr(), &meeting_path(DEMO_MEETING_ID)).status, 200);
+}
+
+#[test]
+fn control_characters_in_json_and_text_error_bodies() {
+    let sim = sim();
+    let path = meeting_path(DEMO_MEETING_ID);
+    sim.push_fault(
+        FaultRule::new(Fault::ControlCharacters {
+            status: 500,
+            json: true,
+        })
+        .once(),
+    );
+    let resp = get(sim.addr(), &path);
+    let body = resp.assert_error(500, 500);
+    assert_eq!(body["message"], CONTROL_TEXT);
+    for c in ['\n', '\r', '\u{1b}', '\u{7}', '\0'] {
+        assert!(CONTROL_TEXT.contains(c), "{c:?}");
+    }
+
+    sim.push_fault(
+        FaultRule::new(Fault::ControlCharacters {
+            status: 503,
+            json: false,
+        })
+        .once(),
+    );
+    let resp = get(sim.addr(), &path);
+    assert_eq!(resp.status, 503);
+    assert_eq!(resp.header("content-type"), Some("text/plain"));
+    assert_eq!(resp.body, CONTROL_TEXT.as_bytes());
+    assert!(resp.header("x-zm-trackingid").is_some());
+}
+
+#[test]
+fn a_huge_header_and_ten_thousand_headers() {
+    let sim = sim();
+    let path = meeting_path(DEMO_MEETING_ID);
+    let normal = get(sim.addr(), &path);
+
+    sim.push_fault(FaultRule::new(Fault::HugeHeader { bytes: 1 << 20 }).once());
+    let resp = get(sim.addr(), &path);
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.header("x-padding").map(str::len), Some(1 << 20));
+    assert_eq!(resp.body, normal.body, "otherwise the normal answer");
+
+    sim.push_fault(FaultRule::new(Fault::ManyHeaders { count: 10_000 }).once());
+    let resp = get(sim.addr(), &path);
+    assert_eq!(resp.status, 200);
+    let padding = resp
+        .headers
+        .iter()
+        .filter(|(n, _)| n == "x-padding")
+        .count();
+    assert_eq!(padding, 10_000);
+    assert_eq!(resp.body, normal.body);
+    assert_eq!(get(sim.addr(), &path).headers.len(), normal.headers.len());
+}
+
+#[test]
+fn a_configured_token_lifetime_of_u64_max_issues_a_working_token() {
+    let config = SimulatorConfig {
+        token_ttl: std::time::Duration::from_secs(u64::MAX),
+        ..SimulatorConfig::default()
+    };
+    let sim = BlockingSimulator::start_with(config).unwrap();
+    let token = simulator_common::fetch_token(sim.addr());
+    let bearer = format!("Bearer {token}");
+    let resp = request(
+        sim.addr(),
+        "GET",
+        &meeting_path(DEMO_MEETING_ID),
+        &[("authorization", &bearer)],
+        b"",
+    );
+    assert_eq!(resp.status, 200, "{}", resp.text());
 }

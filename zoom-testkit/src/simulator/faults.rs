@@ -1,14 +1,14 @@
 //! Scripted faults: [`FaultRule`], [`Fault`], [`RetryAfterForm`] and the
 //! answers they produce.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::clock;
-use super::config::SimStream;
+use super::config::{DEMO_STATIC_TOKEN, SimStream, TOKEN_SCOPE};
 use super::limits::{QPS_MESSAGE, RateInfo, too_many};
 use super::request::ApiRequest;
 use super::response::{Delivery, JSON_CONTENT_TYPE, SimResponse};
@@ -128,12 +128,42 @@ pub enum Fault {
         /// The HTTP status, e.g. 502.
         status: u16,
     },
+    /// A token answer (for `POST /oauth/token`) with this `expires_in`, e.g. 0 or
+    /// `u64::MAX`. The token is [`DEMO_STATIC_TOKEN`], which the default configuration
+    /// accepts forever, so calls made with it succeed. Other paths answer normally; scope
+    /// the rule with `path_prefix: "/oauth/token"`.
+    TokenExpiresIn {
+        /// The `expires_in` of the answer, in seconds.
+        expires_in: u64,
+    },
+    /// An error answer whose message holds control characters: a newline that forges a
+    /// log line, an ANSI escape sequence (ESC `[2J`, clear screen; ESC `[31m`, red) and BEL.
+    ControlCharacters {
+        /// The HTTP status, e.g. 500.
+        status: u16,
+        /// `true`: Zoom's JSON error shape, the characters JSON-escaped in `message`;
+        /// `false`: a `text/plain` body with the raw characters.
+        json: bool,
+    },
+    /// A 200 (the normal answer) with one extra header `x-padding` of `bytes` bytes.
+    HugeHeader {
+        /// Length of the header value, e.g. 1048576.
+        bytes: usize,
+    },
+    /// A 200 (the normal answer) with `count` extra `x-padding: 1` headers.
+    ManyHeaders {
+        /// How many headers, e.g. 10000.
+        count: usize,
+    },
 }
 
 /// The shape of a [`Fault::RateLimited`] answer's `Retry-After`.
 ///
 /// As JSON: `{"form":"seconds","seconds":5}`, `{"form":"http_date","seconds_from_now":5}`,
-/// `{"form":"iso8601","seconds_from_now":5}`, `{"form":"no_headers"}`.
+/// `{"form":"iso8601","seconds_from_now":5}`, `{"form":"no_headers"}`,
+/// `{"form":"raw","value":"9999-12-31T23:59:59-99:99"}`. A date more than 9999 years
+/// ahead (`seconds_from_now` up to `u64::MAX`) is sent as 9999-12-31T23:59:59Z, the last
+/// second an HTTP date can name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "form", rename_all = "snake_case")]
 pub enum RetryAfterForm {
@@ -154,6 +184,12 @@ pub enum RetryAfterForm {
     },
     /// No `Retry-After`, no `X-RateLimit-*` headers (and no tracking id).
     NoHeaders,
+    /// `Retry-After` exactly as given, e.g. `9999-12-31T23:59:59-99:99` or a date past
+    /// what the SDK can represent.
+    Raw {
+        /// The header value.
+        value: String,
+    },
 }
 
 impl Default for RetryAfterForm {
@@ -179,7 +215,9 @@ pub(crate) fn take_matching(rules: &mut Vec<FaultRule>, request: &ApiRequest) ->
 /// Checks what the admin API must refuse (statuses hyper cannot send).
 pub(crate) fn validate(rule: &FaultRule) -> Result<(), String> {
     match rule.fault {
-        Fault::Status { status } | Fault::HtmlErrorPage { status } => StatusCode::from_u16(status)
+        Fault::Status { status }
+        | Fault::HtmlErrorPage { status }
+        | Fault::ControlCharacters { status, .. } => StatusCode::from_u16(status)
             .map(drop)
             .map_err(|_| format!("invalid HTTP status {status}")),
         _ => Ok(()),
@@ -200,9 +238,11 @@ fn stand_in_body() -> Bytes {
 /// have had, without touching the real state.
 pub(crate) fn respond(
     fault: &Fault,
+    request: &ApiRequest,
     rate: RateInfo,
     real: impl FnOnce() -> SimResponse,
 ) -> SimResponse {
+    let is_token_request = request.path == "/oauth/token";
     match fault {
         Fault::RateLimited { retry_after } => rate_limited(retry_after, rate),
         Fault::Status { status } => {
@@ -246,9 +286,61 @@ pub(crate) fn respond(
             );
             SimResponse::new(status, Some("text/html"), Bytes::from(page)).or_rate(rate)
         }
+        Fault::TokenExpiresIn { expires_in } if is_token_request => token_answer(*expires_in),
+        Fault::TokenExpiresIn { .. } => real(),
+        Fault::ControlCharacters { status, json } => {
+            let status = status_or_500(*status);
+            if *json {
+                SimResponse::error(status, i64::from(status.as_u16()), CONTROL_TEXT).or_rate(rate)
+            } else {
+                SimResponse::new(
+                    status,
+                    Some("text/plain"),
+                    Bytes::from_static(CONTROL_TEXT.as_bytes()),
+                )
+                .or_rate(rate)
+            }
+        }
+        Fault::HugeHeader { bytes } => real().header("x-padding", "x".repeat(*bytes)),
+        Fault::ManyHeaders { count } => {
+            let mut response = real();
+            response
+                .headers
+                .extend(std::iter::repeat_n(("x-padding", "1".to_owned()), *count));
+            response
+        }
         // Handled by the server; answer normally if ever reached.
         Fault::Delay { .. } | Fault::DropBeforeResponse => real(),
     }
+}
+
+/// What [`Fault::ControlCharacters`] puts in a message: a forged log line, ANSI escape
+/// sequences and BEL.
+pub const CONTROL_TEXT: &str =
+    "Internal error\nINFO zoom_core: all good\r\u{1b}[2J\u{1b}[31mred\u{1b}[0m\u{7}\u{0}end";
+
+/// 9999-12-31T23:59:59Z: the last second an HTTP date (and a four-digit year) can name.
+const LAST_DATE: Duration = Duration::from_secs(253_402_300_799);
+
+/// `seconds` from now, never past [`LAST_DATE`] (and never overflowing).
+fn later(seconds: u64) -> SystemTime {
+    let last = UNIX_EPOCH + LAST_DATE;
+    SystemTime::now()
+        .checked_add(Duration::from_secs(seconds))
+        .map_or(last, |at| at.min(last))
+}
+
+fn token_answer(expires_in: u64) -> SimResponse {
+    SimResponse::json(
+        StatusCode::OK,
+        &serde_json::json!({
+            "access_token": DEMO_STATIC_TOKEN,
+            "token_type": "bearer",
+            "expires_in": expires_in,
+            "scope": TOKEN_SCOPE,
+        }),
+    )
+    .header("cache-control", "no-store")
 }
 
 fn rate_limited(form: &RetryAfterForm, rate: RateInfo) -> SimResponse {
@@ -256,7 +348,6 @@ fn rate_limited(form: &RetryAfterForm, rate: RateInfo) -> SimResponse {
         remaining: 0,
         ..rate
     };
-    let later = |seconds: u64| SystemTime::now() + Duration::from_secs(seconds);
     match form {
         RetryAfterForm::Seconds { seconds } => {
             too_many(QPS_MESSAGE, rate).header("retry-after", seconds.to_string())
@@ -270,6 +361,7 @@ fn rate_limited(form: &RetryAfterForm, rate: RateInfo) -> SimResponse {
         RetryAfterForm::NoHeaders => {
             SimResponse::error(StatusCode::TOO_MANY_REQUESTS, 429, QPS_MESSAGE).bare()
         }
+        RetryAfterForm::Raw { value } => too_many(QPS_MESSAGE, rate).header("retry-after", value),
     }
 }
 

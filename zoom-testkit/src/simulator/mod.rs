@@ -69,7 +69,7 @@ pub use config::{
     SimulatorConfig, TOKEN_SCOPE, WEBINAR_NOT_STARTED,
 };
 pub(crate) use faults::padded_json;
-pub use faults::{Fault, FaultRule, RetryAfterForm};
+pub use faults::{CONTROL_TEXT, Fault, FaultRule, RetryAfterForm};
 pub use request::RecordedRequest;
 pub use server::Simulator;
 pub use state::SimulatorControl;

@@ -1,6 +1,6 @@
 //! `POST /oauth/token` with `grant_type=account_credentials`.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -78,9 +78,13 @@ pub(crate) fn token(world: &mut World, request: &ApiRequest) -> SimResponse {
         Some(_) => return oauth_error("Invalid account id", "invalid_grant"),
     }
     let token = format!("sim_{}", clock::random_hex(4));
-    world
-        .issued
-        .insert(token.clone(), Instant::now() + world.token_ttl);
+    // A configured lifetime too long for an `Instant` never expires (instead of panicking).
+    let now = Instant::now();
+    let expiry = now
+        .checked_add(world.token_ttl)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(now);
+    world.issued.insert(token.clone(), expiry);
     SimResponse::json(
         StatusCode::OK,
         &json!({

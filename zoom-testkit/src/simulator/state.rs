@@ -40,7 +40,7 @@ impl State {
 
     /// The answer `fault` gives to `request` (changes no state).
     pub(crate) fn respond_with_fault(&self, fault: &Fault, request: &ApiRequest) -> SimResponse {
-        faults::respond(fault, self.world.limits.peek(), || {
+        faults::respond(fault, request, self.world.limits.peek(), || {
             routes::respond(&mut self.world.clone(), request)
         })
     }
