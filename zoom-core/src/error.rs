@@ -337,7 +337,8 @@ pub enum ApiErrorKind {
     UserNotInAccount,
     /// Code 3161: meeting hosting and scheduling are not allowed for the user.
     HostingNotAllowed,
-    /// Code 3001: the meeting or webinar does not exist or has expired.
+    /// Code 3001 (or code 300 with HTTP 404, "Meeting ID does not exist."): the meeting or
+    /// webinar does not exist or has expired.
     MeetingNotFound,
     /// Code 3000: the meeting/webinar cannot be accessed or has no custom streaming service.
     LiveStreamNotAvailable,
@@ -385,6 +386,7 @@ impl ApiErrorKind {
             };
         }
         let by_code = match code {
+            Some(300) if status == StatusCode::NOT_FOUND => Some(ApiErrorKind::MeetingNotFound),
             Some(300) => Some(ApiErrorKind::ValidationFailed),
             Some(1001) => Some(ApiErrorKind::UserNotFound),
             Some(1010) => Some(ApiErrorKind::UserNotInAccount),
