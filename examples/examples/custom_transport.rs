@@ -2,7 +2,7 @@
 //! and a closure that answers like Zoom (handy in a test).
 //!
 //! ```text
-//! cargo run -p zoom-live-stream --example custom_transport
+//! cargo run -p zoom-live-stream-examples --example custom_transport
 //! ```
 //! Runs against the built-in simulator, so it needs no credentials.
 

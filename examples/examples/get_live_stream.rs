@@ -1,15 +1,15 @@
-//! Get a meeting's live stream with the async client on reqwest.
+//! Get a meeting's live stream with the async client of `zoom-live-stream` (reqwest and
+//! tokio underneath; nothing else to pick).
 //!
 //! ```text
-//! ZOOM_ACCESS_TOKEN=… cargo run -p zoom-live-stream --example get_live_stream -- 85746065432
+//! ZOOM_ACCESS_TOKEN=… cargo run -p zoom-live-stream-examples --example get_live_stream -- 85746065432
 //! ```
 //! `ZOOM_API_BASE` overrides the API base (for example the simulator's
 //! `http://127.0.0.1:PORT/v2`, with `ZOOM_ACCESS_TOKEN=sim-static-token`).
 
 use std::process::ExitCode;
 
-use zoom_core::{Client, MeetingId};
-use zoom_transport_reqwest::ReqwestTransport;
+use zoom_live_stream::{Client, MeetingId};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -26,9 +26,9 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(id: &str) -> zoom_core::Result<()> {
-    let mut builder = Client::builder(ReqwestTransport::default())
-        .bearer_token(std::env::var("ZOOM_ACCESS_TOKEN").unwrap_or_default());
+async fn run(id: &str) -> zoom_live_stream::Result<()> {
+    let mut builder =
+        Client::builder().bearer_token(std::env::var("ZOOM_ACCESS_TOKEN").unwrap_or_default());
     if let Ok(base) = std::env::var("ZOOM_API_BASE") {
         builder = builder.api_base(base);
     }

@@ -1,14 +1,14 @@
-//! Get a meeting's live stream with the blocking client on ureq: no async runtime at all.
+//! Get a meeting's live stream with the blocking client of `zoom-live-stream`
+//! (feature `blocking`, on ureq): no async runtime at all.
 //!
 //! ```text
-//! ZOOM_ACCESS_TOKEN=… cargo run -p zoom-live-stream --example get_live_stream_blocking -- 85746065432
+//! ZOOM_ACCESS_TOKEN=… cargo run -p zoom-live-stream-examples --example get_live_stream_blocking -- 85746065432
 //! ```
 //! `ZOOM_API_BASE` overrides the API base.
 
 use std::process::ExitCode;
 
-use zoom_core::MeetingId;
-use zoom_transport_ureq::UreqTransport;
+use zoom_live_stream::MeetingId;
 
 fn main() -> ExitCode {
     let Some(id) = std::env::args().nth(1) else {
@@ -24,8 +24,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(id: &str) -> zoom_core::Result<()> {
-    let mut builder = zoom_core::blocking::Client::builder(UreqTransport::default())
+fn run(id: &str) -> zoom_live_stream::Result<()> {
+    let mut builder = zoom_live_stream::blocking::Client::builder()
         .bearer_token(std::env::var("ZOOM_ACCESS_TOKEN").unwrap_or_default());
     if let Ok(base) = std::env::var("ZOOM_API_BASE") {
         builder = builder.api_base(base);

@@ -18,6 +18,9 @@ use crate::response::{Answer, FromResponse, interpret};
 use crate::secret::SecretString;
 use crate::transport::{HttpRequest, HttpResponse};
 
+mod custom;
+pub use custom::{EndpointBuilder, Json};
+
 /// Zoom's public API base.
 pub const DEFAULT_API_BASE: &str = "https://api.zoom.us/v2";
 
@@ -199,20 +202,47 @@ impl BaseUrl {
 
     pub(crate) fn parse_field(field: &'static str, url: &str) -> Result<Self, InvalidInput> {
         let trimmed = url.trim().trim_end_matches('/');
-        let uri: http::Uri = trimmed
-            .parse()
-            .map_err(|_| InvalidInput::new(field, format!("{url:?} is not a valid URL")))?;
-        let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
-        if !scheme_ok || uri.host().is_none() {
+        // Messages quote the URL without any `user:password@` it carries.
+        let shown = redact_userinfo(url);
+        if trimmed.contains(char::is_whitespace) {
             return Err(InvalidInput::new(
                 field,
-                format!("{url:?} must be an absolute http:// or https:// URL"),
+                format!("{shown:?} is not a valid URL: it contains a space"),
             ));
         }
-        if uri.query().is_some() || trimmed.contains('#') {
+        if trimmed.contains('#') {
             return Err(InvalidInput::new(
                 field,
-                format!("{url:?} must not have a query"),
+                format!("{shown:?} must not have a fragment (#…)"),
+            ));
+        }
+        let uri: http::Uri = trimmed
+            .parse()
+            .map_err(|_| InvalidInput::new(field, format!("{shown:?} is not a valid URL")))?;
+        let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+        if !scheme_ok || uri.host().is_none_or(str::is_empty) {
+            return Err(InvalidInput::new(
+                field,
+                format!("{shown:?} must be an absolute http:// or https:// URL"),
+            ));
+        }
+        // `http::Uri` accepts any digits as a port (and then reports none): check them.
+        let host_port = uri.authority().map_or("", |a| a.as_str());
+        let host_port = host_port.rsplit('@').next().unwrap_or(host_port);
+        let port = match host_port.rsplit_once(':') {
+            Some((_, port)) if !host_port.ends_with(']') => Some(port),
+            _ => None,
+        };
+        if port.is_some_and(|port| !port.parse::<u16>().is_ok_and(|port| port != 0)) {
+            return Err(InvalidInput::new(
+                field,
+                format!("{shown:?} has a port outside 1 to 65535"),
+            ));
+        }
+        if uri.query().is_some() {
+            return Err(InvalidInput::new(
+                field,
+                format!("{shown:?} must not have a query (?…)"),
             ));
         }
         let http::uri::Parts {
@@ -263,6 +293,18 @@ impl Eq for BaseUrl {}
 impl std::hash::Hash for BaseUrl {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.text.hash(state);
+    }
+}
+
+/// `url` with any `user:password@` in its authority replaced by `[redacted]@`.
+fn redact_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://[redacted]@{}", &rest[at + 1..]),
+        None => url.to_owned(),
     }
 }
 
@@ -636,6 +678,17 @@ mod tests {
         ] {
             assert!(BaseUrl::parse(bad).is_err(), "{bad:?}");
         }
+        let message = |url: &str| BaseUrl::parse(url).unwrap_err().to_string();
+        assert!(message("http://127.0.0.1:99999/v2").contains("port"));
+        assert!(message("http://127.0.0.1:0/v2").contains("port"));
+        assert!(message("https://x/v2#top").contains("fragment"));
+        assert!(message("https://x/v2?q=1").contains("query"));
+        assert!(message("https://x y/v2").contains("space"));
+        let secret = message("http://user:hunter2@127.0.0.1:99999/v2");
+        assert!(
+            !secret.contains("hunter2") && secret.contains("[redacted]@"),
+            "{secret}"
+        );
         assert_eq!(
             BaseUrl::parse("http://127.0.0.1:8080/v2/")
                 .unwrap()

@@ -15,39 +15,98 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong with a call. Match on [`Error::kind`] or use the helpers
 /// ([`Error::api`], [`Error::is_retryable`], [`Error::retry_after`]) instead of strings.
-#[derive(Debug, thiserror::Error)]
+///
+/// Like the errors of aws-smithy, each layer's `Display` says only its own part and the cause
+/// comes through [`std::error::Error::source`], so a report that walks the chain (anyhow's
+/// `{:#}`, say) prints every part once:
+///
+/// ```
+/// use std::error::Error as _;
+/// use zoom_core::{Error, TransportError, TransportErrorKind};
+///
+/// let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+/// let error = Error::from(TransportError::new(TransportErrorKind::Connect, refused));
+/// assert_eq!(error.to_string(), "could not connect");
+/// assert_eq!(error.source().unwrap().to_string(), "refused");
+/// ```
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The input was rejected before anything was sent.
-    #[error("invalid input: {0}")]
-    InvalidInput(#[from] InvalidInput),
+    InvalidInput(InvalidInput),
     /// The request could not be exchanged with Zoom (connect, timeout, I/O, body too large).
-    #[error("{}", transport_message(error, *may_have_been_applied))]
     Transport {
         /// What the transport reported.
-        #[source]
         error: TransportError,
         /// `true` when the call changes state and the request may have reached Zoom, so it
         /// may have been applied although no answer came back.
         may_have_been_applied: bool,
     },
     /// Zoom answered with an error status.
-    #[error(transparent)]
     Api(Box<ApiError>),
     /// Zoom answered with a success status but a body that could not be decoded.
-    #[error(transparent)]
     Decode(Box<DecodeError>),
     /// No access token could be obtained.
-    #[error(transparent)]
     Auth(Box<AuthError>),
 }
 
-fn transport_message(error: &TransportError, may_have_been_applied: bool) -> String {
-    if may_have_been_applied {
-        format!("{error} (the request may have been applied; check before repeating it)")
-    } else {
-        error.to_string()
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidInput(error) => write!(f, "invalid input: {error}"),
+            // The transport error's own part (its kind); its backend cause is our source.
+            Error::Transport {
+                error,
+                may_have_been_applied,
+            } => {
+                fmt::Display::fmt(error, f)?;
+                if *may_have_been_applied {
+                    f.write_str(" (the request may have been applied; check before repeating it)")?;
+                }
+                Ok(())
+            }
+            Error::Api(error) => fmt::Display::fmt(error, f),
+            Error::Decode(error) => fmt::Display::fmt(error, f),
+            Error::Auth(error) => fmt::Display::fmt(error, f),
+        }
     }
+}
+
+impl std::error::Error for Error {
+    /// The cause this error's own text does not already say: a transport's backend error,
+    /// or the cause of an auth error. The wrapped [`TransportError`] or [`InvalidInput`]
+    /// itself is not repeated (reach it with [`Error::transport`] or by matching).
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { error, .. } => std::error::Error::source(error),
+            Error::Auth(error) => std::error::Error::source(&**error),
+            Error::Api(error) => std::error::Error::source(&**error),
+            Error::Decode(error) => std::error::Error::source(&**error),
+            Error::InvalidInput(_) => None,
+        }
+    }
+}
+
+impl From<InvalidInput> for Error {
+    fn from(error: InvalidInput) -> Self {
+        Error::InvalidInput(error)
+    }
+}
+
+/// Whether and when an [`Error`] may be retried (see [`Error::retry_class`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryClass {
+    /// Repeating cannot help: a client error, refused credentials, a daily limit, a body
+    /// over the cap, or a state change that may already have been applied.
+    Never,
+    /// Safe to repeat for any call: the request provably never reached Zoom (a connect
+    /// failure), or only the token endpoint failed.
+    Always,
+    /// Worth repeating only if the call is safe to repeat (a read, an idempotent update):
+    /// Zoom may have seen the request (429, 5xx, a timeout, a dropped connection, a cut-off
+    /// body).
+    IfIdempotent,
 }
 
 /// Text from a server (a message, a reason, a header value), made safe to show in a terminal
@@ -169,30 +228,55 @@ impl Error {
         }
     }
 
-    /// Whether repeating the same call later could succeed: rate limits (not daily ones),
-    /// 5xx answers, a token endpoint that could not be reached, and connect failures,
+    /// Whether repeating the same call later could succeed: [`Error::retry_class`] is not
+    /// [`RetryClass::Never`]. That covers rate limits (not daily ones), 5xx answers, a token
+    /// endpoint that could not be reached, connect failures, a cut-off success body, and
     /// timeouts and dropped connections that provably did not apply a state change.
     ///
-    /// (The retry policy also repeats reads whose success body was cut off; this error
-    /// alone cannot tell a read from a state change, so it says `false` for those.)
+    /// The retry policy decides with the same classification; for
+    /// [`RetryClass::IfIdempotent`] it also checks that the call is safe to repeat.
     pub fn is_retryable(&self) -> bool {
+        self.retry_class() != RetryClass::Never
+    }
+
+    /// Whether repeating the call could help, and under which condition: the one
+    /// classification that both [`Error::is_retryable`] and [`crate::RetryPolicy::decide`]
+    /// use.
+    ///
+    /// ```
+    /// use zoom_core::{Error, RetryClass, TransportError, TransportErrorKind};
+    ///
+    /// let refused = Error::from(TransportError::from_kind(TransportErrorKind::Connect));
+    /// assert_eq!(refused.retry_class(), RetryClass::Always);
+    /// let timeout = Error::from(TransportError::from_kind(TransportErrorKind::Timeout));
+    /// assert_eq!(timeout.retry_class(), RetryClass::IfIdempotent);
+    /// ```
+    pub fn retry_class(&self) -> RetryClass {
         match self {
-            Error::Api(e) => e.is_retryable(),
-            Error::Auth(e) => e.is_transient(),
+            Error::Api(e) if e.is_retryable() => RetryClass::IfIdempotent,
+            Error::Auth(e) if e.is_transient() => RetryClass::Always,
+            Error::Transport { error, .. } if error.kind() == TransportErrorKind::Connect => {
+                RetryClass::Always
+            }
             Error::Transport {
                 error,
-                may_have_been_applied,
-            } => {
-                !may_have_been_applied
-                    && matches!(
-                        error.kind(),
-                        TransportErrorKind::Connect
-                            | TransportErrorKind::Timeout
-                            | TransportErrorKind::Io
-                    )
+                may_have_been_applied: false,
+            } if matches!(
+                error.kind(),
+                TransportErrorKind::Timeout | TransportErrorKind::Io
+            ) =>
+            {
+                RetryClass::IfIdempotent
             }
-            _ => false,
+            // A cut-off or garbled success body: the next answer may be whole.
+            Error::Decode(_) => RetryClass::IfIdempotent,
+            _ => RetryClass::Never,
         }
+    }
+
+    /// Whether the error says that something (meeting, webinar, user) does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.api().is_some_and(ApiError::is_not_found)
     }
 
     /// How long Zoom asked us to wait (from `Retry-After`), measured from now.
@@ -278,10 +362,12 @@ impl fmt::Display for TransportErrorKind {
 /// let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
 /// let error = TransportError::new(TransportErrorKind::Connect, io);
 /// assert_eq!(error.kind(), TransportErrorKind::Connect);
-/// assert_eq!(error.to_string(), "could not connect: refused");
+/// // Each layer says only its own part; the backend's error is the source.
+/// assert_eq!(error.to_string(), "could not connect");
+/// assert_eq!(std::error::Error::source(&error).unwrap().to_string(), "refused");
 /// ```
 #[derive(Debug, thiserror::Error)]
-#[error("{kind}{}", source.as_ref().map(|s| format!(": {s}")).unwrap_or_default())]
+#[error("{kind}")]
 pub struct TransportError {
     kind: TransportErrorKind,
     #[source]
@@ -498,7 +584,14 @@ impl fmt::Display for ApiError {
         if let Some(code) = self.code {
             write!(f, ", code {code}")?;
         }
+        // "Try again later; retry after 1 s" reads as one sentence, "later.; retry" does not.
+        let joins_retry_after = self.retry_after.is_some() && self.errors.is_empty();
         match &self.message {
+            Some(message) if joins_retry_after => write!(
+                f,
+                ": {}",
+                ServerText(message.trim_end().trim_end_matches('.'))
+            )?,
             Some(message) => write!(f, ": {}", ServerText(message))?,
             None => write!(f, " (no message in the answer)")?,
         }
@@ -694,9 +787,70 @@ impl From<AuthError> for Error {
     }
 }
 
+/// A transport failure outside a call (building a transport, say): nothing was applied.
+impl From<TransportError> for Error {
+    fn from(error: TransportError) -> Self {
+        Error::Transport {
+            error,
+            may_have_been_applied: false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::error::Error as _;
+
     use super::*;
+
+    fn rate_limited() -> Error {
+        let response = http::Response::builder()
+            .status(429)
+            .header("retry-after", "1")
+            .body(
+                br#"{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}"#
+                    .to_vec(),
+            )
+            .unwrap();
+        Error::api_error(crate::response::api_error(&response))
+    }
+
+    #[test]
+    fn a_429_with_retry_after_reads_as_one_sentence() {
+        let text = rate_limited().to_string();
+        assert!(text.contains("Try again later; retry after 1 s"), "{text}");
+        assert!(!text.contains(".;"), "{text}");
+    }
+
+    #[test]
+    fn each_layer_says_its_own_part_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let error = Error::Transport {
+            error: TransportError::new(TransportErrorKind::Connect, io),
+            may_have_been_applied: false,
+        };
+        let mut parts = vec![error.to_string()];
+        let mut cause = error.source();
+        while let Some(inner) = cause {
+            parts.push(inner.to_string());
+            cause = inner.source();
+        }
+        assert_eq!(parts, ["could not connect", "refused"]);
+        let input = Error::from(InvalidInput::new("meeting_id", "is blank"));
+        assert_eq!(input.to_string(), "invalid input: meeting_id: is blank");
+        assert!(input.source().is_none());
+        assert!(rate_limited().source().is_none());
+    }
+
+    #[test]
+    fn not_found_is_reachable_from_the_error() {
+        let response = http::Response::builder()
+            .status(404)
+            .body(br#"{"code":3001,"message":"Meeting does not exist: 1."}"#.to_vec())
+            .unwrap();
+        assert!(Error::api_error(crate::response::api_error(&response)).is_not_found());
+        assert!(!rate_limited().is_not_found());
+    }
     use crate::response::{api_error, interpret};
 
     const HOSTILE: &str = "line\nINFO forged\r\u{1b}[2J\u{7}\u{9b}\u{202e}\u{2028}end";

@@ -58,7 +58,7 @@ pub use client::Client;
 pub use endpoint::{BaseUrl, DEFAULT_API_BASE, Endpoint, Idempotency};
 pub use error::{
     ApiError, ApiErrorKind, AuthError, AuthErrorKind, BoxError, DecodeError, Error, ErrorKind,
-    FieldError, InvalidInput, Result, TransportError, TransportErrorKind,
+    FieldError, InvalidInput, Result, RetryClass, TransportError, TransportErrorKind,
 };
 pub use http;
 pub use ids::{MeetingId, MeetingRef, MeetingUuid, WebinarId, WebinarRef, WebinarUuid};
@@ -73,4 +73,6 @@ pub use retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
 pub use secret::SecretString;
 pub use sleep::{AsyncSleep, BlockingSleep, ThreadSleep};
 pub use time::{SystemTimeSource, TimeSource, Timestamp};
-pub use transport::{BlockingTransport, FnTransport, HttpRequest, HttpResponse, Transport};
+pub use transport::{
+    AsyncFnTransport, BlockingTransport, FnTransport, HttpRequest, HttpResponse, Transport,
+};

@@ -11,7 +11,8 @@ use crate::secret::SecretString;
 /// A meeting's or webinar's custom live-stream configuration, as `GET …/livestream` returns it.
 ///
 /// Every field is optional: Zoom may omit one, send `null` or send `""`, and all three read
-/// as `None`. Unknown fields are ignored. `Debug` never shows the stream key.
+/// as `None`. Unknown fields are ignored. Neither `Debug` nor `Serialize` shows the stream
+/// key (it is written as `"[redacted]"`); read it with `stream_key.expose_secret()`.
 ///
 /// ```
 /// use zoom_core::{LiveStream, Resolution};
@@ -23,6 +24,7 @@ use crate::secret::SecretString;
 /// assert_eq!(stream.page_url, None);
 /// assert_eq!(stream.resolution, Some(Resolution::P720));
 /// assert!(!format!("{stream:?}").contains("k3y"));
+/// assert!(serde_json::to_string(&stream).unwrap().contains(r#""stream_key":"[redacted]""#));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -38,6 +40,7 @@ pub struct LiveStream {
     #[serde(
         default,
         deserialize_with = "blank_as_none",
+        serialize_with = "crate::secret::redact_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub stream_key: Option<SecretString>,
@@ -170,17 +173,22 @@ open_enum!(
 /// assert!(update.validate().is_ok());
 /// assert!(!format!("{update:?}").contains("s3cret"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// It is a request body, so `Serialize` writes the stream key (that is what Zoom needs), and
+/// it can be read from configuration with `Deserialize` (check it with
+/// [`UpdateLiveStream::validate`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateLiveStream {
     /// The RTMP(S) URL to stream to (at most 1,024 characters).
     pub stream_url: String,
     /// The stream key (at most 512 characters).
+    #[serde(serialize_with = "crate::secret::expose")]
     pub stream_key: SecretString,
     /// The viewers' page (an absolute http(s) URL, at most 1,024 characters).
     pub page_url: String,
     /// `720p` or `1080p` (or a value Zoom added since); Zoom's default when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
 }
 
@@ -440,7 +448,7 @@ impl Serialize for JoinToken {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut state = serializer.serialize_struct("JoinToken", 2)?;
-        state.serialize_field("token", "[redacted]")?;
+        state.serialize_field("token", crate::secret::REDACTED)?;
         state.serialize_field("expire_in", &self.expire_in.as_secs())?;
         state.end()
     }
@@ -583,6 +591,41 @@ mod tests {
             let stream: LiveStream = serde_json::from_str(body).unwrap();
             assert_eq!(stream, LiveStream::default(), "{body}");
         }
+    }
+
+    #[test]
+    fn the_stream_key_is_serialized_redacted_but_request_bodies_carry_it() {
+        let stream: LiveStream =
+            serde_json::from_str(r#"{"stream_url":"rtmp://a/b","stream_key":"k3y"}"#).unwrap();
+        let json = serde_json::to_string(&stream).unwrap();
+        assert_eq!(
+            json,
+            r#"{"stream_url":"rtmp://a/b","stream_key":"[redacted]"}"#
+        );
+        let update = UpdateLiveStream::new("rtmp://a/b", "k3y", "https://e.com/w");
+        let body = serde_json::to_string(&update).unwrap();
+        assert!(body.contains(r#""stream_key":"k3y""#), "{body}");
+        let back: UpdateLiveStream = serde_json::from_str(&body).unwrap();
+        assert_eq!(back, update);
+    }
+
+    #[test]
+    fn status_bodies_load_from_configuration() {
+        let start: LiveStreamStatus = serde_json::from_str(
+            r#"{"action":"start","settings":{"display_name":"Jill","layout":"gallery_view"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            start,
+            LiveStreamStatus::start().settings(
+                LiveStreamSettings::new()
+                    .display_name("Jill")
+                    .layout(Layout::GalleryView)
+            )
+        );
+        let stop: LiveStreamStatus = serde_json::from_str(r#"{"action":"stop"}"#).unwrap();
+        assert_eq!(stop, LiveStreamStatus::stop());
+        assert!(serde_json::from_str::<LiveStreamStatus>(r#"{"action":"pause"}"#).is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use crate::endpoint::Idempotency;
-use crate::error::{ApiErrorKind, Error, TransportErrorKind};
+use crate::error::{Error, RetryClass};
 use crate::rate_limit::RetryAfter;
 
 /// When and how often to repeat a failed call.
@@ -128,39 +128,29 @@ impl RetryPolicy {
             return RetryDecision::Stop;
         }
         let idempotent = context.idempotency == Idempotency::Idempotent;
-        let wait = match error {
-            Error::Api(api) => match api.kind() {
-                ApiErrorKind::RateLimited | ApiErrorKind::ServerError if idempotent => {
-                    match api.retry_after_header() {
-                        Some(retry_after) => {
-                            let wait = retry_after.delay_from(context.now);
-                            if wait > RetryAfter::MAX_DELAY {
-                                // Beyond any sane wait: "come back later", not a sleep.
-                                return RetryDecision::Stop;
-                            }
-                            // A little jitter so that many clients told "1 s" do not return
-                            // together. Saturating: a far date is simply beyond the budget.
-                            let jitter =
-                                scale((wait / 10).min(Duration::from_secs(1)), context.random);
-                            wait.saturating_add(jitter)
-                        }
-                        None => self.backoff(context),
-                    }
+        // Whether to repeat: the one classification, shared with `Error::is_retryable`.
+        let repeat = match error.retry_class() {
+            RetryClass::Always => true,
+            RetryClass::IfIdempotent => idempotent,
+            _ => false,
+        };
+        if !repeat {
+            return RetryDecision::Stop;
+        }
+        // How long to wait: as Zoom said, or the backoff.
+        let wait = match error.api().and_then(|api| api.retry_after_header()) {
+            Some(retry_after) => {
+                let wait = retry_after.delay_from(context.now);
+                if wait > RetryAfter::MAX_DELAY {
+                    // Beyond any sane wait: "come back later", not a sleep.
+                    return RetryDecision::Stop;
                 }
-                _ => return RetryDecision::Stop,
-            },
-            Error::Transport { error, .. } => match error.kind() {
-                TransportErrorKind::Connect => self.backoff(context),
-                TransportErrorKind::Timeout | TransportErrorKind::Io if idempotent => {
-                    self.backoff(context)
-                }
-                _ => return RetryDecision::Stop,
-            },
-            // A cut-off or garbled success body on a read: the next answer may be whole.
-            Error::Decode(_) if idempotent => self.backoff(context),
-            // The token endpoint was unreachable or failing: asking again is harmless.
-            Error::Auth(auth) if auth.is_transient() => self.backoff(context),
-            _ => return RetryDecision::Stop,
+                // A little jitter so that many clients told "1 s" do not return
+                // together. Saturating: a far date is simply beyond the budget.
+                let jitter = scale((wait / 10).min(Duration::from_secs(1)), context.random);
+                wait.saturating_add(jitter)
+            }
+            None => self.backoff(context),
         };
         // A wait beyond the budget (a daily limit, a server asking for years) is not slept
         // on: the error, which keeps the server's advice, goes back to the caller at once.
@@ -462,6 +452,43 @@ mod tests {
             RetryPolicy::none().decide(&context(1, GET), &api(503, &[])),
             RetryDecision::Stop
         );
+    }
+
+    #[test]
+    fn is_retryable_and_decide_agree_for_a_read() {
+        let policy = RetryPolicy::default();
+        let decode = {
+            let response = http::Response::builder()
+                .status(200)
+                .body(b"{".to_vec())
+                .unwrap();
+            crate::response::interpret::<crate::model::LiveStream>(&response).unwrap_err()
+        };
+        for error in [
+            api(400, &[]),
+            api(401, &[]),
+            api(404, &[]),
+            api(429, &[("retry-after", "1")]),
+            api(429, &[("x-ratelimit-type", "Daily-limit")]),
+            api(500, &[]),
+            api(503, &[]),
+            transport(TransportErrorKind::Connect),
+            transport(TransportErrorKind::Timeout),
+            transport(TransportErrorKind::Io),
+            transport(TransportErrorKind::BodyTooLarge),
+            transport(TransportErrorKind::Other),
+            Error::Transport {
+                error: TransportError::from_kind(TransportErrorKind::Timeout),
+                may_have_been_applied: true,
+            },
+            decode,
+        ] {
+            let repeated = matches!(
+                policy.decide(&context(1, GET), &error),
+                RetryDecision::RetryAfter(_)
+            );
+            assert_eq!(error.is_retryable(), repeated, "{error}");
+        }
     }
 
     #[test]

@@ -350,10 +350,10 @@ impl BlockingTokenStore for MemoryStore {
 
     fn invalidate(&self, key: &TokenKey, access_token: &SecretString) -> Result<(), StoreError> {
         let mut tokens = lock(&self.tokens);
-        if let Some((token, expires_at)) = tokens.get_mut(key).and_then(|e| e.token.as_mut()) {
-            if token.access_token == *access_token {
-                *expires_at = Instant::now();
-            }
+        if let Some((token, expires_at)) = tokens.get_mut(key).and_then(|e| e.token.as_mut())
+            && token.access_token == *access_token
+        {
+            *expires_at = Instant::now();
         }
         Ok(())
     }

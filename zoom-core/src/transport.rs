@@ -19,6 +19,30 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// 30 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Whether `uri` points at this machine: `localhost` (or a name under `.localhost`),
+/// `127.0.0.0/8` or `[::1]`. The shipped transports never send such a request through a
+/// proxy from the environment: a local simulator or test server is always reached directly.
+///
+/// ```
+/// use zoom_core::transport::is_loopback;
+///
+/// assert!(is_loopback(&"http://127.0.0.1:8080/v2".parse().unwrap()));
+/// assert!(is_loopback(&"http://[::1]/v2".parse().unwrap()));
+/// assert!(is_loopback(&"http://LOCALHOST./v2".parse().unwrap()));
+/// assert!(!is_loopback(&"https://api.zoom.us/v2".parse().unwrap()));
+/// ```
+pub fn is_loopback(uri: &http::Uri) -> bool {
+    let Some(host) = uri.host() else {
+        return false;
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host == "localhost" || host.ends_with(".localhost"),
+    }
+}
+
 /// A whole HTTP request as zoom-core builds it.
 pub type HttpRequest = http::Request<Vec<u8>>;
 /// A whole HTTP response as a transport returns it.
@@ -83,6 +107,41 @@ where
 {
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         (self.0)(request)
+    }
+}
+
+/// Adapts an async closure `Fn(HttpRequest) -> impl Future<Output = Result<HttpResponse,
+/// TransportError>>` into a [`Transport`]: the async counterpart of [`FnTransport`].
+///
+/// ```
+/// use zoom_core::{AsyncFnTransport, HttpRequest, MeetingId};
+///
+/// let transport = AsyncFnTransport(|_request: HttpRequest| async {
+///     Ok(http::Response::builder()
+///         .status(200)
+///         .body(br#"{"stream_url":"rtmp://live.example/app"}"#.to_vec())
+///         .unwrap())
+/// });
+/// let client = zoom_core::Client::builder(transport).bearer_token("token").build().unwrap();
+/// # let _ = client.meeting_live_stream(MeetingId::new(1));
+/// ```
+#[derive(Clone)]
+pub struct AsyncFnTransport<F>(pub F);
+
+impl<F> std::fmt::Debug for AsyncFnTransport<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AsyncFnTransport")
+    }
+}
+
+#[async_trait::async_trait]
+impl<F, Fut> Transport for AsyncFnTransport<F>
+where
+    F: Fn(HttpRequest) -> Fut + Send + Sync,
+    Fut: std::future::Future<Output = Result<HttpResponse, TransportError>> + Send,
+{
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (self.0)(request).await
     }
 }
 

@@ -426,10 +426,10 @@ proptest! {
 
     #[test]
     fn any_text_parses_or_not_without_panicking(text in any::<String>(), now in any_now()) {
-        if let Some(value) = RetryAfter::parse(&text) {
-            if http::HeaderValue::from_str(&text).is_ok() {
-                exercise_retry_after(&value, &text, now);
-            }
+        if let Some(value) = RetryAfter::parse(&text)
+            && http::HeaderValue::from_str(&text).is_ok()
+        {
+            exercise_retry_after(&value, &text, now);
         }
     }
 

@@ -206,10 +206,10 @@ impl TokenCache {
         let margin = config.refresh_margin;
         let mut backoff = Backoff::new(config.wait_timeout);
         loop {
-            if let Some(entry) = self.store.entry(&self.key)? {
-                if is_fresh(&entry, margin) {
-                    return Ok(entry.token);
-                }
+            if let Some(entry) = self.store.entry(&self.key)?
+                && is_fresh(&entry, margin)
+            {
+                return Ok(entry.token);
             }
             if let Some(lock) = self.try_lock()? {
                 let current = match self.store.entry(&self.key) {

@@ -170,8 +170,3 @@ impl RedisStore {
         self.conn.run::<i64>(op).await.map(drop)
     }
 }
-
-/// The examples of the scaling guide, compiled as doc tests.
-#[cfg(doctest)]
-#[doc = include_str!("../../docs/SCALING.md")]
-struct ScalingGuideExamples;

@@ -101,10 +101,10 @@ impl TokenCache {
         let margin = config.refresh_margin;
         let mut backoff = Backoff::new(config.wait_timeout);
         loop {
-            if let Some(entry) = self.store.entry(&self.key).await? {
-                if is_fresh(&entry, margin) {
-                    return Ok(entry.token);
-                }
+            if let Some(entry) = self.store.entry(&self.key).await?
+                && is_fresh(&entry, margin)
+            {
+                return Ok(entry.token);
             }
             if let Some(lock) = self.try_lock().await? {
                 // Read again under the lock: another process may have just refreshed.

@@ -37,23 +37,3 @@ pub mod webhooks;
 pub use clock::ManualClock;
 pub use mock::{MockTransport, RecordedRequest};
 pub use sleep::InstantSleep;
-
-/// The README's examples, compiled and run as doc tests so that they stay true.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeExamples;
-
-/// The examples of the authentication guide, compiled as doc tests.
-#[cfg(doctest)]
-#[doc = include_str!("../../docs/AUTH.md")]
-struct AuthGuideExamples;
-
-/// The examples of the reliability guide, compiled as doc tests.
-#[cfg(doctest)]
-#[doc = include_str!("../../docs/RELIABILITY.md")]
-struct ReliabilityGuideExamples;
-
-/// The examples of the webhooks guide, compiled as doc tests.
-#[cfg(doctest)]
-#[doc = include_str!("../../docs/WEBHOOKS.md")]
-struct WebhooksGuideExamples;

@@ -97,10 +97,11 @@ fn imports(src: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
                 .rev()
                 .map(|n| path[..n].to_vec())
                 .find(|prefix| modules.contains_key(prefix));
-            if let Some(target) = target {
-                if &target != module && !target.starts_with(module) {
-                    targets.insert(target);
-                }
+            if let Some(target) = target
+                && &target != module
+                && !target.starts_with(module)
+            {
+                targets.insert(target);
             }
         }
         graph.insert(module.clone(), targets);

@@ -227,3 +227,17 @@ fn tokens_and_limits() {
     );
     assert_eq!(admin(&sim, "GET", "nothing-here", None).status, 404);
 }
+
+#[test]
+fn faults_are_listed_as_they_stand() {
+    let sim = BlockingSimulator::start().unwrap();
+    assert_eq!(admin(&sim, "GET", "faults", None).json(), json!([]));
+    let rule = json!({"fault": {"type": "status", "status": 503}, "method": "GET", "times": 2});
+    assert_eq!(admin(&sim, "POST", "faults", Some(rule)).status, 201);
+    let listed = admin(&sim, "GET", "faults", None).json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["fault"]["status"], 503);
+    assert_eq!(listed[0]["times"], 2);
+    admin(&sim, "DELETE", "faults", None);
+    assert_eq!(admin(&sim, "GET", "faults", None).json(), json!([]));
+}

@@ -137,7 +137,7 @@ impl Backend for UreqTransport {
     fn every_constructor() -> Vec<Self> {
         vec![
             patient(),
-            UreqTransport::from_agent(ureq::Agent::new_with_defaults()).with_max_response_body(10),
+            UreqTransport::from_agent(users_ureq_agent()).with_max_response_body(10),
             UreqTransport::new().expect("a ureq transport"),
             UreqTransport::default(),
         ]
@@ -607,6 +607,12 @@ fn a_500_and_a_302_come_back_as_responses(
     server
 }
 
+/// An agent of the user's own with ureq's defaults, but no proxy from the environment (this
+/// test talks to loopback).
+fn users_ureq_agent() -> ureq::Agent {
+    ureq::Agent::new_with_config(ureq::Agent::config_builder().proxy(None).build())
+}
+
 /// A client of the user's own, built as `from_client` asks (no redirects), carrying a
 /// default header with a secret.
 fn users_reqwest_client() -> reqwest::Client {
@@ -614,6 +620,8 @@ fn users_reqwest_client() -> reqwest::Client {
     headers.insert("authorization", http::HeaderValue::from_static(TOKEN));
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // A user's own client follows the proxy variables; this test talks to loopback.
+        .no_proxy()
         .default_headers(headers)
         .build()
         .unwrap()
@@ -653,7 +661,7 @@ fn a_users_reqwest_client_gets_the_whole_call_timeout() {
 #[test]
 fn a_users_ureq_agent_cannot_turn_statuses_into_errors_or_follow_redirects() {
     // ureq's own defaults: 4xx/5xx are errors and up to 10 redirects are followed.
-    let transport = UreqTransport::from_agent(ureq::Agent::new_with_defaults());
+    let transport = UreqTransport::from_agent(users_ureq_agent());
     let followed = Reply::response(OK, &[], b"followed");
     let server = a_500_and_a_302_come_back_as_responses(&transport, followed);
     assert_eq!(server.requests().len(), 2, "the 302 was not followed");

@@ -84,6 +84,8 @@ pub use zoom_core::transport::{
 #[derive(Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    /// A client without proxies, for loopback hosts, when the environment names a proxy.
+    direct: Option<reqwest::Client>,
     timeout: Duration,
     max_response_body: usize,
     /// The connect timeout this crate configured, or `None` for a user's client.
@@ -126,6 +128,7 @@ impl ReqwestTransport {
     pub fn from_client(client: reqwest::Client) -> Self {
         Self {
             client,
+            direct: None,
             timeout: DEFAULT_TIMEOUT,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             connect_timeout: None,
@@ -172,7 +175,11 @@ impl ReqwestTransport {
         }
         let request = self.convert(request)?;
 
-        let mut response = self.client.execute(request).await.map_err(map_error)?;
+        let client = match &self.direct {
+            Some(direct) if zoom_core::transport::is_loopback(&http_uri(request.url())) => direct,
+            _ => &self.client,
+        };
+        let mut response = client.execute(request).await.map_err(map_error)?;
         // Content-Length is checked up front, and the bytes are counted while reading, since
         // the header can be absent (chunked, close-delimited) or lie.
         let cap = self.max_response_body;
@@ -311,23 +318,54 @@ impl ReqwestTransportBuilder {
     /// Fails (with [`TransportErrorKind::Other`]) only if the TLS backend cannot be
     /// initialised.
     pub fn build(self) -> Result<ReqwestTransport, TransportError> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
-            // Bodies pass through as sent, even if another crate turns these features on.
-            .no_gzip()
-            .no_brotli()
-            .no_deflate()
-            .no_zstd()
-            .build()
-            .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+        let builder = || {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(self.connect_timeout)
+                // Bodies pass through as sent, even if another crate turns these features on.
+                .no_gzip()
+                .no_brotli()
+                .no_deflate()
+                .no_zstd()
+        };
+        let build = |builder: reqwest::ClientBuilder| {
+            builder
+                .build()
+                .map_err(|e| TransportError::new(TransportErrorKind::Other, e))
+        };
+        let client = build(builder())?;
+        // reqwest honours the proxy variables for every host; loopback (a local simulator)
+        // must never go through one, so such requests take a proxy-less twin.
+        let direct = proxy_in_env()
+            .then(|| build(builder().no_proxy()))
+            .transpose()?;
         Ok(ReqwestTransport {
             client,
+            direct,
             timeout: self.timeout,
             max_response_body: self.max_response_body,
             connect_timeout: Some(self.connect_timeout),
         })
     }
+}
+
+/// Whether the environment names a proxy reqwest would use.
+fn proxy_in_env() -> bool {
+    [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+}
+
+/// The request's URL as an `http::Uri`, to ask whether it is loopback.
+fn http_uri(url: &reqwest::Url) -> http::Uri {
+    url.as_str().parse().unwrap_or_default()
 }
 
 /// Whether a request with this method normally carries content, so an empty body is still

@@ -64,6 +64,8 @@ pub use zoom_core::transport::{
 #[derive(Clone)]
 pub struct UreqTransport {
     agent: Agent,
+    /// An agent without a proxy, for loopback hosts, when the environment names a proxy.
+    direct: Option<Agent>,
     max_response_body: usize,
     /// The timeouts this crate configured, or `None` for a user's agent.
     timeouts: Option<(Duration, Duration)>,
@@ -97,6 +99,7 @@ impl UreqTransport {
     pub fn from_agent(agent: Agent) -> Self {
         Self {
             agent,
+            direct: None,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             timeouts: None,
         }
@@ -143,15 +146,19 @@ impl UreqTransport {
         &self,
         request: http::Request<impl AsSendBody>,
     ) -> Result<http::Response<Body>, ureq::Error> {
-        let config = self.agent.config();
+        let agent = match &self.direct {
+            Some(direct) if zoom_core::transport::is_loopback(request.uri()) => direct,
+            _ => &self.agent,
+        };
+        let config = agent.config();
         if !config.http_status_as_error()
             && config.max_redirects() == 0
             && config.allow_non_standard_methods()
         {
-            return self.agent.run(request);
+            return agent.run(request);
         }
         request
-            .with_agent(&self.agent)
+            .with_agent(agent)
             .configure()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -241,26 +248,33 @@ impl UreqTransportBuilder {
     /// an IP literal needs no lookup, and a host name's addresses are looked up (under the
     /// connect timeout) at most once every 30 s.
     pub fn build(self) -> UreqTransport {
-        let config = Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .allow_non_standard_methods(true)
-            // No automatic User-Agent or Accept: the request's headers are sent as given.
-            .user_agent("")
-            .accept("")
-            .accept_encoding("")
-            .timeout_connect(Some(self.connect_timeout))
-            .timeout_global(Some(self.timeout))
-            .build();
+        let config = || {
+            Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .allow_non_standard_methods(true)
+                // No automatic User-Agent or Accept: the request's headers are sent as given.
+                .user_agent("")
+                .accept("")
+                .accept_encoding("")
+                .timeout_connect(Some(self.connect_timeout))
+                .timeout_global(Some(self.timeout))
+        };
         // ureq's default resolver starts a thread for every call once a timeout is set;
         // this one answers IP literals at once and reuses a host name's answer briefly.
-        let agent = Agent::with_parts(
-            config,
-            DefaultConnector::new(),
-            resolver::CachingResolver::default(),
-        );
+        let agent = |config: ureq::config::Config| {
+            Agent::with_parts(
+                config,
+                DefaultConnector::new(),
+                resolver::CachingResolver::default(),
+            )
+        };
+        // ureq honours the proxy variables for every host; loopback (a local simulator)
+        // must never go through one, so such requests take a proxy-less twin.
+        let direct = ureq::Proxy::try_from_env().map(|_| agent(config().proxy(None).build()));
         UreqTransport {
-            agent,
+            agent: agent(config().build()),
+            direct,
             max_response_body: self.max_response_body,
             timeouts: Some((self.connect_timeout, self.timeout)),
         }

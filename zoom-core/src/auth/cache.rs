@@ -241,10 +241,10 @@ impl TokenCache {
     /// Zoom rejected `token`: forget it unless a newer one has replaced it already.
     pub(crate) fn invalidate(&self, token: &Token) {
         let mut log = lock(&self.fetches);
-        if let Some(Ok((kept, fresh_until))) = &mut log.last {
-            if kept.generation == token.generation {
-                *fresh_until = Timestamp::ORIGIN;
-            }
+        if let Some(Ok((kept, fresh_until))) = &mut log.last
+            && kept.generation == token.generation
+        {
+            *fresh_until = Timestamp::ORIGIN;
         }
         drop(log);
         if let Err(error) = self.store.invalidate(token) {

@@ -88,10 +88,10 @@ impl Deduplicator {
         if self.seen.contains(&key) {
             return true;
         }
-        if self.order.len() >= self.capacity {
-            if let Some(oldest) = self.order.pop_front() {
-                self.seen.remove(&oldest);
-            }
+        if self.order.len() >= self.capacity
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.seen.remove(&oldest);
         }
         self.seen.insert(key.clone());
         self.order.push_back(key);

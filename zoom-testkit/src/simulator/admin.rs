@@ -43,6 +43,13 @@ pub(crate) fn handle(control: &SimulatorControl, request: &ApiRequest) -> SimRes
             control.clear_requests();
             done()
         }
+        (&Method::GET, ["faults"]) => {
+            let state = control.lock();
+            ok_json(
+                StatusCode::OK,
+                &serde_json::to_value(state.faults()).unwrap_or_default(),
+            )
+        }
         (&Method::POST, ["faults"]) => add_fault(control, request),
         (&Method::DELETE, ["faults"]) => {
             control.clear_faults();

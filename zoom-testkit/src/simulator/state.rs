@@ -73,6 +73,11 @@ impl State {
         self.faults.clear();
     }
 
+    /// The fault rules still armed, in order.
+    pub(crate) fn faults(&self) -> &[FaultRule] {
+        &self.faults
+    }
+
     pub(crate) fn expire_all_tokens(&mut self) {
         let now = Instant::now();
         for expiry in self.world.issued.values_mut() {

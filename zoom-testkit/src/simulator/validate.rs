@@ -116,13 +116,13 @@ pub(crate) fn stream_update(body: &Map<String, Value>) -> Result<SimStream, Vec<
     let stream_url = required_text(body, "stream_url", 1024, &mut errors);
     let stream_key = required_text(body, "stream_key", 512, &mut errors);
     let page_url = required_text(body, "page_url", 1024, &mut errors);
-    if let Some(url) = &page_url {
-        if !is_web_url(url) {
-            errors.push(field_error(
-                "page_url",
-                "page_url must be a valid URL starting with http:// or https://.",
-            ));
-        }
+    if let Some(url) = &page_url
+        && !is_web_url(url)
+    {
+        errors.push(field_error(
+            "page_url",
+            "page_url must be a valid URL starting with http:// or https://.",
+        ));
     }
     let resolution = optional_choice(
         body.get("resolution"),

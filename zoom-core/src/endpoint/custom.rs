@@ -1,0 +1,230 @@
+//! The escape hatch: any Zoom endpoint, sent through the same client (same auth, retries,
+//! rate limiter and error mapping) as the live-stream ones.
+
+use std::marker::PhantomData;
+
+use http::Method;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::de::DeserializeOwned;
+
+use super::{Endpoint, Idempotency};
+use crate::error::{Error, InvalidInput};
+use crate::ids::{MeetingId, WebinarId};
+use crate::response::FromResponse;
+
+/// What a path segment or query part keeps unencoded: RFC 3986's unreserved characters.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A JSON answer decoded into any `T: DeserializeOwned`: the output type of an endpoint you
+/// build yourself with [`Endpoint::builder`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned> FromResponse for Json<T> {
+    const EXPECTED: &'static str = "a JSON value of the expected shape";
+
+    fn decode(body: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(body).map(Json)
+    }
+}
+
+impl<T: FromResponse> Endpoint<T> {
+    /// Starts building a call to any Zoom endpoint: the path is given segment by segment
+    /// and encoded here, so that no value can leave its segment.
+    ///
+    /// By default a `GET` or `HEAD` is [`Idempotency::Idempotent`] and any other method
+    /// [`Idempotency::StateChange`] (repeated only when it provably never left); say
+    /// otherwise with [`EndpointBuilder::idempotency`].
+    ///
+    /// ```
+    /// use zoom_core::endpoint::{Endpoint, Json};
+    /// use zoom_core::{MeetingId, http::Method};
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Meeting {
+    ///     topic: String,
+    /// }
+    ///
+    /// // GET /meetings/{meetingId}: the SDK has no method for it, the client sends it anyway.
+    /// let endpoint = Endpoint::<Json<Meeting>>::builder(Method::GET)
+    ///     .segment("meetings")
+    ///     .meeting_id(&MeetingId::new(85746065432))
+    ///     .query("show_previous_occurrences", "true")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(endpoint.path(), "/meetings/85746065432?show_previous_occurrences=true");
+    ///
+    /// # fn send(client: zoom_core::blocking::Client, endpoint: Endpoint<Json<Meeting>>) -> zoom_core::Result<()> {
+    /// let Json(meeting) = client.send(&endpoint)?.into_inner();
+    /// println!("{}", meeting.topic);
+    /// # Ok(()) }
+    /// ```
+    pub fn builder(method: Method) -> EndpointBuilder<T> {
+        let idempotency = if method == Method::GET || method == Method::HEAD {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::StateChange
+        };
+        EndpointBuilder {
+            method,
+            path: String::new(),
+            query: String::new(),
+            body: None,
+            idempotency,
+            problem: None,
+            _output: PhantomData,
+        }
+    }
+}
+
+/// Builds an [`Endpoint`] to any Zoom API path; start from [`Endpoint::builder`].
+#[derive(Debug)]
+pub struct EndpointBuilder<T> {
+    method: Method,
+    path: String,
+    query: String,
+    body: Option<Vec<u8>>,
+    idempotency: Idempotency,
+    problem: Option<InvalidInput>,
+    _output: PhantomData<fn() -> T>,
+}
+
+impl<T: FromResponse> EndpointBuilder<T> {
+    /// Appends one path segment, percent-encoded so that `/`, `?`, `#` and the like stay
+    /// inside it. An empty segment, `.` or `..` is refused when building.
+    pub fn segment(mut self, segment: impl AsRef<str>) -> Self {
+        let segment = segment.as_ref();
+        if segment.is_empty() || segment == "." || segment == ".." {
+            self.problem.get_or_insert(InvalidInput::new(
+                "path",
+                format!("{segment:?} is not a path segment"),
+            ));
+        }
+        self.path.push('/');
+        self.path.extend(utf8_percent_encode(segment, UNRESERVED));
+        self
+    }
+
+    /// Appends a meeting id as one segment, encoded the way Zoom expects (a UUID that
+    /// starts with `/` or contains `//` is encoded twice).
+    pub fn meeting_id(mut self, id: &MeetingId) -> Self {
+        self.path.push('/');
+        self.path.push_str(&id.path_segment());
+        self
+    }
+
+    /// Appends a webinar id as one segment, encoded the way Zoom expects.
+    pub fn webinar_id(mut self, id: &WebinarId) -> Self {
+        self.path.push('/');
+        self.path.push_str(&id.path_segment());
+        self
+    }
+
+    /// Adds a query parameter; name and value are percent-encoded.
+    pub fn query(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.query
+            .push(if self.query.is_empty() { '?' } else { '&' });
+        self.query
+            .extend(utf8_percent_encode(name.as_ref(), UNRESERVED));
+        self.query.push('=');
+        self.query
+            .extend(utf8_percent_encode(value.as_ref(), UNRESERVED));
+        self
+    }
+
+    /// Sends `body` as JSON (`Content-Type: application/json`).
+    pub fn json(mut self, body: &impl serde::Serialize) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(bytes),
+            Err(error) => {
+                self.problem.get_or_insert(InvalidInput::new(
+                    "body",
+                    format!("could not be serialised as JSON: {error}"),
+                ));
+            }
+        }
+        self
+    }
+
+    /// Whether repeating the call is safe (see [`Idempotency`]).
+    pub fn idempotency(mut self, idempotency: Idempotency) -> Self {
+        self.idempotency = idempotency;
+        self
+    }
+
+    /// The endpoint, or the first problem found (nothing is sent either way).
+    pub fn build(self) -> Result<Endpoint<T>, Error> {
+        if let Some(problem) = self.problem {
+            return Err(problem.into());
+        }
+        if self.path.is_empty() {
+            return Err(Error::invalid("path", "has no segment"));
+        }
+        let mut endpoint = Endpoint::new(self.method, self.path + &self.query, self.idempotency);
+        endpoint.body = self.body;
+        Ok(endpoint)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoint::BaseUrl;
+    use crate::secret::SecretString;
+
+    #[test]
+    fn segments_and_queries_are_encoded_and_cannot_escape() {
+        let endpoint = Endpoint::<Json<serde_json::Value>>::builder(Method::GET)
+            .segment("users")
+            .segment("a/b?c#d")
+            .query("q", "x&y=z")
+            .build()
+            .unwrap();
+        assert_eq!(endpoint.path(), "/users/a%2Fb%3Fc%23d?q=x%26y%3Dz");
+        let request = endpoint
+            .to_request(&BaseUrl::default(), &SecretString::new("t"))
+            .unwrap();
+        assert_eq!(request.uri().path(), "/v2/users/a%2Fb%3Fc%23d");
+        assert_eq!(request.uri().query(), Some("q=x%26y%3Dz"));
+        for bad in ["", ".", ".."] {
+            let error = Endpoint::<()>::builder(Method::GET).segment(bad).build();
+            assert!(matches!(error, Err(Error::InvalidInput(_))), "{bad:?}");
+        }
+        assert!(Endpoint::<()>::builder(Method::GET).build().is_err());
+    }
+
+    #[test]
+    fn bodies_are_json_and_idempotency_defaults_by_method() {
+        let post = Endpoint::<()>::builder(Method::POST)
+            .segment("meetings")
+            .json(&serde_json::json!({"topic": "x"}))
+            .build()
+            .unwrap();
+        assert_eq!(post.idempotency(), Idempotency::StateChange);
+        assert_eq!(post.body(), Some(&br#"{"topic":"x"}"#[..]));
+        let put = Endpoint::<()>::builder(Method::PUT)
+            .segment("x")
+            .idempotency(Idempotency::Idempotent)
+            .build()
+            .unwrap();
+        assert_eq!(put.idempotency(), Idempotency::Idempotent);
+        let get = Endpoint::<Json<serde_json::Value>>::builder(Method::GET)
+            .segment("webinars")
+            .webinar_id(&WebinarId::new(9))
+            .build()
+            .unwrap();
+        assert_eq!(get.idempotency(), Idempotency::Idempotent);
+        assert_eq!(get.path(), "/webinars/9");
+    }
+
+    #[test]
+    fn any_json_answer_decodes() {
+        let Json(value) = <Json<serde_json::Value>>::decode(br#"{"id":1}"#).unwrap();
+        assert_eq!(value["id"], 1);
+        assert!(<Json<u32>>::decode(b"\"x\"").is_err());
+    }
+}

@@ -1,0 +1,463 @@
+//! The command line, parsed by clap: global options (before or after the subcommand), one
+//! set of flags per subcommand, and the allowed values listed in each help.
+
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use zoom_live_stream::{
+    CloseCaption, InvalidInput, Layout, LiveStreamSettings, LiveStreamStatus, MeetingId,
+    Resolution, UpdateLiveStream, WebinarId,
+};
+
+const EXIT_CODES: &str = "\
+With no credentials and no API base, the tool starts its built-in Zoom simulator on
+127.0.0.1 and answers from it (it says so on stderr).
+
+Proxies: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY are honoured for Zoom's hosts;
+loopback addresses (the simulator) are always reached directly.
+
+Exit codes:
+  0  success
+  1  the result could not be written to stdout
+  2  usage or input error (nothing was sent)
+  3  Zoom answered with an error, or with an answer that could not be read
+  4  network error (could not connect, timed out, connection dropped), also when
+     talking to the token endpoint
+  5  authentication failed: the credentials or the access token were refused";
+
+/// Read or control a Zoom meeting's or webinar's custom live stream.
+#[derive(Debug, Parser)]
+#[command(name = "zoom-live-stream", version, after_help = EXIT_CODES)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Commands,
+}
+
+/// Options every subcommand takes, before or after it.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// Use the blocking (ureq) client instead of the async (reqwest) one.
+    #[arg(long, global = true)]
+    pub(crate) blocking: bool,
+    /// Seconds allowed to connect, and for the whole call (retries included).
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_timeout)]
+    pub(crate) timeout: Option<Duration>,
+    /// Log what the SDK does to stderr (-v: retries and failures, -vv: every call).
+    /// RUST_LOG, when set, chooses the filter instead. Secrets are never logged.
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub(crate) verbose: u8,
+    /// Access token.
+    #[arg(long, global = true, env = "ZOOM_ACCESS_TOKEN", hide_env_values = true)]
+    pub(crate) token: Option<String>,
+    /// Server-to-Server OAuth account id.
+    #[arg(long, global = true, env = "ZOOM_ACCOUNT_ID", value_name = "ID")]
+    pub(crate) account_id: Option<String>,
+    /// Server-to-Server OAuth client id.
+    #[arg(long, global = true, env = "ZOOM_CLIENT_ID", value_name = "ID")]
+    pub(crate) client_id: Option<String>,
+    /// Server-to-Server OAuth client secret.
+    #[arg(
+        long,
+        global = true,
+        env = "ZOOM_CLIENT_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub(crate) client_secret: Option<String>,
+    /// API base [default: https://api.zoom.us/v2; ZoomGov: https://api.zoomgov.com/v2].
+    #[arg(long, global = true, env = "ZOOM_API_BASE", value_name = "URL")]
+    pub(crate) api_base: Option<String>,
+    /// OAuth host [default: https://zoom.us; ZoomGov: https://zoomgov.com].
+    #[arg(long, global = true, env = "ZOOM_OAUTH_BASE", value_name = "URL")]
+    pub(crate) oauth_base: Option<String>,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Commands {
+    /// Print the live stream's settings as JSON.
+    Get {
+        #[command(flatten)]
+        target: TargetArgs,
+        /// Print the stream key instead of [redacted].
+        #[arg(long)]
+        show_stream_key: bool,
+    },
+    /// Change the stream URL, stream key, viewers' page and resolution.
+    Update {
+        #[command(flatten)]
+        target: TargetArgs,
+        /// Where to stream to (Zoom's are rtmp:// or rtmps:// URLs).
+        #[arg(long, value_name = "URL", value_parser = parse_stream_url)]
+        stream_url: String,
+        /// The stream key (no control characters).
+        #[arg(long, value_name = "KEY", value_parser = parse_stream_key)]
+        stream_key: String,
+        /// The viewers' page (an http:// or https:// URL).
+        #[arg(long, value_name = "URL")]
+        page_url: String,
+        /// The stream's resolution.
+        #[arg(long, value_enum)]
+        resolution: Option<ResolutionArg>,
+    },
+    /// Start the live stream (the meeting or webinar must be in progress).
+    Start {
+        #[command(flatten)]
+        target: TargetArgs,
+        /// The name shown in the stream (1 to 50 characters).
+        #[arg(long, value_name = "NAME")]
+        display_name: Option<String>,
+        /// Show the active speaker's name.
+        #[arg(long)]
+        active_speaker_name: bool,
+        /// The stream's layout (meetings only).
+        #[arg(long, value_enum)]
+        layout: Option<LayoutArg>,
+        /// Closed captions (meetings only).
+        #[arg(long, value_enum)]
+        close_caption: Option<CloseCaptionArg>,
+    },
+    /// Stop the live stream.
+    Stop {
+        #[command(flatten)]
+        target: TargetArgs,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The meeting or webinar a command is about.
+#[derive(Debug, Args)]
+pub(crate) struct TargetArgs {
+    /// A meeting id (digits) or meeting UUID; with --webinar, a webinar id.
+    #[arg(value_name = "ID")]
+    id: String,
+    /// The id is a webinar's.
+    #[arg(long)]
+    webinar: bool,
+}
+
+/// A resolution Zoom documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ResolutionArg {
+    /// 720p
+    #[value(name = "720p")]
+    P720,
+    /// 1080p
+    #[value(name = "1080p")]
+    P1080,
+}
+
+/// A layout Zoom documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LayoutArg {
+    /// Follow the host's view.
+    #[value(name = "follow_host")]
+    FollowHost,
+    /// Gallery view.
+    #[value(name = "gallery_view")]
+    GalleryView,
+    /// Speaker view.
+    #[value(name = "speaker_view")]
+    SpeakerView,
+}
+
+/// A closed-caption mode Zoom documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CloseCaptionArg {
+    /// Captions burnt into the video.
+    #[value(name = "burnt-in")]
+    BurntIn,
+}
+
+impl From<ResolutionArg> for Resolution {
+    fn from(value: ResolutionArg) -> Self {
+        match value {
+            ResolutionArg::P720 => Resolution::P720,
+            ResolutionArg::P1080 => Resolution::P1080,
+        }
+    }
+}
+
+impl From<LayoutArg> for Layout {
+    fn from(value: LayoutArg) -> Self {
+        match value {
+            LayoutArg::FollowHost => Layout::FollowHost,
+            LayoutArg::GalleryView => Layout::GalleryView,
+            LayoutArg::SpeakerView => Layout::SpeakerView,
+        }
+    }
+}
+
+impl From<CloseCaptionArg> for CloseCaption {
+    fn from(value: CloseCaptionArg) -> Self {
+        match value {
+            CloseCaptionArg::BurntIn => CloseCaption::BurntIn,
+        }
+    }
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(seconds > 0.0 && seconds <= 86_400.0) {
+        return Err("must be more than 0 and at most 86400 seconds".into());
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// A stream URL: an absolute URL; Zoom streams over RTMP, so `rtmp://` or `rtmps://`.
+fn parse_stream_url(text: &str) -> Result<String, String> {
+    if text.chars().any(char::is_whitespace) {
+        return Err("a URL cannot contain spaces".into());
+    }
+    let uri: zoom_live_stream::http::Uri =
+        text.parse().map_err(|_| format!("{text:?} is not a URL"))?;
+    match uri.scheme_str() {
+        Some("rtmp" | "rtmps") if uri.host().is_some_and(|h| !h.is_empty()) => Ok(text.into()),
+        Some("rtmp" | "rtmps") => Err(format!("{text:?} has no host")),
+        _ => Err(format!(
+            "{text:?} must be an rtmp:// or rtmps:// URL (Zoom streams over RTMP)"
+        )),
+    }
+}
+
+/// A stream key: any printable text (Zoom's checks for length and blankness follow).
+fn parse_stream_key(text: &str) -> Result<String, String> {
+    if text.chars().any(char::is_control) {
+        return Err("contains control characters".into());
+    }
+    Ok(text.into())
+}
+
+/// Which meeting or webinar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    Meeting(MeetingId),
+    Webinar(WebinarId),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Meeting(id) => write!(f, "meeting {id}"),
+            Target::Webinar(id) => write!(f, "webinar {id}"),
+        }
+    }
+}
+
+/// What to do to the target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Action {
+    Get { show_stream_key: bool },
+    Update(UpdateLiveStream),
+    Status(LiveStreamStatus),
+}
+
+impl TargetArgs {
+    fn target(&self) -> Result<Target, InvalidInput> {
+        Ok(if self.webinar {
+            Target::Webinar(WebinarId::parse(&self.id)?)
+        } else {
+            Target::Meeting(MeetingId::parse(&self.id)?)
+        })
+    }
+}
+
+impl Commands {
+    /// The target and action of a live-stream command; `None` for `completions`.
+    pub(crate) fn action(&self) -> Result<Option<(Target, Action)>, InvalidInput> {
+        Ok(Some(match self {
+            Commands::Get {
+                target,
+                show_stream_key,
+            } => (
+                target.target()?,
+                Action::Get {
+                    show_stream_key: *show_stream_key,
+                },
+            ),
+            Commands::Update {
+                target,
+                stream_url,
+                stream_key,
+                page_url,
+                resolution,
+            } => {
+                let mut body = UpdateLiveStream::new(stream_url, stream_key.as_str(), page_url);
+                if let Some(resolution) = resolution {
+                    body = body.resolution((*resolution).into());
+                }
+                body.validate()?;
+                (target.target()?, Action::Update(body))
+            }
+            Commands::Start {
+                target,
+                display_name,
+                active_speaker_name,
+                layout,
+                close_caption,
+            } => {
+                let mut settings = LiveStreamSettings::new();
+                if *active_speaker_name {
+                    settings = settings.active_speaker_name(true);
+                }
+                if let Some(name) = display_name {
+                    settings = settings.display_name(name);
+                }
+                if let Some(layout) = layout {
+                    settings = settings.layout(Layout::from(*layout));
+                }
+                if let Some(caption) = close_caption {
+                    settings = settings.close_caption(CloseCaption::from(*caption));
+                }
+                let status = if settings == LiveStreamSettings::default() {
+                    LiveStreamStatus::start()
+                } else {
+                    LiveStreamStatus::start().settings(settings)
+                };
+                let target = target.target()?;
+                status.validate(matches!(target, Target::Webinar(_)))?;
+                (target, Action::Status(status))
+            }
+            Commands::Stop { target } => {
+                (target.target()?, Action::Status(LiveStreamStatus::stop()))
+            }
+            Commands::Completions { .. } => return Ok(None),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("zoom-live-stream").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_subcommand() {
+        for args in [
+            &["--blocking", "--timeout", "5", "get", "85746065432"][..],
+            &["get", "85746065432", "--blocking", "--timeout=5"],
+        ] {
+            let cli = parse(args).unwrap();
+            assert!(cli.global.blocking);
+            assert_eq!(cli.global.timeout, Some(Duration::from_secs(5)));
+        }
+        let cli = parse(&["get", "--webinar", "91234567890", "-vv"]).unwrap();
+        assert_eq!(cli.global.verbose, 2);
+        let (target, _) = cli.command.action().unwrap().unwrap();
+        assert_eq!(target, Target::Webinar(WebinarId::new(91234567890)));
+    }
+
+    #[test]
+    fn flags_that_do_not_belong_or_take_no_value_are_errors() {
+        for args in [
+            &["stop", "85746065432", "--stream-url", "rtmp://x/y"][..],
+            &["get", "1", "--show-stream-key=false"],
+            &["get", "1", "--layout", "follow_host"],
+            &["start", "1", "--layout", "sideways"],
+            &[
+                "update",
+                "1",
+                "--stream-url",
+                "https://x/y",
+                "--stream-key",
+                "k",
+                "--page-url",
+                "https://e.com",
+            ],
+            &[
+                "update",
+                "1",
+                "--stream-url",
+                "rtmp://x/ y",
+                "--stream-key",
+                "k",
+                "--page-url",
+                "https://e.com",
+            ],
+            &[
+                "update",
+                "1",
+                "--stream-url",
+                "rtmp://x/y",
+                "--stream-key",
+                "k\u{7}",
+                "--page-url",
+                "https://e.com",
+            ],
+            &["--timeout", "0", "get", "1"],
+            &["--webinar", "get", "1"],
+            &[],
+        ] {
+            let error = parse(args).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn start_collects_settings_and_checks_them() {
+        let cli = parse(&[
+            "start",
+            "1",
+            "--display-name",
+            "Jill Chill",
+            "--active-speaker-name",
+            "--layout",
+            "gallery_view",
+        ])
+        .unwrap();
+        let expected = LiveStreamStatus::start().settings(
+            LiveStreamSettings::new()
+                .active_speaker_name(true)
+                .display_name("Jill Chill")
+                .layout(Layout::GalleryView),
+        );
+        let (_, action) = cli.command.action().unwrap().unwrap();
+        assert_eq!(action, Action::Status(expected));
+        let webinar = parse(&["start", "--webinar", "1", "--layout", "follow_host"]).unwrap();
+        assert_eq!(
+            webinar.command.action().unwrap_err().field(),
+            "settings.layout"
+        );
+    }
+
+    #[test]
+    fn each_help_lists_the_allowed_values() {
+        let mut command = Cli::command();
+        let start = command
+            .find_subcommand_mut("start")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        for value in ["follow_host", "gallery_view", "speaker_view", "burnt-in"] {
+            assert!(start.contains(value), "{start}");
+        }
+        let update = command
+            .find_subcommand_mut("update")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        assert!(
+            update.contains("720p") && update.contains("1080p"),
+            "{update}"
+        );
+    }
+}

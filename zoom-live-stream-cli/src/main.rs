@@ -1,0 +1,201 @@
+//! `zoom-live-stream`: read or control a Zoom meeting's or webinar's custom live stream.
+//!
+//! ```text
+//! cargo install zoom-live-stream-cli
+//! zoom-live-stream get 85746065432
+//! ```
+//! Run with `--help` for commands, options and exit codes. With no credentials set, the
+//! tool answers from its built-in Zoom simulator on 127.0.0.1.
+#![forbid(unsafe_code)]
+
+mod args;
+mod connect;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+use zoom_live_stream::{Error, LiveStream, StreamAction};
+
+use args::{Action, Cli, Commands, Target};
+use connect::{Destination, configure};
+
+/// What a command produced.
+enum Outcome {
+    Stream(LiveStream),
+    Done,
+}
+
+/// Runs `action` on `client`, adding `.await` for the async client: one dispatch for both.
+macro_rules! dispatch {
+    ($client:expr, $target:expr, $action:expr; $($await:tt)*) => {{
+        let client = $client;
+        match ($target, $action) {
+            (Target::Meeting(id), Action::Get { .. }) => client.meeting_live_stream(id) $($await)* .map(Outcome::Stream),
+            (Target::Webinar(id), Action::Get { .. }) => client.webinar_live_stream(id) $($await)* .map(Outcome::Stream),
+            (Target::Meeting(id), Action::Update(body)) => client.update_meeting_live_stream(id, body) $($await)* .map(|()| Outcome::Done),
+            (Target::Webinar(id), Action::Update(body)) => client.update_webinar_live_stream(id, body) $($await)* .map(|()| Outcome::Done),
+            (Target::Meeting(id), Action::Status(status)) => client.update_meeting_live_stream_status(id, status) $($await)* .map(|()| Outcome::Done),
+            (Target::Webinar(id), Action::Status(status)) => client.update_webinar_live_stream_status(id, status) $($await)* .map(|()| Outcome::Done),
+        }
+    }};
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(error) => return clap_exit(&error),
+    };
+    init_tracing(cli.global.verbose);
+    if let Commands::Completions { shell } = &cli.command {
+        let mut script = Vec::new();
+        clap_complete::generate(*shell, &mut Cli::command(), "zoom-live-stream", &mut script);
+        return write_out(&String::from_utf8_lossy(&script));
+    }
+    let (target, action) = match cli.command.action() {
+        Ok(Some(command)) => command,
+        Ok(None) => return ExitCode::SUCCESS,
+        Err(error) => return usage(&format!("invalid input: {error}")),
+    };
+    let destination = match connect::resolve(&cli.global) {
+        Ok(destination) => destination,
+        Err(message) => return usage(&message),
+    };
+    let result = if cli.global.blocking {
+        run_blocking(&target, &action, &destination)
+    } else {
+        run_async(&target, &action, &destination)
+    };
+    match result {
+        Ok(Outcome::Stream(stream)) => {
+            let show_stream_key = matches!(
+                action,
+                Action::Get {
+                    show_stream_key: true
+                }
+            );
+            let json = report::live_stream_json(&stream, show_stream_key);
+            if let Err(error) = report::stdout(&format!("{json}\n")) {
+                report::say(&format!(
+                    "zoom-live-stream: could not write the result: {error}"
+                ));
+                return ExitCode::from(report::OUTPUT);
+            }
+            if !show_stream_key && stream.stream_key.is_some() {
+                report::say(
+                    "zoom-live-stream: stream key hidden; pass --show-stream-key to print it",
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::Done) => {
+            report::say(&format!("zoom-live-stream: {}", done(&target, &action)));
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            let hosts = report::Hosts {
+                api_base: destination
+                    .api_base
+                    .as_deref()
+                    .unwrap_or(zoom_live_stream::DEFAULT_API_BASE),
+                oauth_base: destination
+                    .oauth_base
+                    .as_deref()
+                    .unwrap_or(zoom_live_stream::DEFAULT_OAUTH_BASE),
+            };
+            let (line, code) = report::failure(&error, &hosts);
+            report::say(&line);
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// What a state change did, in words.
+fn done(target: &Target, action: &Action) -> String {
+    match action {
+        Action::Update(body) => format!(
+            "updated the live stream of {target}: stream URL {}, page {}",
+            body.stream_url, body.page_url
+        ),
+        Action::Status(status) if status.action == StreamAction::Start => {
+            format!("started the live stream of {target}")
+        }
+        Action::Status(_) => format!("stopped the live stream of {target}"),
+        Action::Get { .. } => format!("read the live stream of {target}"),
+    }
+}
+
+/// Prints clap's own message (help, version, or a usage error) and picks the exit code.
+fn clap_exit(error: &clap::Error) -> ExitCode {
+    let printed = error.print();
+    let code = u8::try_from(error.exit_code()).unwrap_or(report::USAGE);
+    if printed.is_err() && code == 0 {
+        // `--help > /dev/full`: the help was lost.
+        return ExitCode::from(report::OUTPUT);
+    }
+    ExitCode::from(code)
+}
+
+/// Reports a usage error found after parsing, the way clap reports its own.
+fn usage(message: &str) -> ExitCode {
+    let error = Cli::command().error(clap::error::ErrorKind::ValueValidation, message);
+    let _ = error.print();
+    ExitCode::from(report::USAGE)
+}
+
+fn write_out(text: &str) -> ExitCode {
+    match report::stdout(text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report::say(&format!(
+                "zoom-live-stream: could not write the result: {error}"
+            ));
+            ExitCode::from(report::OUTPUT)
+        }
+    }
+}
+
+/// `-v`: the SDK's retries and failures; `-vv`: every call. `RUST_LOG` wins when set. The
+/// SDK never puts a secret in an event, and only its own events are shown by default.
+fn init_tracing(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match EnvFilter::try_from_default_env() {
+        Ok(filter) => filter,
+        Err(_) if verbose == 0 => return,
+        Err(_) => EnvFilter::new(match verbose {
+            1 => "warn,zoom_core=info,zoom_live_stream=info",
+            _ => "warn,zoom_core=debug,zoom_live_stream=debug",
+        }),
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+fn run_blocking(
+    target: &Target,
+    action: &Action,
+    destination: &Destination,
+) -> Result<Outcome, Error> {
+    let client = configure!(zoom_live_stream::blocking::Client::builder(), destination).build()?;
+    dispatch!(client, target, action;)
+}
+
+fn run_async(
+    target: &Target,
+    action: &Action,
+    destination: &Destination,
+) -> Result<Outcome, Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            zoom_live_stream::TransportError::new(zoom_live_stream::TransportErrorKind::Other, e)
+        })?;
+    runtime.block_on(async {
+        let client = configure!(zoom_live_stream::Client::builder(), destination).build()?;
+        dispatch!(client, target, action; .await)
+    })
+}

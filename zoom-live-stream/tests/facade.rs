@@ -1,0 +1,136 @@
+//! The facade as a user meets it: default transports against the simulator, a custom
+//! transport, and retry waits on tokio's timer.
+
+use std::time::Duration;
+
+use zoom_live_stream::{Client, LiveStreamStatus, MeetingId};
+use zoom_testkit::simulator::{self, BlockingSimulator};
+use zoom_testkit::{MockTransport, fixtures};
+
+#[tokio::test]
+async fn the_default_async_client_talks_to_zoom_with_server_to_server_oauth() {
+    let sim = BlockingSimulator::start().unwrap();
+    let client = Client::builder()
+        .server_to_server_oauth(
+            simulator::DEMO_ACCOUNT_ID,
+            simulator::DEMO_CLIENT_ID,
+            simulator::DEMO_CLIENT_SECRET,
+        )
+        .api_base(sim.base_url())
+        .oauth_base(sim.oauth_base())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let stream = client
+        .meeting_live_stream(MeetingId::new(simulator::DEMO_MEETING_ID))
+        .await
+        .unwrap();
+    assert_eq!(
+        stream.stream_url.as_deref(),
+        Some(simulator::DEMO_STREAM_URL)
+    );
+    client
+        .update_meeting_live_stream_status(
+            MeetingId::new(simulator::DEMO_MEETING_ID),
+            &LiveStreamStatus::stop(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sim.token_requests(), 1);
+}
+
+#[test]
+fn the_default_blocking_client_talks_to_zoom() {
+    let sim = BlockingSimulator::start().unwrap();
+    let client = zoom_live_stream::blocking::Client::builder()
+        .bearer_token(simulator::DEMO_STATIC_TOKEN)
+        .api_base(sim.base_url())
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let error = client
+        .meeting_live_stream(MeetingId::new(12345678901))
+        .unwrap_err();
+    assert!(error.is_not_found(), "{error}");
+    let stream = client
+        .meeting_live_stream(MeetingId::new(simulator::DEMO_MEETING_ID))
+        .unwrap();
+    assert_eq!(stream.page_url.as_deref(), Some(simulator::DEMO_PAGE_URL));
+}
+
+#[test]
+fn a_missing_credential_or_a_bad_base_is_an_input_error_from_build() {
+    let error = Client::builder().build().unwrap_err();
+    assert_eq!(error.kind(), zoom_live_stream::ErrorKind::InvalidInput);
+    let error = zoom_live_stream::blocking::Client::builder()
+        .bearer_token("t")
+        .api_base("http://127.0.0.1:99999/v2")
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), zoom_live_stream::ErrorKind::InvalidInput);
+}
+
+/// Retry waits run on tokio's timer: with tokio's clock paused, a 20 s `Retry-After` passes
+/// at once. The default thread-based sleeper would not see the paused clock, and the 25 s
+/// timeout (on the paused clock) would fire first.
+#[tokio::test(start_paused = true)]
+async fn retry_waits_are_on_tokios_timer() {
+    let mock = MockTransport::new()
+        .push(fixtures::rate_limited(20))
+        .push(fixtures::documented_live_stream());
+    let client = Client::builder_with(mock.clone())
+        .bearer_token("token")
+        .build()
+        .unwrap();
+    let call = client.meeting_live_stream(MeetingId::new(1));
+    let stream = tokio::time::timeout(Duration::from_secs(25), call)
+        .await
+        .expect("the wait ran on tokio's (paused) clock")
+        .unwrap();
+    assert!(stream.stream_url.is_some());
+    mock.assert_all_used();
+}
+
+/// Another Zoom endpoint through the same client: auth, retries and error mapping apply.
+#[test]
+fn a_custom_endpoint_goes_through_the_same_auth_retries_and_errors() {
+    use zoom_live_stream::endpoint::{Endpoint, Json};
+    use zoom_live_stream::http::Method;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct User {
+        id: String,
+    }
+
+    let mock = MockTransport::new()
+        .push(fixtures::server_error(503))
+        .push(
+            zoom_live_stream::http::Response::builder()
+                .status(200)
+                .body(br#"{"id":"KDcuGIm1QgePTO8WbOqwIQ","extra":true}"#.to_vec())
+                .unwrap(),
+        )
+        .push(fixtures::user_not_found());
+    let client = zoom_live_stream::blocking::Client::builder_with(mock.clone())
+        .bearer_token("token")
+        .configure(|b| b.sleeper(zoom_testkit::InstantSleep::default()))
+        .build()
+        .unwrap();
+    let endpoint = Endpoint::<Json<User>>::builder(Method::GET)
+        .segment("users")
+        .segment("me")
+        .build()
+        .unwrap();
+    let Json(user) = client.send(&endpoint).unwrap().into_inner();
+    assert_eq!(user.id, "KDcuGIm1QgePTO8WbOqwIQ");
+    let error = client.send(&endpoint).unwrap_err();
+    assert!(error.is_not_found(), "{error}");
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.header("authorization") == Some("Bearer token"))
+    );
+    mock.assert_all_used();
+}
