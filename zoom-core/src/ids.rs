@@ -13,7 +13,7 @@
 //! A number converts to anything (`u64` and the `…Id` types convert into the `…Ref` types);
 //! a UUID converts only into a `…Ref`, so it cannot compile into a PATCH or a join-token call:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! use zoom_core::{endpoint, LiveStreamStatus, MeetingUuid};
 //!
 //! let uuid: MeetingUuid = "aDYlohsHRtCd4ii1uC2+hA==".parse().unwrap();
