@@ -47,7 +47,7 @@ pub enum Idempotency {
 /// let token = endpoint::get_webinar_live_stream_join_token(91234567890);
 /// assert_eq!(token.path(), "/webinars/91234567890/jointoken/live_streaming");
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Endpoint<T> {
     method: Method,
     path: String,
@@ -152,6 +152,19 @@ impl<T: FromResponse> Endpoint<T> {
             headers.insert(CONTENT_TYPE, APPLICATION_JSON);
         }
         Ok(request)
+    }
+}
+
+/// Never the body: it can hold a stream key. Its length is shown instead.
+impl<T> std::fmt::Debug for Endpoint<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("idempotency", &self.idempotency)
+            .field("rate_limit_advice", &self.rate_limit_advice)
+            .finish()
     }
 }
 
@@ -537,6 +550,11 @@ mod tests {
         assert_eq!(request.headers()[CONTENT_TYPE], "application/json");
         let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
         assert_eq!(body["stream_key"], "key");
+        let secret = UpdateLiveStream::new("rtmp://a/b", "s3cr3t", "https://e.com/w");
+        let shown = format!("{:?}", update_meeting_live_stream(1, &secret).unwrap());
+        assert!(shown.contains("body_len: Some("), "{shown}");
+        let bytes = format!("{:?}", b"s3cr3t");
+        assert!(!shown.contains("s3cr3t") && !shown.contains(&bytes[1..bytes.len() - 1]));
         assert_eq!(endpoint.idempotency(), Idempotency::Idempotent);
 
         let bad = UpdateLiveStream::new("rtmp://a/b", "", "https://e.com/w");
