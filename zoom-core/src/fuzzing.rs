@@ -20,8 +20,8 @@ use http::{HeaderName, HeaderValue, StatusCode};
 
 use crate::endpoint::{self, BaseUrl, Idempotency};
 use crate::error::{ApiError, Error};
-use crate::ids::{MeetingId, WebinarId};
-use crate::model::LiveStream;
+use crate::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
+use crate::model::{JoinToken, LiveStream};
 use crate::rate_limit::{RateLimit, RetryAfter};
 use crate::response::{self, Answer};
 use crate::retry::{RetryContext, RetryPolicy};
@@ -71,6 +71,15 @@ pub fn response_mapper(data: &[u8]) {
     let (answer, _) = http_answer(data);
     match response::interpret::<LiveStream>(&answer) {
         Ok(answer) => live_stream_answer(&answer),
+        Err(error) => exercise_error(&error),
+    }
+    match response::interpret::<JoinToken>(&answer) {
+        Ok(answer) => {
+            let token = answer.into_inner();
+            let _ = (format!("{token:?}"), serde_json::to_string(&token));
+            let _ = token.expires_at(SystemTime::now());
+            let _ = token.expires_at(UNIX_EPOCH);
+        }
         Err(error) => exercise_error(&error),
     }
     match response::interpret::<()>(&answer) {
@@ -212,33 +221,42 @@ pub fn retry_after(data: &[u8]) {
     }
 }
 
-/// An id given by a caller: if `MeetingId::parse` or `WebinarId::parse` accepts it, the
-/// request URI, normalised by the `url` crate (as reqwest does), has the id as exactly one
-/// path segment, never a dot segment, and no query or fragment.
+/// An id given by a caller: if `MeetingRef::parse` or `WebinarRef::parse` accepts it (and
+/// `MeetingId::parse` / `WebinarId::parse` for the numeric-only join token), the request
+/// URI, normalised by the `url` crate (as reqwest does), has the id as exactly one path
+/// segment, never a dot segment, and no query or fragment.
 pub fn id_path(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let base = BaseUrl::default();
     let token = SecretString::new("token");
     let mut requests = Vec::new();
-    if let Ok(id) = MeetingId::parse(&text) {
-        let _ = (id.to_string(), format!("{id:?}"), id.as_number());
+    if let Ok(id) = MeetingRef::parse(&text) {
+        let _ = (id.to_string(), format!("{id:?}"), id.as_id(), id.as_uuid());
         let _ = id.path_segment();
         let request = endpoint::get_meeting_live_stream(&id).to_request(&base, &token);
-        requests.push(("meetings", request));
+        requests.push(("meetings", "livestream", request));
+    }
+    if let Ok(id) = WebinarRef::parse(&text) {
+        let _ = (id.to_string(), format!("{id:?}"), id.as_id());
+        let request = endpoint::get_webinar_live_stream(&id).to_request(&base, &token);
+        requests.push(("webinars", "livestream", request));
+    }
+    if let Ok(id) = MeetingId::parse(&text) {
+        let request = endpoint::get_meeting_live_stream_join_token(id).to_request(&base, &token);
+        requests.push(("meetings", "jointoken", request));
     }
     if let Ok(id) = WebinarId::parse(&text) {
-        let _ = (id.to_string(), format!("{id:?}"), id.as_number());
-        let request = endpoint::get_webinar_live_stream(&id).to_request(&base, &token);
-        requests.push(("webinars", request));
+        let request = endpoint::get_webinar_live_stream_join_token(id).to_request(&base, &token);
+        requests.push(("webinars", "jointoken", request));
     }
-    for (collection, request) in requests {
+    for (collection, tail, request) in requests {
         // Building fails cleanly or gives a request; either way nothing panicked.
         let Ok(request) = request else { continue };
-        check_one_segment(&request, collection);
+        check_one_segment(&request, collection, tail);
     }
 }
 
-fn check_one_segment(request: &HttpRequest, collection: &str) {
+fn check_one_segment(request: &HttpRequest, collection: &str, tail: &str) {
     let uri = request.uri().to_string();
     assert!(request.uri().query().is_none(), "query in {uri}");
     let url = url::Url::parse(&uri).unwrap_or_else(|e| panic!("{uri} is not a URL: {e}"));
@@ -250,14 +268,15 @@ fn check_one_segment(request: &HttpRequest, collection: &str) {
         .path_segments()
         .map(Iterator::collect)
         .unwrap_or_default();
+    let expected = if tail == "jointoken" { 5 } else { 4 };
     assert_eq!(
         segments.len(),
-        4,
+        expected,
         "{uri} became {url}: the id is not exactly one segment"
     );
     assert_eq!(
         (segments[0], segments[1], segments[3]),
-        ("v2", collection, "livestream"),
+        ("v2", collection, tail),
         "{uri} became {url}"
     );
     let id = segments[2];

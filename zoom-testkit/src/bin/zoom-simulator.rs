@@ -11,10 +11,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use zoom_testkit::simulator::{
-    DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MEETING_ID, DEMO_STATIC_TOKEN,
-    DEMO_WEBINAR_ID, MEETING_HOST_MISSING, MEETING_HOST_NOT_IN_ACCOUNT,
-    MEETING_HOSTING_NOT_ALLOWED, MEETING_NO_STREAM, Simulator, SimulatorConfig,
-    WEBINAR_NOT_STARTED, WebhookConfig,
+    DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_JWT_TOKEN, DEMO_MEETING_ID,
+    DEMO_STATIC_TOKEN, DEMO_WEBINAR_ID, MEETING_HOST_MISSING, MEETING_HOST_NOT_IN_ACCOUNT,
+    MEETING_HOSTING_NOT_ALLOWED, MEETING_LIVE_STREAMING_NOT_ALLOWED, MEETING_NO_STREAM, Simulator,
+    SimulatorConfig, WEBINAR_LIVE_STREAMING_NOT_ALLOWED, WEBINAR_NOT_STARTED, WebhookConfig,
 };
 
 /// Where the webhook secret comes from when `--webhook-secret-token` is not given.
@@ -112,6 +112,7 @@ account_id: {DEMO_ACCOUNT_ID}
 client_id: {DEMO_CLIENT_ID}
 client_secret: {DEMO_CLIENT_SECRET}
 static bearer token: {DEMO_STATIC_TOKEN}
+JWT app's bearer token: {DEMO_JWT_TOKEN} (join tokens: 400/124)
 meeting {DEMO_MEETING_ID}: stream configured, started
 meeting {MEETING_HOST_NOT_IN_ACCOUNT}: host not in account (400/1010)
 meeting {MEETING_HOSTING_NOT_ALLOWED}: hosting not allowed (400/3161)
@@ -119,6 +120,7 @@ meeting {MEETING_HOST_MISSING}: host missing (404/1001)
 meeting {MEETING_NO_STREAM}: no stream configured, not started
 webinar {DEMO_WEBINAR_ID}: stream configured, started
 webinar {WEBINAR_NOT_STARTED}: stream configured, not started
+meeting {MEETING_LIVE_STREAMING_NOT_ALLOWED}, webinar {WEBINAR_LIVE_STREAMING_NOT_ALLOWED}: live streaming not allowed (join token: 400/3000)
 admin API: {origin}/__admin/
 {webhook}",
         base = simulator.base_url(),

@@ -14,6 +14,10 @@ pub const DEMO_CLIENT_ID: &str = "sim-client-id";
 pub const DEMO_CLIENT_SECRET: &str = "sim-client-secret";
 /// A bearer token the default simulator accepts forever, without a token request.
 pub const DEMO_STATIC_TOKEN: &str = "sim-static-token";
+/// A bearer token the default simulator takes for a (retired) JWT app's: accepted forever,
+/// except by the join-token GETs, which answer it 400, code 124 ("This API only supports
+/// OAuth2 authorization.").
+pub const DEMO_JWT_TOKEN: &str = "sim-jwt-token";
 
 /// The demo meeting: host fine, stream configured, meeting started, not streaming.
 pub const DEMO_MEETING_ID: u64 = 85_746_065_432;
@@ -29,6 +33,12 @@ pub const MEETING_NO_STREAM: u64 = 81_000_000_004;
 pub const DEMO_WEBINAR_ID: u64 = 91_234_567_890;
 /// A webinar with a stream configured that has not started (start: 400, code 200).
 pub const WEBINAR_NOT_STARTED: u64 = 91_000_000_001;
+/// A meeting like the demo one whose host has "Allow livestreaming of meetings" off (join
+/// token: 400, code 3000).
+pub const MEETING_LIVE_STREAMING_NOT_ALLOWED: u64 = 81_000_000_005;
+/// A webinar like the demo one whose host has "Allow livestreaming of webinars" off (join
+/// token: 400, code 3000).
+pub const WEBINAR_LIVE_STREAMING_NOT_ALLOWED: u64 = 91_000_000_002;
 
 /// `stream_url` of the demo stream.
 pub const DEMO_STREAM_URL: &str = "https://somecompany.com/livestream";
@@ -112,8 +122,9 @@ impl SimStream {
 ///
 /// In JSON (admin API) every field is optional:
 /// `{"host":"ok","stream":{"stream_url":"…","stream_key":"…","page_url":"…","resolution":"720p"},
-/// "started":true,"streaming":false,"last_status_settings":null}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// "started":true,"streaming":false,"last_status_settings":null,"live_streaming_allowed":true,
+/// "join_tokens_issued":0}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SimMeeting {
     /// The host's standing.
@@ -129,6 +140,27 @@ pub struct SimMeeting {
     /// The topic in webhook payloads; `None` sends `Meeting {id}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
+    /// The host's "Allow livestreaming of meetings/webinars" setting: without it no join
+    /// token is issued (400, code 3000). On by default.
+    pub live_streaming_allowed: bool,
+    /// How many join tokens were issued for it.
+    pub join_tokens_issued: u32,
+}
+
+impl Default for SimMeeting {
+    /// A fine host, no stream, not started, live streaming allowed.
+    fn default() -> Self {
+        Self {
+            host: HostState::default(),
+            stream: None,
+            started: false,
+            streaming: false,
+            last_status_settings: None,
+            topic: None,
+            live_streaming_allowed: true,
+            join_tokens_issued: 0,
+        }
+    }
 }
 
 impl SimMeeting {
@@ -166,6 +198,9 @@ pub struct SimulatorConfig {
     pub daily_limit: Option<u32>,
     /// Bearer tokens accepted forever.
     pub static_tokens: Vec<String>,
+    /// Bearer tokens accepted forever as a JWT app's: the join-token GETs refuse them
+    /// (400, code 124).
+    pub jwt_tokens: Vec<String>,
     /// Meetings by id.
     pub meetings: Vec<(u64, SimMeeting)>,
     /// Webinars by id.
@@ -184,6 +219,7 @@ impl Default for SimulatorConfig {
             rate_limit_per_second: None,
             daily_limit: None,
             static_tokens: vec![DEMO_STATIC_TOKEN.to_owned()],
+            jwt_tokens: vec![DEMO_JWT_TOKEN.to_owned()],
             meetings: vec![
                 (DEMO_MEETING_ID, SimMeeting::demo()),
                 (
@@ -199,6 +235,13 @@ impl Default for SimulatorConfig {
                     SimMeeting::with_host(HostState::Missing),
                 ),
                 (MEETING_NO_STREAM, no_stream),
+                (
+                    MEETING_LIVE_STREAMING_NOT_ALLOWED,
+                    SimMeeting {
+                        live_streaming_allowed: false,
+                        ..SimMeeting::demo()
+                    },
+                ),
             ],
             webinars: vec![
                 (DEMO_WEBINAR_ID, SimMeeting::demo()),
@@ -206,6 +249,13 @@ impl Default for SimulatorConfig {
                     WEBINAR_NOT_STARTED,
                     SimMeeting {
                         started: false,
+                        ..SimMeeting::demo()
+                    },
+                ),
+                (
+                    WEBINAR_LIVE_STREAMING_NOT_ALLOWED,
+                    SimMeeting {
+                        live_streaming_allowed: false,
                         ..SimMeeting::demo()
                     },
                 ),

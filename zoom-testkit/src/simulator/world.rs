@@ -27,6 +27,8 @@ pub(crate) struct World {
     pub(crate) meetings: BTreeMap<u64, SimMeeting>,
     pub(crate) webinars: BTreeMap<u64, SimMeeting>,
     pub(crate) static_tokens: HashSet<String>,
+    /// Static tokens of a JWT app: refused by the join-token GETs.
+    pub(crate) jwt_tokens: HashSet<String>,
     /// Issued token → expiry.
     pub(crate) issued: HashMap<String, Instant>,
     pub(crate) limits: Limits,
@@ -44,6 +46,7 @@ impl World {
             meetings: config.meetings.iter().cloned().collect(),
             webinars: config.webinars.iter().cloned().collect(),
             static_tokens: config.static_tokens.iter().cloned().collect(),
+            jwt_tokens: config.jwt_tokens.iter().cloned().collect(),
             issued: HashMap::new(),
             limits: Limits::new(config.rate_limit_per_second, config.daily_limit),
             notices: Vec::new(),
