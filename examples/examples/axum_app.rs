@@ -16,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use zoom_live_stream::{Client, ErrorKind, LiveStream, MeetingId};
+use zoom_live_stream::{Client, ErrorKind, LiveStream, MeetingRef};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -36,7 +36,8 @@ async fn meeting_live_stream(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<LiveStream>, (StatusCode, String)> {
-    let id = MeetingId::parse(&id).map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+    // A meeting id or an instance UUID: the live-stream GET takes both.
+    let id = MeetingRef::parse(&id).map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
     match state.zoom.meeting_live_stream(id).await {
         Ok(stream) => Ok(Json(stream)),
         Err(error) if error.is_not_found() => Err((StatusCode::NOT_FOUND, error.to_string())),

@@ -2,7 +2,7 @@
 //! de-duplicated, handed to your code.
 //!
 //! ```text
-//! ZOOM_WEBHOOK_SECRET_TOKEN=your-secret-token cargo run -p zoom-live-stream --example axum_webhook
+//! ZOOM_WEBHOOK_SECRET_TOKEN=your-secret-token cargo run -p zoom-live-stream-examples --example axum_webhook
 //! ```
 //!
 //! It listens on `127.0.0.1:8080` (set `ZOOM_WEBHOOK_BIND` to change) at `POST /zoom/events`.
@@ -23,14 +23,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use tokio::sync::mpsc::{self, error::TrySendError};
 use zoom_core::webhook::{
-    Deduplicator, Event, LiveStreaming, MeetingLiveStreaming, SessionLiveStreaming, Verifier,
-    WebhookError,
+    Deduplicator, Event, LiveStreaming, MAX_BODY_BYTES, MeetingLiveStreaming, SessionLiveStreaming,
+    Verifier,
 };
 
 /// Where Zoom posts (the "Event notification endpoint URL" ends with this path).
 const PATH: &str = "/zoom/events";
-/// Zoom's events are a few KiB; anything much larger is not from Zoom.
-const MAX_BODY: usize = 64 * 1024;
+/// Zoom's events are a few KiB; anything much larger is not from Zoom (64 KiB).
+const MAX_BODY: usize = MAX_BODY_BYTES;
 /// How many verified events may wait for the worker before new ones are answered 503.
 const QUEUE: usize = 1024;
 
@@ -72,13 +72,10 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
                 StatusCode::SERVICE_UNAVAILABLE.into_response()
             }
         },
-        Err(WebhookError::Verify(error)) => {
+        // 401 when not from Zoom (or stale), 400 when from Zoom but unreadable.
+        Err(error) => {
             eprintln!("refused a delivery: {error}");
-            StatusCode::UNAUTHORIZED.into_response()
-        }
-        Err(WebhookError::Parse(error)) => {
-            eprintln!("refused a verified delivery: {error}");
-            StatusCode::BAD_REQUEST.into_response()
+            error.status().into_response()
         }
     }
 }

@@ -9,12 +9,12 @@
 
 use std::process::ExitCode;
 
-use zoom_live_stream::{Client, MeetingId};
+use zoom_live_stream::{Client, MeetingRef};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let Some(id) = std::env::args().nth(1) else {
-        eprintln!("usage: get_live_stream <meeting-id>");
+        eprintln!("usage: get_live_stream <meeting-id-or-uuid>");
         return ExitCode::from(2);
     };
     match run(&id).await {
@@ -33,7 +33,7 @@ async fn run(id: &str) -> zoom_live_stream::Result<()> {
         builder = builder.api_base(base);
     }
     let client = builder.build()?;
-    let stream = client.meeting_live_stream(MeetingId::parse(id)?).await?;
+    let stream = client.meeting_live_stream(MeetingRef::parse(id)?).await?;
     println!(
         "stream URL: {}",
         stream.stream_url.as_deref().unwrap_or("(none)")

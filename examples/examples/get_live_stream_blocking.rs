@@ -8,11 +8,11 @@
 
 use std::process::ExitCode;
 
-use zoom_live_stream::MeetingId;
+use zoom_live_stream::MeetingRef;
 
 fn main() -> ExitCode {
     let Some(id) = std::env::args().nth(1) else {
-        eprintln!("usage: get_live_stream_blocking <meeting-id>");
+        eprintln!("usage: get_live_stream_blocking <meeting-id-or-uuid>");
         return ExitCode::from(2);
     };
     match run(&id) {
@@ -31,7 +31,7 @@ fn run(id: &str) -> zoom_live_stream::Result<()> {
         builder = builder.api_base(base);
     }
     let client = builder.build()?;
-    let stream = client.meeting_live_stream(MeetingId::parse(id)?)?;
+    let stream = client.meeting_live_stream(MeetingRef::parse(id)?)?;
     println!(
         "stream URL: {}",
         stream.stream_url.as_deref().unwrap_or("(none)")

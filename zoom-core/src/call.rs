@@ -51,7 +51,7 @@ use crate::auth::{
 use crate::endpoint::{BaseUrl, Endpoint, Idempotency};
 use crate::error::{ApiErrorKind, AuthError, Error, TransportError};
 use crate::limiter::RateLimiter;
-use crate::response::{Answer, FromResponse, interpret};
+use crate::response::{Answer, FromResponse};
 use crate::retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
 use crate::store::{LimiterKey, StoreError, StoreOp, StoreOutcome, TokenKey, TokenLock};
 use crate::time::{TimeSource, Timestamp};
@@ -571,7 +571,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         self.attempts += 1;
         let idempotency = self.endpoint.idempotency();
         let result = match outcome {
-            Ok(response) => interpret::<T>(&response),
+            Ok(response) => self.endpoint.interpret(&response),
             Err(error) => Err(Error::Transport {
                 may_have_been_applied: idempotency == Idempotency::StateChange
                     && !error.never_sent(),
@@ -707,7 +707,7 @@ mod tests {
             .bearer_token("t")
             .build()
             .unwrap();
-        let endpoint = crate::endpoint::get_meeting_live_stream(&MeetingId::new(1));
+        let endpoint = crate::endpoint::get_meeting_live_stream(MeetingId::new(1));
         let mut call = client.call(&endpoint);
         assert!(matches!(call.start(), Step::Send(_)));
         let Step::Done(Err(error)) = call.resume() else {

@@ -1,17 +1,22 @@
-//! The six live-stream endpoints, each an [`Endpoint`]: method, path, body and whether
+//! The eight live-stream endpoints, each an [`Endpoint`]: method, path, body and whether
 //! repeating it is safe. Turning one into an [`HttpRequest`] is pure (sans-IO).
+//!
+//! Ids are typed as Zoom's spec types them (see [`crate::ids`]): the two live-stream GETs
+//! take a [`MeetingRef`]/[`WebinarRef`] (a number or an instance UUID), every other
+//! operation the numeric [`MeetingId`]/[`WebinarId`]; a plain `u64` converts to both.
 
 use std::marker::PhantomData;
+use std::time::Duration;
 
 use http::Method;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 
 use crate::error::{Error, InvalidInput};
-use crate::ids::{MeetingId, WebinarId};
-use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
-use crate::response::FromResponse;
+use crate::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
+use crate::model::{JoinToken, LiveStream, LiveStreamStatus, StreamAction, UpdateLiveStream};
+use crate::response::{Answer, FromResponse, interpret};
 use crate::secret::SecretString;
-use crate::transport::HttpRequest;
+use crate::transport::{HttpRequest, HttpResponse};
 
 mod custom;
 pub use custom::{EndpointBuilder, Json};
@@ -36,16 +41,20 @@ pub enum Idempotency {
 /// ```
 /// use zoom_core::{endpoint, MeetingId};
 ///
-/// let get = endpoint::get_meeting_live_stream(&MeetingId::new(85746065432));
+/// let get = endpoint::get_meeting_live_stream(MeetingId::new(85746065432));
 /// assert_eq!(get.method(), "GET");
 /// assert_eq!(get.path(), "/meetings/85746065432/livestream");
+/// let token = endpoint::get_webinar_live_stream_join_token(91234567890);
+/// assert_eq!(token.path(), "/webinars/91234567890/jointoken/live_streaming");
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Endpoint<T> {
     method: Method,
     path: String,
     body: Option<Vec<u8>>,
     idempotency: Idempotency,
+    /// The wait Zoom documents after a 429 of this call, for when it sends no `Retry-After`.
+    rate_limit_advice: Option<Duration>,
     _output: PhantomData<fn() -> T>,
 }
 
@@ -56,6 +65,7 @@ impl<T: FromResponse> Endpoint<T> {
             path,
             body: None,
             idempotency,
+            rate_limit_advice: None,
             _output: PhantomData,
         }
     }
@@ -84,6 +94,24 @@ impl<T: FromResponse> Endpoint<T> {
     /// The JSON body, if any.
     pub fn body(&self) -> Option<&[u8]> {
         self.body.as_deref()
+    }
+
+    /// The wait Zoom's documentation gives after a 429 of this call, used as the error's
+    /// [`retry_after`](crate::ApiError::retry_after) when the answer has no `Retry-After`:
+    /// [`START_RETRY_AFTER`] for starting a stream, `None` otherwise. Advice for the caller;
+    /// the SDK never repeats a start by itself.
+    pub fn rate_limit_advice(&self) -> Option<Duration> {
+        self.rate_limit_advice
+    }
+
+    /// Maps an answer to this call: 2xx decodes into `T`, everything else becomes an
+    /// [`ApiError`](crate::ApiError) (carrying this call's [`Self::rate_limit_advice`]).
+    pub fn interpret(&self, response: &HttpResponse) -> Result<Answer<T>, Error> {
+        let mut result = interpret::<T>(response);
+        if let (Some(wait), Err(Error::Api(api))) = (self.rate_limit_advice, &mut result) {
+            api.advise_retry_after(wait);
+        }
+        result
     }
 
     /// Builds the HTTP request against `base` (for example [`DEFAULT_API_BASE`]).
@@ -124,6 +152,19 @@ impl<T: FromResponse> Endpoint<T> {
             headers.insert(CONTENT_TYPE, APPLICATION_JSON);
         }
         Ok(request)
+    }
+}
+
+/// Never the body: it can hold a stream key. Its length is shown instead.
+impl<T> std::fmt::Debug for Endpoint<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("idempotency", &self.idempotency)
+            .field("rate_limit_advice", &self.rate_limit_advice)
+            .finish()
     }
 }
 
@@ -291,77 +332,109 @@ impl Default for BaseUrl {
     }
 }
 
-fn meeting_path(id: &MeetingId, tail: &str) -> String {
-    live_stream_path("/meetings/", &id.path_segment(), tail)
-}
-
-fn webinar_path(id: &WebinarId, tail: &str) -> String {
-    live_stream_path("/webinars/", &id.path_segment(), tail)
-}
-
-/// `{kind}{segment}/livestream{tail}`, in one allocation.
-fn live_stream_path(kind: &str, segment: &str, tail: &str) -> String {
-    const LIVESTREAM: &str = "/livestream";
-    let mut path =
-        String::with_capacity(kind.len() + segment.len() + LIVESTREAM.len() + tail.len());
-    for part in [kind, segment, LIVESTREAM, tail] {
+/// `{kind}{segment}{tail}`, in one allocation.
+fn path(kind: &str, segment: &str, tail: &str) -> String {
+    let mut path = String::with_capacity(kind.len() + segment.len() + tail.len());
+    for part in [kind, segment, tail] {
         path.push_str(part);
     }
     path
 }
 
-/// `GET /meetings/{meetingId}/livestream`.
-pub fn get_meeting_live_stream(id: &MeetingId) -> Endpoint<LiveStream> {
-    Endpoint::new(Method::GET, meeting_path(id, ""), Idempotency::Idempotent)
+const MEETINGS: &str = "/meetings/";
+const WEBINARS: &str = "/webinars/";
+const LIVESTREAM: &str = "/livestream";
+const LIVESTREAM_STATUS: &str = "/livestream/status";
+const JOIN_TOKEN: &str = "/jointoken/live_streaming";
+
+/// What Zoom documents after a 429 on starting a stream ("If the livestream has not already
+/// started, retry making a new request after 30 seconds"): the error's
+/// [`retry_after`](crate::ApiError::retry_after) when Zoom sends no `Retry-After` of its own.
+/// The SDK itself never repeats a start.
+pub const START_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// `GET /meetings/{meetingId}/livestream`: the one meeting operation that also takes a
+/// meeting UUID.
+pub fn get_meeting_live_stream(id: impl Into<MeetingRef>) -> Endpoint<LiveStream> {
+    let path = path(MEETINGS, &id.into().path_segment(), LIVESTREAM);
+    Endpoint::new(Method::GET, path, Idempotency::Idempotent)
 }
 
 /// `PATCH /meetings/{meetingId}/livestream`, after checking the body.
 pub fn update_meeting_live_stream(
-    id: &MeetingId,
+    id: impl Into<MeetingId>,
     update: &UpdateLiveStream,
 ) -> Result<Endpoint<()>, Error> {
     update.validate()?;
-    Ok(Endpoint::new(Method::PATCH, meeting_path(id, ""), Idempotency::Idempotent).json(update))
+    let path = path(MEETINGS, &id.into().path_segment(), LIVESTREAM);
+    Ok(Endpoint::new(Method::PATCH, path, Idempotency::Idempotent).json(update))
 }
 
 /// `PATCH /meetings/{meetingId}/livestream/status`, after checking the body.
 pub fn update_meeting_live_stream_status(
-    id: &MeetingId,
+    id: impl Into<MeetingId>,
     status: &LiveStreamStatus,
 ) -> Result<Endpoint<()>, Error> {
     status.validate(false)?;
-    let path = meeting_path(id, "/status");
-    Ok(Endpoint::new(Method::PATCH, path, Idempotency::StateChange).json(status))
+    let path = path(MEETINGS, &id.into().path_segment(), LIVESTREAM_STATUS);
+    Ok(status_endpoint(path, status))
 }
 
-/// `GET /webinars/{webinarId}/livestream`.
-pub fn get_webinar_live_stream(id: &WebinarId) -> Endpoint<LiveStream> {
-    Endpoint::new(Method::GET, webinar_path(id, ""), Idempotency::Idempotent)
+/// `GET /meetings/{meetingId}/jointoken/live_streaming`: a join token with which a bot built
+/// on Zoom's Meeting SDK joins the meeting and starts streaming.
+pub fn get_meeting_live_stream_join_token(id: impl Into<MeetingId>) -> Endpoint<JoinToken> {
+    let path = path(MEETINGS, &id.into().path_segment(), JOIN_TOKEN);
+    Endpoint::new(Method::GET, path, Idempotency::Idempotent)
+}
+
+/// `GET /webinars/{webinarId}/livestream`: the one webinar operation that also takes a
+/// webinar UUID.
+pub fn get_webinar_live_stream(id: impl Into<WebinarRef>) -> Endpoint<LiveStream> {
+    let path = path(WEBINARS, &id.into().path_segment(), LIVESTREAM);
+    Endpoint::new(Method::GET, path, Idempotency::Idempotent)
 }
 
 /// `PATCH /webinars/{webinarId}/livestream`, after checking the body.
 pub fn update_webinar_live_stream(
-    id: &WebinarId,
+    id: impl Into<WebinarId>,
     update: &UpdateLiveStream,
 ) -> Result<Endpoint<()>, Error> {
     update.validate()?;
-    Ok(Endpoint::new(Method::PATCH, webinar_path(id, ""), Idempotency::Idempotent).json(update))
+    let path = path(WEBINARS, &id.into().path_segment(), LIVESTREAM);
+    Ok(Endpoint::new(Method::PATCH, path, Idempotency::Idempotent).json(update))
 }
 
 /// `PATCH /webinars/{webinarId}/livestream/status`, after checking the body
-/// (`layout` and `close_caption` are meeting-only and rejected here).
+/// (`layout` is meeting-only and rejected here).
 pub fn update_webinar_live_stream_status(
-    id: &WebinarId,
+    id: impl Into<WebinarId>,
     status: &LiveStreamStatus,
 ) -> Result<Endpoint<()>, Error> {
     status.validate(true)?;
-    let path = webinar_path(id, "/status");
-    Ok(Endpoint::new(Method::PATCH, path, Idempotency::StateChange).json(status))
+    let path = path(WEBINARS, &id.into().path_segment(), LIVESTREAM_STATUS);
+    Ok(status_endpoint(path, status))
+}
+
+/// `GET /webinars/{webinarId}/jointoken/live_streaming`: a join token with which a bot built
+/// on Zoom's Meeting SDK joins the webinar and starts streaming.
+pub fn get_webinar_live_stream_join_token(id: impl Into<WebinarId>) -> Endpoint<JoinToken> {
+    let path = path(WEBINARS, &id.into().path_segment(), JOIN_TOKEN);
+    Endpoint::new(Method::GET, path, Idempotency::Idempotent)
+}
+
+/// A status PATCH: a state change, and a start carries Zoom's documented 30-second advice.
+fn status_endpoint(path: String, status: &LiveStreamStatus) -> Endpoint<()> {
+    let mut endpoint = Endpoint::new(Method::PATCH, path, Idempotency::StateChange).json(status);
+    if status.action == StreamAction::Start {
+        endpoint.rate_limit_advice = Some(START_RETRY_AFTER);
+    }
+    endpoint
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::{MeetingUuid, WebinarUuid};
     use crate::model::LiveStreamSettings;
 
     fn token() -> SecretString {
@@ -381,7 +454,7 @@ mod tests {
 
     #[test]
     fn a_request_joins_the_base_and_the_path_whatever_the_base_looks_like() {
-        let get = get_meeting_live_stream(&MeetingId::new(1));
+        let get = get_meeting_live_stream(MeetingId::new(1));
         for (base, uri) in [
             (
                 "http://127.0.0.1:9/v2/",
@@ -413,7 +486,7 @@ mod tests {
 
     #[test]
     fn get_request_has_auth_accept_and_user_agent() {
-        let request = get_meeting_live_stream(&MeetingId::new(85746065432))
+        let request = get_meeting_live_stream(MeetingId::new(85746065432))
             .to_request(&BaseUrl::default(), &token())
             .unwrap();
         assert_eq!(request.method(), Method::GET);
@@ -450,7 +523,7 @@ mod tests {
             assert!(MeetingId::parse(hostile).is_err(), "{hostile:?}");
         }
         for hostile in ["a/b", "//x", "/", "ab+/=="] {
-            let id = MeetingId::parse(hostile).unwrap();
+            let id = MeetingRef::parse(hostile).unwrap();
             let request = get_meeting_live_stream(&id)
                 .to_request(&base, &token())
                 .unwrap();
@@ -472,30 +545,140 @@ mod tests {
     fn patch_bodies_are_json_and_checked_before_building() {
         let id = MeetingId::new(1);
         let update = UpdateLiveStream::new("rtmp://a/b", "key", "https://e.com/w");
-        let endpoint = update_meeting_live_stream(&id, &update).unwrap();
+        let endpoint = update_meeting_live_stream(id, &update).unwrap();
         let request = endpoint.to_request(&BaseUrl::default(), &token()).unwrap();
         assert_eq!(request.headers()[CONTENT_TYPE], "application/json");
         let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
         assert_eq!(body["stream_key"], "key");
+        let secret = UpdateLiveStream::new("rtmp://a/b", "s3cr3t", "https://e.com/w");
+        let shown = format!("{:?}", update_meeting_live_stream(1, &secret).unwrap());
+        assert!(shown.contains("body_len: Some("), "{shown}");
+        let bytes = format!("{:?}", b"s3cr3t");
+        assert!(!shown.contains("s3cr3t") && !shown.contains(&bytes[1..bytes.len() - 1]));
         assert_eq!(endpoint.idempotency(), Idempotency::Idempotent);
 
         let bad = UpdateLiveStream::new("rtmp://a/b", "", "https://e.com/w");
         assert!(matches!(
-            update_meeting_live_stream(&id, &bad),
+            update_meeting_live_stream(id, &bad),
             Err(Error::InvalidInput(_))
         ));
 
         let start =
             LiveStreamStatus::start().settings(LiveStreamSettings::new().layout("follow_host"));
-        let endpoint = update_meeting_live_stream_status(&id, &start).unwrap();
+        let endpoint = update_meeting_live_stream_status(id, &start).unwrap();
         assert_eq!(endpoint.path(), "/meetings/1/livestream/status");
         assert_eq!(endpoint.idempotency(), Idempotency::StateChange);
-        assert!(update_webinar_live_stream_status(&WebinarId::new(1), &start).is_err());
+        assert!(update_webinar_live_stream_status(WebinarId::new(1), &start).is_err());
+    }
+
+    #[test]
+    fn every_operation_has_its_path_and_only_the_gets_take_a_uuid() {
+        let uuid = MeetingUuid::parse("aDYlohsHRtCd4ii1uC2+hA==").unwrap();
+        let webinar_uuid = WebinarUuid::parse("/YlohsHRtCd4ii1uC2+hA==").unwrap();
+        let update = UpdateLiveStream::new("rtmp://a/b", "key", "https://e.com/w");
+        let stop = LiveStreamStatus::stop();
+        let cases = [
+            (
+                "GET",
+                get_meeting_live_stream(uuid).path().to_owned(),
+                "/meetings/aDYlohsHRtCd4ii1uC2%2BhA%3D%3D/livestream",
+            ),
+            (
+                "GET",
+                get_webinar_live_stream(webinar_uuid).path().to_owned(),
+                "/webinars/%252FYlohsHRtCd4ii1uC2%252BhA%253D%253D/livestream",
+            ),
+            (
+                "PATCH",
+                update_meeting_live_stream(7, &update)
+                    .unwrap()
+                    .path()
+                    .to_owned(),
+                "/meetings/7/livestream",
+            ),
+            (
+                "PATCH",
+                update_webinar_live_stream(8, &update)
+                    .unwrap()
+                    .path()
+                    .to_owned(),
+                "/webinars/8/livestream",
+            ),
+            (
+                "PATCH",
+                update_meeting_live_stream_status(7, &stop)
+                    .unwrap()
+                    .path()
+                    .to_owned(),
+                "/meetings/7/livestream/status",
+            ),
+            (
+                "PATCH",
+                update_webinar_live_stream_status(8, &stop)
+                    .unwrap()
+                    .path()
+                    .to_owned(),
+                "/webinars/8/livestream/status",
+            ),
+            (
+                "GET",
+                get_meeting_live_stream_join_token(7).path().to_owned(),
+                "/meetings/7/jointoken/live_streaming",
+            ),
+            (
+                "GET",
+                get_webinar_live_stream_join_token(WebinarId::new(8))
+                    .path()
+                    .to_owned(),
+                "/webinars/8/jointoken/live_streaming",
+            ),
+        ];
+        for (_, path, expected) in &cases {
+            assert_eq!(path, expected);
+        }
+        let token = get_meeting_live_stream_join_token(MeetingId::new(85746065432));
+        assert_eq!(token.method(), Method::GET);
+        assert_eq!(token.idempotency(), Idempotency::Idempotent);
+        assert_eq!(token.body(), None);
+        assert_eq!(token.rate_limit_advice(), None);
+    }
+
+    #[test]
+    fn only_a_start_carries_the_documented_thirty_seconds() {
+        let start = update_meeting_live_stream_status(1, &LiveStreamStatus::start()).unwrap();
+        assert_eq!(start.rate_limit_advice(), Some(START_RETRY_AFTER));
+        let start = update_webinar_live_stream_status(1, &LiveStreamStatus::start()).unwrap();
+        assert_eq!(start.rate_limit_advice(), Some(Duration::from_secs(30)));
+        let stop = update_meeting_live_stream_status(1, &LiveStreamStatus::stop()).unwrap();
+        assert_eq!(stop.rate_limit_advice(), None);
+
+        let answer = |retry_after: Option<&str>, daily: bool| {
+            let mut builder = http::Response::builder().status(429);
+            if let Some(value) = retry_after {
+                builder = builder.header("retry-after", value);
+            }
+            if daily {
+                builder = builder.header("x-ratelimit-type", "Daily-limit");
+            }
+            builder
+                .body(br#"{"code":429,"message":"Too many requests"}"#.to_vec())
+                .unwrap()
+        };
+        let wait = |endpoint: &Endpoint<()>, response| {
+            let error = endpoint.interpret(&response).unwrap_err();
+            error.api().unwrap().retry_after_header().copied()
+        };
+        let thirty = Some(crate::RetryAfter::Delay(Duration::from_secs(30)));
+        let five = Some(crate::RetryAfter::Delay(Duration::from_secs(5)));
+        assert_eq!(wait(&start, answer(None, false)), thirty);
+        assert_eq!(wait(&start, answer(Some("5"), false)), five);
+        assert_eq!(wait(&start, answer(None, true)), None);
+        assert_eq!(wait(&stop, answer(None, false)), None);
     }
 
     #[test]
     fn tokens_that_cannot_be_headers_are_input_errors_without_the_token() {
-        let error = get_meeting_live_stream(&MeetingId::new(1))
+        let error = get_meeting_live_stream(MeetingId::new(1))
             .to_request(&BaseUrl::default(), &SecretString::new("bad\ntoken"))
             .unwrap_err();
         assert!(matches!(&error, Error::InvalidInput(e) if e.field() == "access_token"));

@@ -423,7 +423,8 @@ pub enum ApiErrorKind {
     UserNotInAccount,
     /// Code 3161: meeting hosting and scheduling are not allowed for the user.
     HostingNotAllowed,
-    /// Code 3001: the meeting or webinar does not exist or has expired.
+    /// Code 3001 (or code 300 with HTTP 404, "Meeting ID does not exist."): the meeting or
+    /// webinar does not exist or has expired.
     MeetingNotFound,
     /// Code 3000: the meeting/webinar cannot be accessed or has no custom streaming service.
     LiveStreamNotAvailable,
@@ -432,8 +433,12 @@ pub enum ApiErrorKind {
     /// Code 200: the webinar plan is missing, live streaming is not enabled, or the webinar
     /// has not started.
     NotEnabled,
-    /// Code 124: the access token is invalid or expired.
+    /// Code 124 with HTTP 401: the access token is invalid or expired.
     InvalidAccessToken,
+    /// Code 124 with HTTP 400: the operation accepts only OAuth access tokens ("This API only
+    /// supports OAuth2 authorization.", the join-token GETs): not fixed by a new token of
+    /// the same kind.
+    OAuthRequired,
     /// Codes 4700/4711: the token lacks the scopes the call needs.
     MissingScopes,
     /// HTTP 400 without a known Zoom code (Zoom's documented answer has an empty body).
@@ -467,6 +472,7 @@ impl ApiErrorKind {
             };
         }
         let by_code = match code {
+            Some(300) if status == StatusCode::NOT_FOUND => Some(ApiErrorKind::MeetingNotFound),
             Some(300) => Some(ApiErrorKind::ValidationFailed),
             Some(1001) => Some(ApiErrorKind::UserNotFound),
             Some(1010) => Some(ApiErrorKind::UserNotInAccount),
@@ -475,6 +481,7 @@ impl ApiErrorKind {
             Some(3000) => Some(ApiErrorKind::LiveStreamNotAvailable),
             Some(3003) => Some(ApiErrorKind::NotMeetingHost),
             Some(200) if status.is_client_error() => Some(ApiErrorKind::NotEnabled),
+            Some(124) if status == StatusCode::BAD_REQUEST => Some(ApiErrorKind::OAuthRequired),
             Some(124) => Some(ApiErrorKind::InvalidAccessToken),
             Some(4700) | Some(4711) => Some(ApiErrorKind::MissingScopes),
             _ => None,
@@ -533,11 +540,20 @@ impl ApiError {
     pub fn rate_limit(&self) -> &RateLimit {
         &self.rate_limit
     }
-    /// The parsed `Retry-After` header, as Zoom sent it.
+    /// The parsed `Retry-After` header, or for a 429 without one on a call where Zoom
+    /// documents a wait (starting a stream: 30 s), that wait.
     pub fn retry_after_header(&self) -> Option<&RetryAfter> {
         self.retry_after.as_ref()
     }
-    /// How long to wait from now, per `Retry-After`.
+    /// A rate-limit (not daily) error without `Retry-After` takes `wait`, the call's
+    /// documented advice; anything Zoom said itself is kept.
+    pub(crate) fn advise_retry_after(&mut self, wait: Duration) {
+        if self.kind == ApiErrorKind::RateLimited && self.retry_after.is_none() {
+            self.retry_after = Some(RetryAfter::Delay(wait));
+        }
+    }
+    /// How long to wait from now, per `Retry-After` (or the call's documented advice, see
+    /// [`ApiError::retry_after_header`]).
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after.as_ref().map(RetryAfter::delay_from_now)
     }

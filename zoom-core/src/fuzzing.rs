@@ -7,7 +7,9 @@
 //!
 //! - an HTTP answer is `STATUS[ FLAGS]\nname: value\n…\n\nBODY` (lines without `:`, names
 //!   or values that `http` refuses are skipped; a status outside 100..=999 becomes 200);
-//! - an id or a `Retry-After` value is the input itself (invalid UTF-8 replaced).
+//! - an id or a `Retry-After` value is the input itself (invalid UTF-8 replaced);
+//! - a webhook delivery is an HTTP answer whose headers are the request's and whose status
+//!   line only carries flags (see [`webhook`]).
 
 use std::error::Error as _;
 use std::fmt::Write as _;
@@ -18,8 +20,8 @@ use http::{HeaderName, HeaderValue, StatusCode};
 
 use crate::endpoint::{self, BaseUrl, Idempotency};
 use crate::error::{ApiError, Error};
-use crate::ids::{MeetingId, WebinarId};
-use crate::model::LiveStream;
+use crate::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
+use crate::model::{JoinToken, LiveStream};
 use crate::rate_limit::{RateLimit, RetryAfter};
 use crate::response::{self, Answer};
 use crate::retry::{RetryContext, RetryPolicy};
@@ -69,6 +71,15 @@ pub fn response_mapper(data: &[u8]) {
     let (answer, _) = http_answer(data);
     match response::interpret::<LiveStream>(&answer) {
         Ok(answer) => live_stream_answer(&answer),
+        Err(error) => exercise_error(&error),
+    }
+    match response::interpret::<JoinToken>(&answer) {
+        Ok(answer) => {
+            let token = answer.into_inner();
+            let _ = (format!("{token:?}"), serde_json::to_string(&token));
+            let _ = token.expires_at(SystemTime::now());
+            let _ = token.expires_at(UNIX_EPOCH);
+        }
         Err(error) => exercise_error(&error),
     }
     match response::interpret::<()>(&answer) {
@@ -210,33 +221,42 @@ pub fn retry_after(data: &[u8]) {
     }
 }
 
-/// An id given by a caller: if `MeetingId::parse` or `WebinarId::parse` accepts it, the
-/// request URI, normalised by the `url` crate (as reqwest does), has the id as exactly one
-/// path segment, never a dot segment, and no query or fragment.
+/// An id given by a caller: if `MeetingRef::parse` or `WebinarRef::parse` accepts it (and
+/// `MeetingId::parse` / `WebinarId::parse` for the numeric-only join token), the request
+/// URI, normalised by the `url` crate (as reqwest does), has the id as exactly one path
+/// segment, never a dot segment, and no query or fragment.
 pub fn id_path(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let base = BaseUrl::default();
     let token = SecretString::new("token");
     let mut requests = Vec::new();
-    if let Ok(id) = MeetingId::parse(&text) {
-        let _ = (id.to_string(), format!("{id:?}"), id.as_number());
+    if let Ok(id) = MeetingRef::parse(&text) {
+        let _ = (id.to_string(), format!("{id:?}"), id.as_id(), id.as_uuid());
         let _ = id.path_segment();
         let request = endpoint::get_meeting_live_stream(&id).to_request(&base, &token);
-        requests.push(("meetings", request));
+        requests.push(("meetings", "livestream", request));
+    }
+    if let Ok(id) = WebinarRef::parse(&text) {
+        let _ = (id.to_string(), format!("{id:?}"), id.as_id());
+        let request = endpoint::get_webinar_live_stream(&id).to_request(&base, &token);
+        requests.push(("webinars", "livestream", request));
+    }
+    if let Ok(id) = MeetingId::parse(&text) {
+        let request = endpoint::get_meeting_live_stream_join_token(id).to_request(&base, &token);
+        requests.push(("meetings", "jointoken", request));
     }
     if let Ok(id) = WebinarId::parse(&text) {
-        let _ = (id.to_string(), format!("{id:?}"), id.as_number());
-        let request = endpoint::get_webinar_live_stream(&id).to_request(&base, &token);
-        requests.push(("webinars", request));
+        let request = endpoint::get_webinar_live_stream_join_token(id).to_request(&base, &token);
+        requests.push(("webinars", "jointoken", request));
     }
-    for (collection, request) in requests {
+    for (collection, tail, request) in requests {
         // Building fails cleanly or gives a request; either way nothing panicked.
         let Ok(request) = request else { continue };
-        check_one_segment(&request, collection);
+        check_one_segment(&request, collection, tail);
     }
 }
 
-fn check_one_segment(request: &HttpRequest, collection: &str) {
+fn check_one_segment(request: &HttpRequest, collection: &str, tail: &str) {
     let uri = request.uri().to_string();
     assert!(request.uri().query().is_none(), "query in {uri}");
     let url = url::Url::parse(&uri).unwrap_or_else(|e| panic!("{uri} is not a URL: {e}"));
@@ -248,14 +268,15 @@ fn check_one_segment(request: &HttpRequest, collection: &str) {
         .path_segments()
         .map(Iterator::collect)
         .unwrap_or_default();
+    let expected = if tail == "jointoken" { 5 } else { 4 };
     assert_eq!(
         segments.len(),
-        4,
+        expected,
         "{uri} became {url}: the id is not exactly one segment"
     );
     assert_eq!(
         (segments[0], segments[1], segments[3]),
-        ("v2", collection, "livestream"),
+        ("v2", collection, tail),
         "{uri} became {url}"
     );
     let id = segments[2];
@@ -305,4 +326,96 @@ pub fn token_answer(data: &[u8]) {
             Err(error) => exercise_error(&error),
         }
     }
+}
+
+/// A webhook delivery: the verifier, then the event parser, the URL-validation answer and the
+/// deduplicator on what verifies. The input is an HTTP answer in the format above, whose
+/// headers (`x-zm-signature`, `x-zm-request-timestamp`) and body are the delivery's; the
+/// status is ignored. Flags: `s` replaces the signature with the right one for the body and
+/// the timestamp header (so the fuzzer reaches the parser), `l` / `e` put the clock just
+/// outside the window after / before the timestamp (else the clock is the timestamp).
+///
+/// Checks: nothing panics; a wrong signature never verifies; a right one is never called a
+/// mismatch; a right one outside the window is refused; a parsed event's `Debug` redacts its
+/// stream key; a redelivery is recognised.
+pub fn webhook(data: &[u8]) {
+    use crate::webhook::{
+        Deduplicator, Event, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier, VerifyError,
+        WebhookError,
+    };
+
+    let (request, flags) = http_answer(data);
+    let mut headers = request.headers().clone();
+    let body = request.body().as_slice();
+    let verifier = Verifier::new("fuzz-secret-token");
+    let timestamp = headers
+        .get(TIMESTAMP_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let right = timestamp.as_deref().map(|ts| verifier.sign(ts, body));
+    if flags.contains('s')
+        && let Some(value) = right.as_deref().and_then(|s| HeaderValue::from_str(s).ok())
+    {
+        headers.insert(SIGNATURE_HEADER, value);
+    }
+    let seconds = timestamp.as_deref().and_then(|ts| ts.parse::<u64>().ok());
+    let window = verifier.window();
+    let at = seconds.and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)));
+    let now = match (at, flags.contains('l'), flags.contains('e')) {
+        (Some(at), true, _) => at.checked_add(window + Duration::from_secs(1)),
+        (Some(at), false, true) => at.checked_sub(window + Duration::from_secs(1)),
+        (at, _, _) => at,
+    }
+    .unwrap_or(UNIX_EPOCH);
+    // Hex digits of either case are accepted.
+    let sent = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
+    let signed_right = headers.get_all(SIGNATURE_HEADER).iter().count() == 1
+        && matches!((sent, right.as_deref()), (Some(sent), Some(right)) if sent.eq_ignore_ascii_case(right));
+
+    let result = verifier.verify_event(&headers, body, now);
+    let _ = verifier
+        .verify_headers_now(&headers, body)
+        .map(|v| v.timestamp());
+    match &result {
+        Ok(_) | Err(WebhookError::Parse(_)) => assert!(signed_right, "a wrong signature verified"),
+        Err(WebhookError::Verify(VerifyError::SignatureMismatch)) => {
+            assert!(!signed_right, "the right signature was refused");
+        }
+        Err(error) => drop(error.to_string()),
+    }
+    if signed_right && (flags.contains('l') || flags.contains('e')) && result.is_ok() {
+        panic!("a delivery outside the window verified");
+    }
+    let event = match result {
+        Ok(event) => event,
+        Err(error) => {
+            let _ = (error.status(), format!("{error} {error:?}"));
+            return;
+        }
+    };
+    let _ = (event.name(), event.event_ts(), format!("{event:?}"));
+    let stream_key = match &event {
+        Event::MeetingLiveStreamingStarted(e) | Event::MeetingLiveStreamingStopped(e) => {
+            let _ = (serde_json::to_string(e), e.meeting.meeting_id());
+            e.meeting.live_streaming.clone()
+        }
+        Event::SessionLiveStreamingStarted(e) | Event::SessionLiveStreamingStopped(e) => {
+            let _ = serde_json::to_string(e);
+            e.session.live_streaming.clone()
+        }
+        Event::UrlValidation(request) => {
+            let answer = verifier.url_validation_response(&request.plain_token);
+            assert_eq!(answer.encrypted_token.len(), 64);
+            let _ = serde_json::to_string(&answer);
+            None
+        }
+        _ => None,
+    }
+    .and_then(|live| live.custom_live_streaming_settings?.stream_key);
+    if stream_key.is_some() {
+        assert!(format!("{event:?}").contains("[redacted]"), "{event:?}");
+    }
+    let mut seen = Deduplicator::new(4);
+    assert!(!seen.is_duplicate(&event));
+    assert!(seen.is_duplicate(&event), "a redelivery was not recognised");
 }

@@ -61,10 +61,10 @@ pub use error::{
     FieldError, InvalidInput, Result, RetryClass, TransportError, TransportErrorKind,
 };
 pub use http;
-pub use ids::{MeetingId, WebinarId};
+pub use ids::{MeetingId, MeetingRef, MeetingUuid, WebinarId, WebinarRef, WebinarUuid};
 pub use limiter::{Plan, RateLimiter};
 pub use model::{
-    CloseCaption, Layout, LiveStream, LiveStreamSettings, LiveStreamStatus, Resolution,
+    CloseCaption, JoinToken, Layout, LiveStream, LiveStreamSettings, LiveStreamStatus, Resolution,
     StreamAction, UpdateLiveStream,
 };
 pub use rate_limit::{RateLimit, RetryAfter};

@@ -1,45 +1,69 @@
 //! The convenience methods of both clients, written once over their `send`. The macro only
 //! adds `.await`; the send loops themselves are written out in `client.rs` and `blocking.rs`,
 //! and every decision is made by the shared [`Call`](crate::call::Call).
+//!
+//! Ids are typed as Zoom's spec types them: the two GETs of the settings take a number or an
+//! instance UUID (`impl Into<MeetingRef>`), every other method the number (`impl
+//! Into<MeetingId>`); a `u64` is accepted by all, a UUID by the GETs only.
 
 /// Expands to the convenience methods over `send`; `$($await)*` is `.await` or nothing.
 macro_rules! client_methods {
     ($($async:ident)? ; $($await:tt)*) => {
-        /// The live-stream settings of a meeting (`GET /meetings/{meetingId}/livestream`).
-        pub $($async)? fn meeting_live_stream(&self, id: impl Into<MeetingId>) -> Result<LiveStream> {
-            let endpoint = endpoint::get_meeting_live_stream(&id.into());
+        /// The live-stream settings of a meeting (`GET /meetings/{meetingId}/livestream`), by
+        /// meeting id or by an instance's UUID ([`MeetingRef`](crate::MeetingRef)).
+        pub $($async)? fn meeting_live_stream(&self, id: impl Into<crate::ids::MeetingRef>) -> Result<LiveStream> {
+            let endpoint = endpoint::get_meeting_live_stream(id);
             self.send(&endpoint) $($await)* .map(Answer::into_inner)
         }
 
         /// Changes a meeting's live-stream settings (`PATCH /meetings/{meetingId}/livestream`).
         /// The body is checked against Zoom's limits first; nothing is sent if it fails.
         pub $($async)? fn update_meeting_live_stream(&self, id: impl Into<MeetingId>, update: &UpdateLiveStream) -> Result<()> {
-            let endpoint = endpoint::update_meeting_live_stream(&id.into(), update)?;
+            let endpoint = endpoint::update_meeting_live_stream(id.into(), update)?;
             self.send(&endpoint) $($await)* .map(Answer::into_inner)
         }
 
         /// Starts or stops a meeting's live stream (`PATCH /meetings/{meetingId}/livestream/status`).
-        /// Never repeated automatically unless the request provably never left.
+        /// Never repeated automatically unless the request provably never left; after a 429
+        /// on a start, the error's `retry_after` is Zoom's own or its documented 30 s.
         pub $($async)? fn update_meeting_live_stream_status(&self, id: impl Into<MeetingId>, status: &LiveStreamStatus) -> Result<()> {
-            let endpoint = endpoint::update_meeting_live_stream_status(&id.into(), status)?;
+            let endpoint = endpoint::update_meeting_live_stream_status(id.into(), status)?;
             self.send(&endpoint) $($await)* .map(Answer::into_inner)
         }
 
-        /// The live-stream settings of a webinar (`GET /webinars/{webinarId}/livestream`).
-        pub $($async)? fn webinar_live_stream(&self, id: impl Into<WebinarId>) -> Result<LiveStream> {
-            let endpoint = endpoint::get_webinar_live_stream(&id.into());
+        /// A join token for live streaming of a meeting
+        /// (`GET /meetings/{meetingId}/jointoken/live_streaming`): a bot built on Zoom's
+        /// Meeting SDK joins with it and starts streaming. Needs an OAuth access token.
+        pub $($async)? fn meeting_live_stream_join_token(&self, id: impl Into<MeetingId>) -> Result<crate::model::JoinToken> {
+            let endpoint = endpoint::get_meeting_live_stream_join_token(id.into());
+            self.send(&endpoint) $($await)* .map(Answer::into_inner)
+        }
+
+        /// The live-stream settings of a webinar (`GET /webinars/{webinarId}/livestream`), by
+        /// webinar id or by an instance's UUID ([`WebinarRef`](crate::WebinarRef)).
+        pub $($async)? fn webinar_live_stream(&self, id: impl Into<crate::ids::WebinarRef>) -> Result<LiveStream> {
+            let endpoint = endpoint::get_webinar_live_stream(id);
             self.send(&endpoint) $($await)* .map(Answer::into_inner)
         }
 
         /// Changes a webinar's live-stream settings (`PATCH /webinars/{webinarId}/livestream`).
         pub $($async)? fn update_webinar_live_stream(&self, id: impl Into<WebinarId>, update: &UpdateLiveStream) -> Result<()> {
-            let endpoint = endpoint::update_webinar_live_stream(&id.into(), update)?;
+            let endpoint = endpoint::update_webinar_live_stream(id.into(), update)?;
             self.send(&endpoint) $($await)* .map(Answer::into_inner)
         }
 
-        /// Starts or stops a webinar's live stream (`PATCH /webinars/{webinarId}/livestream/status`).
+        /// Starts or stops a webinar's live stream (`PATCH /webinars/{webinarId}/livestream/status`),
+        /// like [`Self::update_meeting_live_stream_status`].
         pub $($async)? fn update_webinar_live_stream_status(&self, id: impl Into<WebinarId>, status: &LiveStreamStatus) -> Result<()> {
-            let endpoint = endpoint::update_webinar_live_stream_status(&id.into(), status)?;
+            let endpoint = endpoint::update_webinar_live_stream_status(id.into(), status)?;
+            self.send(&endpoint) $($await)* .map(Answer::into_inner)
+        }
+
+        /// A join token for live streaming of a webinar
+        /// (`GET /webinars/{webinarId}/jointoken/live_streaming`), like
+        /// [`Self::meeting_live_stream_join_token`].
+        pub $($async)? fn webinar_live_stream_join_token(&self, id: impl Into<WebinarId>) -> Result<crate::model::JoinToken> {
+            let endpoint = endpoint::get_webinar_live_stream_join_token(id.into());
             self.send(&endpoint) $($await)* .map(Answer::into_inner)
         }
 

@@ -1,6 +1,7 @@
 //! The live-stream model: what Zoom returns and what it accepts.
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -68,7 +69,8 @@ where
     Ok(value.filter(|v| !v.trim().is_empty()).map(T::from))
 }
 
-/// Declares a string-backed enum that keeps values it does not know (Zoom adds values).
+/// Declares a string-backed enum that keeps values it does not know (Zoom adds values): it
+/// decodes any string, and writes back exactly what it read.
 macro_rules! open_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -127,7 +129,8 @@ macro_rules! open_enum {
 pub(crate) use open_enum;
 
 open_enum!(
-    /// A live stream's resolution. Zoom documents `720p` and `1080p`.
+    /// A live stream's resolution. Zoom documents `720p` and `1080p`; any other value is
+    /// kept as [`Resolution::Other`] (and sent as is: Zoom decides whether it takes it).
     Resolution {
         /// 720p.
         P720 = "720p",
@@ -137,7 +140,8 @@ open_enum!(
 );
 
 open_enum!(
-    /// The layout of a meeting's live stream (meetings only).
+    /// The layout of a meeting's live stream (meetings only). Zoom has not fixed the values:
+    /// any other is kept as [`Layout::Other`].
     Layout {
         /// Follow the host's view.
         FollowHost = "follow_host",
@@ -149,7 +153,9 @@ open_enum!(
 );
 
 open_enum!(
-    /// How closed captions appear in a meeting's live stream (meetings only).
+    /// How closed captions appear in the live stream (meetings, and webinars since Zoom's
+    /// changelog of 2026-04-20). Zoom has not fixed the values: any other is kept as
+    /// [`CloseCaption::Other`].
     CloseCaption {
         /// Captions burnt into the video.
         BurntIn = "burnt-in",
@@ -181,7 +187,7 @@ pub struct UpdateLiveStream {
     pub stream_key: SecretString,
     /// The viewers' page (an absolute http(s) URL, at most 1,024 characters).
     pub page_url: String,
-    /// `720p` or `1080p`; Zoom's default when absent.
+    /// `720p` or `1080p` (or a value Zoom added since); Zoom's default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
 }
@@ -222,11 +228,8 @@ impl UpdateLiveStream {
                 "must be an absolute http:// or https:// URL",
             ));
         }
-        if let Some(Resolution::Other(other)) = &self.resolution {
-            return Err(InvalidInput::new(
-                "resolution",
-                format!("{other:?} is not one of \"720p\", \"1080p\""),
-            ));
+        if let Some(resolution) = &self.resolution {
+            check_open_value("resolution", resolution.as_str())?;
         }
         Ok(())
     }
@@ -249,6 +252,19 @@ fn check_text(field: &'static str, value: &str, max_chars: usize) -> Result<(), 
     Ok(())
 }
 
+/// A value of an open enum sent to Zoom: known or not, it must be a short word
+/// (1 to 32 printable ASCII characters, no space), not arbitrary text.
+fn check_open_value(field: &'static str, value: &str) -> Result<(), InvalidInput> {
+    let word = value.bytes().all(|b| b.is_ascii_graphic());
+    if value.is_empty() || value.len() > 32 || !word {
+        return Err(InvalidInput::new(
+            field,
+            "must be 1 to 32 printable ASCII characters without spaces",
+        ));
+    }
+    Ok(())
+}
+
 /// Start or stop a live stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -259,7 +275,8 @@ pub enum StreamAction {
     Stop,
 }
 
-/// What the live stream shows, sent with a start action.
+/// What the live stream shows, sent with a start action. Reads back what it writes, unknown
+/// `layout` and `close_caption` values included.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -273,7 +290,7 @@ pub struct LiveStreamSettings {
     /// The layout (meetings only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<Layout>,
-    /// Closed captions (meetings only).
+    /// Closed captions (meetings; webinars since Zoom's changelog of 2026-04-20).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub close_caption: Option<CloseCaption>,
 }
@@ -298,14 +315,14 @@ impl LiveStreamSettings {
         self.layout = Some(layout.into());
         self
     }
-    /// Sets `close_caption` (meetings only).
+    /// Sets `close_caption`.
     pub fn close_caption(mut self, close_caption: impl Into<CloseCaption>) -> Self {
         self.close_caption = Some(close_caption.into());
         self
     }
 }
 
-/// The body of `PATCH …/livestream/status`.
+/// The body of `PATCH …/livestream/status`. Reads back what it writes.
 ///
 /// ```
 /// use zoom_core::{LiveStreamSettings, LiveStreamStatus};
@@ -348,7 +365,7 @@ impl LiveStreamStatus {
         self
     }
 
-    /// Checks Zoom's documented limits; `for_webinar` rejects the meeting-only settings.
+    /// Checks Zoom's documented limits; `for_webinar` rejects the meeting-only `layout`.
     pub fn validate(&self, for_webinar: bool) -> Result<(), InvalidInput> {
         let Some(settings) = &self.settings else {
             return Ok(());
@@ -362,22 +379,207 @@ impl LiveStreamStatus {
                 ));
             }
         }
-        if for_webinar && settings.layout.is_some() {
-            return Err(InvalidInput::new("settings.layout", "is for meetings only"));
+        if let Some(layout) = &settings.layout {
+            if for_webinar {
+                return Err(InvalidInput::new("settings.layout", "is for meetings only"));
+            }
+            check_open_value("settings.layout", layout.as_str())?;
         }
-        if for_webinar && settings.close_caption.is_some() {
-            return Err(InvalidInput::new(
-                "settings.close_caption",
-                "is for meetings only",
-            ));
+        if let Some(caption) = &settings.close_caption {
+            check_open_value("settings.close_caption", caption.as_str())?;
         }
         Ok(())
     }
 }
 
+/// A join token for live streaming, as `GET …/jointoken/live_streaming` returns it: with it a
+/// bot built on Zoom's Meeting SDK joins the meeting or webinar as if hosted by the token's
+/// issuer, and starts streaming.
+///
+/// The token is a credential: `Debug` and `Serialize` write `[redacted]`; read it with
+/// `token.expose_secret()`. Zoom documents `expire_in` as always 120 seconds: a missing or
+/// `null` one reads as 120 s, a negative one as zero, one beyond a day as a day.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use zoom_core::JoinToken;
+///
+/// let token: JoinToken = serde_json::from_str(r#"{"token":"2njt50mj","expire_in":120}"#).unwrap();
+/// assert_eq!(token.token.expose_secret(), "2njt50mj");
+/// assert_eq!(token.expire_in, Duration::from_secs(120));
+/// assert_eq!(token.expires_at(UNIX_EPOCH), Some(UNIX_EPOCH + Duration::from_secs(120)));
+/// assert!(!format!("{token:?}").contains("2njt50mj"));
+/// assert_eq!(serde_json::to_string(&token).unwrap(), r#"{"token":"[redacted]","expire_in":120}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct JoinToken {
+    /// The join token: a credential.
+    #[serde(deserialize_with = "required_secret")]
+    pub token: SecretString,
+    /// How long the token is valid from the moment Zoom answered.
+    #[serde(default = "documented_lifetime", deserialize_with = "lifetime")]
+    pub expire_in: Duration,
+}
+
+impl JoinToken {
+    /// What Zoom documents `expire_in` to be, always: 120 seconds.
+    pub const DOCUMENTED_LIFETIME: Duration = Duration::from_secs(120);
+
+    /// The longest lifetime kept from an answer; larger values are clamped to it.
+    pub const MAX_LIFETIME: Duration = Duration::from_secs(86_400);
+
+    /// A join token (for tests and stores); `expire_in` is clamped to [`Self::MAX_LIFETIME`].
+    pub fn new(token: impl Into<SecretString>, expire_in: Duration) -> Self {
+        Self {
+            token: token.into(),
+            expire_in: expire_in.min(Self::MAX_LIFETIME),
+        }
+    }
+
+    /// When the token expires, if it was received at `now`; `None` only if that instant
+    /// cannot be represented.
+    pub fn expires_at(&self, now: SystemTime) -> Option<SystemTime> {
+        now.checked_add(self.expire_in)
+    }
+}
+
+impl Serialize for JoinToken {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut state = serializer.serialize_struct("JoinToken", 2)?;
+        state.serialize_field("token", crate::secret::REDACTED)?;
+        state.serialize_field("expire_in", &self.expire_in.as_secs())?;
+        state.end()
+    }
+}
+
+fn documented_lifetime() -> Duration {
+    JoinToken::DOCUMENTED_LIFETIME
+}
+
+/// A token must be a non-blank string: without one the answer is no join token.
+fn required_secret<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SecretString, D::Error> {
+    let token = SecretString::deserialize(deserializer)?;
+    if token.is_blank() {
+        return Err(serde::de::Error::custom("the join token is empty"));
+    }
+    Ok(token)
+}
+
+/// Seconds as any JSON number (or `null`: the documented 120), clamped to
+/// `0..=JoinToken::MAX_LIFETIME`; never panics on NaN-like or huge values.
+fn lifetime<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+    let Some(seconds) = Option::<serde_json::Number>::deserialize(deserializer)? else {
+        return Ok(JoinToken::DOCUMENTED_LIFETIME);
+    };
+    let max = JoinToken::MAX_LIFETIME;
+    let clamped = if let Some(whole) = seconds.as_u64() {
+        Duration::from_secs(whole).min(max)
+    } else if seconds.as_i64().is_some() {
+        Duration::ZERO
+    } else {
+        let float = seconds.as_f64().unwrap_or(0.0);
+        Duration::try_from_secs_f64(float.clamp(0.0, max.as_secs_f64())).unwrap_or(Duration::ZERO)
+    };
+    Ok(clamped)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_enums_decode_any_value_and_write_back_what_they_read() {
+        let body = r#"{"action":"start","settings":{"layout":"follow_host","close_caption":"embedded_2027"}}"#;
+        let status: LiveStreamStatus = serde_json::from_str(body).unwrap();
+        let settings = status.settings.clone().unwrap();
+        assert_eq!(settings.layout, Some(Layout::FollowHost));
+        assert_eq!(
+            settings.close_caption,
+            Some(CloseCaption::Other("embedded_2027".into()))
+        );
+        assert_eq!(serde_json::to_string(&status).unwrap(), body);
+        for (text, known) in [
+            ("720p", true),
+            ("1080p", true),
+            ("4k", false),
+            ("burnt-in", true),
+            ("gallery_view", true),
+        ] {
+            let value = serde_json::Value::from(text);
+            let resolution: Resolution = serde_json::from_value(value.clone()).unwrap();
+            let layout: Layout = serde_json::from_value(value.clone()).unwrap();
+            let caption: CloseCaption = serde_json::from_value(value.clone()).unwrap();
+            for (json, other) in [
+                (
+                    serde_json::to_value(&resolution).unwrap(),
+                    matches!(resolution, Resolution::Other(_)),
+                ),
+                (
+                    serde_json::to_value(&layout).unwrap(),
+                    matches!(layout, Layout::Other(_)),
+                ),
+                (
+                    serde_json::to_value(&caption).unwrap(),
+                    matches!(caption, CloseCaption::Other(_)),
+                ),
+            ] {
+                assert_eq!(json, value);
+                if !known {
+                    assert!(other, "{text}");
+                }
+            }
+        }
+        assert_eq!(Resolution::from("1080p"), Resolution::P1080);
+        assert_eq!(Layout::from("speaker_view").to_string(), "speaker_view");
+    }
+
+    #[test]
+    fn join_tokens_decode_clamp_and_redact() {
+        let read = |body: &str| serde_json::from_str::<JoinToken>(body);
+        let token = read(r#"{"token":"t0k","expire_in":120,"extra":true}"#).unwrap();
+        assert_eq!(token, JoinToken::new("t0k", Duration::from_secs(120)));
+        for (body, seconds) in [
+            (r#"{"token":"t"}"#, 120),
+            (r#"{"token":"t","expire_in":null}"#, 120),
+            (r#"{"token":"t","expire_in":0}"#, 0),
+            (r#"{"token":"t","expire_in":-5}"#, 0),
+            (r#"{"token":"t","expire_in":-1e300}"#, 0),
+            (r#"{"token":"t","expire_in":1e300}"#, 86_400),
+            (r#"{"token":"t","expire_in":18446744073709551615}"#, 86_400),
+            (
+                r#"{"token":"t","expire_in":99999999999999999999999}"#,
+                86_400,
+            ),
+            (r#"{"token":"t","expire_in":1.5}"#, 1),
+        ] {
+            assert_eq!(read(body).unwrap().expire_in.as_secs(), seconds, "{body}");
+        }
+        for bad in [
+            r#"{"expire_in":120}"#,
+            r#"{"token":null}"#,
+            r#"{"token":""}"#,
+            r#"{"token":"  "}"#,
+            r#"{"token":5}"#,
+            r#"{"token":"t","expire_in":"120"}"#,
+            "[]",
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        let shown = format!("{token:?} {}", serde_json::to_string(&token).unwrap());
+        assert!(!shown.contains("t0k"), "{shown}");
+        assert_eq!(
+            token.expires_at(SystemTime::UNIX_EPOCH),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(120))
+        );
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::MAX / 2);
+        let _ = token.expires_at(far); // None or a time: never a panic
+        assert_eq!(
+            JoinToken::new("t", Duration::MAX).expire_in,
+            JoinToken::MAX_LIFETIME
+        );
+    }
 
     #[test]
     fn missing_null_and_empty_fields_read_as_none() {
@@ -465,11 +667,14 @@ mod tests {
                 UpdateLiveStream::new("rtmp://a", "k", "ftp://e.com/x"),
                 "page_url",
             ),
-            (ok().resolution(Resolution::from("4k")), "resolution"),
+            (ok().resolution(Resolution::from("4 k")), "resolution"),
+            (ok().resolution(Resolution::from("")), "resolution"),
         ];
         for (update, field) in cases {
             assert_eq!(update.validate().unwrap_err().field(), field);
         }
+        // A value Zoom may add tomorrow goes out as is: Zoom decides.
+        assert!(ok().resolution(Resolution::from("4k")).validate().is_ok());
         assert!(
             UpdateLiveStream::new("x".repeat(1024), "k".repeat(512), "https://e.com")
                 .validate()
@@ -494,6 +699,15 @@ mod tests {
         assert_eq!(
             layout.validate(true).unwrap_err().field(),
             "settings.layout"
+        );
+        let caption = LiveStreamStatus::start()
+            .settings(LiveStreamSettings::new().close_caption(CloseCaption::BurntIn));
+        assert!(caption.validate(true).is_ok(), "webinars since 2026-04-20");
+        let spaced =
+            LiveStreamStatus::start().settings(LiveStreamSettings::new().close_caption("burnt in"));
+        assert_eq!(
+            spaced.validate(false).unwrap_err().field(),
+            "settings.close_caption"
         );
         let stop = serde_json::to_string(&LiveStreamStatus::stop()).unwrap();
         assert_eq!(stop, r#"{"action":"stop"}"#);

@@ -3,7 +3,7 @@
 use http::{HeaderMap, StatusCode};
 
 use crate::error::{ApiError, ApiErrorKind, DECODE_BODY_CAP, DecodeError, Error, FieldError};
-use crate::model::LiveStream;
+use crate::model::{JoinToken, LiveStream};
 use crate::rate_limit::{RateLimit, RetryAfter};
 use crate::transport::HttpResponse;
 
@@ -24,6 +24,14 @@ pub trait FromResponse: Sized {
 
 impl FromResponse for LiveStream {
     const EXPECTED: &'static str = "a live stream (JSON)";
+
+    fn decode(body: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(body)
+    }
+}
+
+impl FromResponse for JoinToken {
+    const EXPECTED: &'static str = "a join token (JSON)";
 
     fn decode(body: &[u8]) -> Result<Self, serde_json::Error> {
         serde_json::from_slice(body)

@@ -10,8 +10,8 @@ use zoom_core::endpoint::{self, Endpoint};
 use zoom_core::error::escape_server_text;
 use zoom_core::{
     BaseUrl, Error, FnTransport, FromResponse, HttpRequest, HttpResponse, LiveStream,
-    LiveStreamStatus, MeetingId, RetryAfter, RetryPolicy, SecretString, UpdateLiveStream,
-    WebinarId, response,
+    LiveStreamStatus, MeetingId, MeetingRef, MeetingUuid, RetryAfter, RetryPolicy, SecretString,
+    UpdateLiveStream, WebinarId, WebinarRef, WebinarUuid, response,
 };
 
 /// 9999-12-31T23:59:59Z, the last instant an HTTP-date can express.
@@ -272,10 +272,15 @@ proptest! {
         } else {
             !trimmed.is_empty() && trimmed.len() <= 64 && trimmed.chars().all(is_base64)
         };
-        let meeting = MeetingId::parse(&text);
-        let webinar = WebinarId::parse(&text);
+        let meeting = MeetingRef::parse(&text);
+        let webinar = WebinarRef::parse(&text);
         prop_assert_eq!(meeting.is_ok(), valid, "{:?}", text);
         prop_assert_eq!(webinar.is_ok(), valid, "{:?}", text);
+        // A number is every kind of id; a UUID only a reference.
+        prop_assert_eq!(MeetingId::parse(&text).is_ok(), valid && digits, "{:?}", text);
+        prop_assert_eq!(WebinarId::parse(&text).is_ok(), valid && digits, "{:?}", text);
+        prop_assert_eq!(MeetingUuid::parse(&text).is_ok(), valid && !digits, "{:?}", text);
+        prop_assert_eq!(WebinarUuid::parse(&text).is_ok(), valid && !digits, "{:?}", text);
         let (Ok(meeting), Ok(webinar)) = (meeting, webinar) else {
             return Ok(());
         };
@@ -293,14 +298,21 @@ proptest! {
             let host = if base.as_str().starts_with("https") { "api.zoom.us" } else { "127.0.0.1" };
             let get = endpoint::get_meeting_live_stream(&meeting);
             check_one_segment(&sent_url(&get, &base), host, "meetings", &id, &["livestream"]);
-            let patch = endpoint::update_meeting_live_stream(&meeting, &update).unwrap();
-            check_one_segment(&sent_url(&patch, &base), host, "meetings", &id, &["livestream"]);
-            let stop = endpoint::update_meeting_live_stream_status(&meeting, &LiveStreamStatus::stop()).unwrap();
-            check_one_segment(&sent_url(&stop, &base), host, "meetings", &id, &["livestream", "status"]);
             let get = endpoint::get_webinar_live_stream(&webinar);
             check_one_segment(&sent_url(&get, &base), host, "webinars", &id, &["livestream"]);
-            let start = endpoint::update_webinar_live_stream_status(&webinar, &LiveStreamStatus::start()).unwrap();
+            let (Some(meeting), Some(webinar)) = (meeting.as_id(), webinar.as_id()) else {
+                continue;
+            };
+            let patch = endpoint::update_meeting_live_stream(meeting, &update).unwrap();
+            check_one_segment(&sent_url(&patch, &base), host, "meetings", &id, &["livestream"]);
+            let stop = endpoint::update_meeting_live_stream_status(meeting, &LiveStreamStatus::stop()).unwrap();
+            check_one_segment(&sent_url(&stop, &base), host, "meetings", &id, &["livestream", "status"]);
+            let start = endpoint::update_webinar_live_stream_status(webinar, &LiveStreamStatus::start()).unwrap();
             check_one_segment(&sent_url(&start, &base), host, "webinars", &id, &["livestream", "status"]);
+            let token = endpoint::get_meeting_live_stream_join_token(meeting);
+            check_one_segment(&sent_url(&token, &base), host, "meetings", &id, &["jointoken", "live_streaming"]);
+            let token = endpoint::get_webinar_live_stream_join_token(webinar);
+            check_one_segment(&sent_url(&token, &base), host, "webinars", &id, &["jointoken", "live_streaming"]);
         }
     }
 }

@@ -24,6 +24,6 @@ fn clients_errors_and_futures_are_send_and_sync() {
         .unwrap();
     let future = client.meeting_live_stream(MeetingId::new(1));
     send(&future);
-    let endpoint = zoom_core::endpoint::get_meeting_live_stream(&MeetingId::new(1));
+    let endpoint = zoom_core::endpoint::get_meeting_live_stream(MeetingId::new(1));
     send(&client.send(&endpoint));
 }

@@ -6,10 +6,16 @@ use std::time::Duration;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use zoom_live_stream::{
     CloseCaption, InvalidInput, Layout, LiveStreamSettings, LiveStreamStatus, MeetingId,
-    Resolution, UpdateLiveStream, WebinarId,
+    MeetingRef, Resolution, UpdateLiveStream, WebinarId, WebinarRef,
 };
 
+use crate::join_token::JoinTokenArgs;
+
 const EXIT_CODES: &str = "\
+Ids: a meeting id or webinar id is a number (Zoom's int64). `get` also takes a meeting or
+webinar instance's UUID (such as aDYlohsHRtCd4ii1uC2+hA==); update, start, stop and
+join-token take only the number, as Zoom's API does (a UUID there is a usage error).
+
 With no credentials and no API base, the tool starts its built-in Zoom simulator on
 127.0.0.1 and answers from it (it says so on stderr).
 
@@ -95,7 +101,7 @@ pub(crate) struct Global {
 /// What to do.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Commands {
-    /// Print the live stream's settings as JSON.
+    /// Print the live stream's settings as JSON (by id, or by an instance's UUID).
     Get {
         #[command(flatten)]
         target: TargetArgs,
@@ -133,7 +139,7 @@ pub(crate) enum Commands {
         /// The stream's layout (meetings only).
         #[arg(long, value_enum)]
         layout: Option<LayoutArg>,
-        /// Closed captions (meetings only).
+        /// Closed captions (meetings; webinars since Zoom's changelog of 2026-04-20).
         #[arg(long, value_enum)]
         close_caption: Option<CloseCaptionArg>,
     },
@@ -142,6 +148,14 @@ pub(crate) enum Commands {
         #[command(flatten)]
         target: TargetArgs,
     },
+    /// Receive Zoom's live-stream webhooks: one JSON line per verified event on stdout.
+    Listen(crate::listen::ListenArgs),
+    /// Print a join token for live streaming as JSON (the token [redacted] unless asked).
+    ///
+    /// With the token, a bot built on Zoom's Meeting SDK joins the meeting or webinar and
+    /// starts streaming. It expires after 120 s. Zoom issues it only to an OAuth access
+    /// token (Server-to-Server OAuth); a JWT app's token is refused (exit 5).
+    JoinToken(JoinTokenArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -153,7 +167,8 @@ pub(crate) enum Commands {
 /// The meeting or webinar a command is about.
 #[derive(Debug, Args)]
 pub(crate) struct TargetArgs {
-    /// A meeting id (digits) or meeting UUID; with --webinar, a webinar id.
+    /// The meeting id (digits); with --webinar, the webinar id. `get` also takes an
+    /// instance's UUID; the other commands only the number.
     #[arg(value_name = "ID")]
     id: String,
     /// The id is a webinar's.
@@ -256,14 +271,15 @@ fn parse_stream_key(text: &str) -> Result<String, String> {
     Ok(text.into())
 }
 
-/// Which meeting or webinar.
+/// Which meeting or webinar, with the id type the operation takes: the numeric ids by
+/// default (every operation), the references (id or UUID) for `get`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Target {
-    Meeting(MeetingId),
-    Webinar(WebinarId),
+pub(crate) enum Target<M = MeetingId, W = WebinarId> {
+    Meeting(M),
+    Webinar(W),
 }
 
-impl std::fmt::Display for Target {
+impl<M: std::fmt::Display, W: std::fmt::Display> std::fmt::Display for Target<M, W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Target::Meeting(id) => write!(f, "meeting {id}"),
@@ -272,16 +288,33 @@ impl std::fmt::Display for Target {
     }
 }
 
-/// What to do to the target.
+/// What to do, to which meeting or webinar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Action {
-    Get { show_stream_key: bool },
-    Update(UpdateLiveStream),
-    Status(LiveStreamStatus),
+    Get {
+        target: Target<MeetingRef, WebinarRef>,
+        show_stream_key: bool,
+    },
+    Update(Target, UpdateLiveStream),
+    Status(Target, LiveStreamStatus),
+    JoinToken {
+        target: Target,
+        show_token: bool,
+    },
 }
 
 impl TargetArgs {
-    fn target(&self) -> Result<Target, InvalidInput> {
+    /// For `get`: a number or an instance's UUID.
+    fn any(&self) -> Result<Target<MeetingRef, WebinarRef>, InvalidInput> {
+        Ok(if self.webinar {
+            Target::Webinar(WebinarRef::parse(&self.id)?)
+        } else {
+            Target::Meeting(MeetingRef::parse(&self.id)?)
+        })
+    }
+
+    /// For every other command: the number (a UUID is an input error that says so).
+    pub(crate) fn numeric(&self) -> Result<Target, InvalidInput> {
         Ok(if self.webinar {
             Target::Webinar(WebinarId::parse(&self.id)?)
         } else {
@@ -291,18 +324,16 @@ impl TargetArgs {
 }
 
 impl Commands {
-    /// The target and action of a live-stream command; `None` for `completions`.
-    pub(crate) fn action(&self) -> Result<Option<(Target, Action)>, InvalidInput> {
+    /// The action of a live-stream command; `None` for `completions`.
+    pub(crate) fn action(&self) -> Result<Option<Action>, InvalidInput> {
         Ok(Some(match self {
             Commands::Get {
                 target,
                 show_stream_key,
-            } => (
-                target.target()?,
-                Action::Get {
-                    show_stream_key: *show_stream_key,
-                },
-            ),
+            } => Action::Get {
+                target: target.any()?,
+                show_stream_key: *show_stream_key,
+            },
             Commands::Update {
                 target,
                 stream_url,
@@ -315,7 +346,7 @@ impl Commands {
                     body = body.resolution((*resolution).into());
                 }
                 body.validate()?;
-                (target.target()?, Action::Update(body))
+                Action::Update(target.numeric()?, body)
             }
             Commands::Start {
                 target,
@@ -342,14 +373,15 @@ impl Commands {
                 } else {
                     LiveStreamStatus::start().settings(settings)
                 };
-                let target = target.target()?;
+                let target = target.numeric()?;
                 status.validate(matches!(target, Target::Webinar(_)))?;
-                (target, Action::Status(status))
+                Action::Status(target, status)
             }
             Commands::Stop { target } => {
-                (target.target()?, Action::Status(LiveStreamStatus::stop()))
+                Action::Status(target.numeric()?, LiveStreamStatus::stop())
             }
-            Commands::Completions { .. } => return Ok(None),
+            Commands::JoinToken(args) => args.action()?,
+            Commands::Completions { .. } | Commands::Listen(_) => return Ok(None),
         }))
     }
 }
@@ -380,8 +412,53 @@ mod tests {
         }
         let cli = parse(&["get", "--webinar", "91234567890", "-vv"]).unwrap();
         assert_eq!(cli.global.verbose, 2);
-        let (target, _) = cli.command.action().unwrap().unwrap();
+        let Some(Action::Get { target, .. }) = cli.command.action().unwrap() else {
+            panic!("a get")
+        };
+        assert_eq!(target, Target::Webinar(WebinarRef::from(91234567890)));
+    }
+
+    #[test]
+    fn only_get_takes_a_uuid() {
+        let uuid = "aDYlohsHRtCd4ii1uC2+hA==";
+        let cli = parse(&["get", uuid]).unwrap();
+        let Some(Action::Get { target, .. }) = cli.command.action().unwrap() else {
+            panic!("a get")
+        };
+        assert_eq!(target.to_string(), format!("meeting {uuid}"));
+        for args in [
+            &["stop", uuid][..],
+            &["start", uuid],
+            &["join-token", uuid],
+            &["join-token", "--webinar", uuid],
+            &[
+                "update",
+                uuid,
+                "--stream-url",
+                "rtmp://x/y",
+                "--stream-key",
+                "k",
+                "--page-url",
+                "https://e.com",
+            ],
+        ] {
+            let error = parse(args).unwrap().command.action().unwrap_err();
+            assert!(
+                error.reason().contains("only the live-stream GET"),
+                "{args:?}: {error}"
+            );
+        }
+        let Some(Action::JoinToken { target, show_token }) =
+            parse(&["join-token", "--webinar", "91234567890", "--show-token"])
+                .unwrap()
+                .command
+                .action()
+                .unwrap()
+        else {
+            panic!("a join token")
+        };
         assert_eq!(target, Target::Webinar(WebinarId::new(91234567890)));
+        assert!(show_token);
     }
 
     #[test]
@@ -448,8 +525,8 @@ mod tests {
                 .display_name("Jill Chill")
                 .layout(Layout::GalleryView),
         );
-        let (_, action) = cli.command.action().unwrap().unwrap();
-        assert_eq!(action, Action::Status(expected));
+        let action = cli.command.action().unwrap().unwrap();
+        assert_eq!(action, Action::Status(Target::Meeting(1.into()), expected));
         let webinar = parse(&["start", "--webinar", "1", "--layout", "follow_host"]).unwrap();
         assert_eq!(
             webinar.command.action().unwrap_err().field(),

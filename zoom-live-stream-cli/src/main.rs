@@ -10,13 +10,15 @@
 
 mod args;
 mod connect;
+mod join_token;
+mod listen;
 mod report;
 mod shared;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use zoom_live_stream::{Error, LiveStream, StreamAction};
+use zoom_live_stream::{Error, JoinToken, LiveStream, StreamAction};
 
 use args::{Action, Cli, Commands, Target};
 use connect::{Destination, configure};
@@ -24,20 +26,23 @@ use connect::{Destination, configure};
 /// What a command produced.
 enum Outcome {
     Stream(LiveStream),
+    JoinToken(JoinToken),
     Done,
 }
 
 /// Runs `action` on `client`, adding `.await` for the async client: one dispatch for both.
 macro_rules! dispatch {
-    ($client:expr, $target:expr, $action:expr; $($await:tt)*) => {{
+    ($client:expr, $action:expr; $($await:tt)*) => {{
         let client = $client;
-        match ($target, $action) {
-            (Target::Meeting(id), Action::Get { .. }) => client.meeting_live_stream(id) $($await)* .map(Outcome::Stream),
-            (Target::Webinar(id), Action::Get { .. }) => client.webinar_live_stream(id) $($await)* .map(Outcome::Stream),
-            (Target::Meeting(id), Action::Update(body)) => client.update_meeting_live_stream(id, body) $($await)* .map(|()| Outcome::Done),
-            (Target::Webinar(id), Action::Update(body)) => client.update_webinar_live_stream(id, body) $($await)* .map(|()| Outcome::Done),
-            (Target::Meeting(id), Action::Status(status)) => client.update_meeting_live_stream_status(id, status) $($await)* .map(|()| Outcome::Done),
-            (Target::Webinar(id), Action::Status(status)) => client.update_webinar_live_stream_status(id, status) $($await)* .map(|()| Outcome::Done),
+        match $action {
+            Action::Get { target: Target::Meeting(id), .. } => client.meeting_live_stream(id) $($await)* .map(Outcome::Stream),
+            Action::Get { target: Target::Webinar(id), .. } => client.webinar_live_stream(id) $($await)* .map(Outcome::Stream),
+            Action::Update(Target::Meeting(id), body) => client.update_meeting_live_stream(id, body) $($await)* .map(|()| Outcome::Done),
+            Action::Update(Target::Webinar(id), body) => client.update_webinar_live_stream(id, body) $($await)* .map(|()| Outcome::Done),
+            Action::Status(Target::Meeting(id), status) => client.update_meeting_live_stream_status(id, status) $($await)* .map(|()| Outcome::Done),
+            Action::Status(Target::Webinar(id), status) => client.update_webinar_live_stream_status(id, status) $($await)* .map(|()| Outcome::Done),
+            Action::JoinToken { target: Target::Meeting(id), .. } => client.meeting_live_stream_join_token(id) $($await)* .map(Outcome::JoinToken),
+            Action::JoinToken { target: Target::Webinar(id), .. } => client.webinar_live_stream_join_token(id) $($await)* .map(Outcome::JoinToken),
         }
     }};
 }
@@ -53,7 +58,13 @@ fn main() -> ExitCode {
         clap_complete::generate(*shell, &mut Cli::command(), "zoom-live-stream", &mut script);
         return write_out(&String::from_utf8_lossy(&script));
     }
-    let (target, action) = match cli.command.action() {
+    if let Commands::Listen(args) = &cli.command {
+        return match listen::Listener::new(args) {
+            Ok(listener) => listener.run(),
+            Err(message) => usage(&message),
+        };
+    }
+    let action = match cli.command.action() {
         Ok(Some(command)) => command,
         Ok(None) => return ExitCode::SUCCESS,
         Err(error) => return usage(&format!("invalid input: {error}")),
@@ -63,16 +74,17 @@ fn main() -> ExitCode {
         Err(message) => return usage(&message),
     };
     let result = if cli.global.blocking {
-        run_blocking(&target, &action, &destination)
+        run_blocking(&action, &destination)
     } else {
-        run_async(&target, &action, &destination)
+        run_async(&action, &destination)
     };
     match result {
         Ok(Outcome::Stream(stream)) => {
             let show_stream_key = matches!(
                 action,
                 Action::Get {
-                    show_stream_key: true
+                    show_stream_key: true,
+                    ..
                 }
             );
             let json = report::live_stream_json(&stream, show_stream_key);
@@ -89,8 +101,29 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Ok(Outcome::JoinToken(token)) => {
+            let show_token = matches!(
+                action,
+                Action::JoinToken {
+                    show_token: true,
+                    ..
+                }
+            );
+            if let Err(error) =
+                report::stdout(&format!("{}\n", join_token::json(&token, show_token)))
+            {
+                report::say(&format!(
+                    "zoom-live-stream: could not write the result: {error}"
+                ));
+                return ExitCode::from(report::OUTPUT);
+            }
+            if !show_token {
+                report::say("zoom-live-stream: join token hidden; pass --show-token to print it");
+            }
+            ExitCode::SUCCESS
+        }
         Ok(Outcome::Done) => {
-            report::say(&format!("zoom-live-stream: {}", done(&target, &action)));
+            report::say(&format!("zoom-live-stream: {}", done(&action)));
             ExitCode::SUCCESS
         }
         Err(error) => {
@@ -112,17 +145,18 @@ fn main() -> ExitCode {
 }
 
 /// What a state change did, in words.
-fn done(target: &Target, action: &Action) -> String {
+fn done(action: &Action) -> String {
     match action {
-        Action::Update(body) => format!(
+        Action::Update(target, body) => format!(
             "updated the live stream of {target}: stream URL {}, page {}",
             body.stream_url, body.page_url
         ),
-        Action::Status(status) if status.action == StreamAction::Start => {
+        Action::Status(target, status) if status.action == StreamAction::Start => {
             format!("started the live stream of {target}")
         }
-        Action::Status(_) => format!("stopped the live stream of {target}"),
-        Action::Get { .. } => format!("read the live stream of {target}"),
+        Action::Status(target, _) => format!("stopped the live stream of {target}"),
+        Action::Get { target, .. } => format!("read the live stream of {target}"),
+        Action::JoinToken { target, .. } => format!("got a join token for {target}"),
     }
 }
 
@@ -175,24 +209,16 @@ fn init_tracing(verbose: u8) {
         .try_init();
 }
 
-fn run_blocking(
-    target: &Target,
-    action: &Action,
-    destination: &Destination,
-) -> Result<Outcome, Error> {
+fn run_blocking(action: &Action, destination: &Destination) -> Result<Outcome, Error> {
     let mut builder = configure!(zoom_live_stream::blocking::Client::builder(), destination);
     if let Some(config) = &destination.redis {
         builder = builder.shared_store(shared::blocking(config));
     }
     let client = builder.build()?;
-    dispatch!(client, target, action;)
+    dispatch!(client, action;)
 }
 
-fn run_async(
-    target: &Target,
-    action: &Action,
-    destination: &Destination,
-) -> Result<Outcome, Error> {
+fn run_async(action: &Action, destination: &Destination) -> Result<Outcome, Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -205,6 +231,6 @@ fn run_async(
             builder = builder.shared_store(shared::with_tokio(config)?);
         }
         let client = builder.build()?;
-        dispatch!(client, target, action; .await)
+        dispatch!(client, action; .await)
     })
 }

@@ -96,6 +96,18 @@ pub(crate) fn failure(error: &Error, hosts: &Hosts<'_>) -> (String, u8) {
         }
         ErrorKind::Auth => (format!("zoom-live-stream: {text}"), AUTH),
         ErrorKind::Api
+            if error
+                .api()
+                .is_some_and(|api| api.kind() == ApiErrorKind::OAuthRequired) =>
+        {
+            (
+                format!(
+                    "zoom-live-stream: {text}\nhint: this operation takes only an OAuth access token: use Server-to-Server OAuth (--account-id, --client-id, --client-secret) rather than a JWT app's token"
+                ),
+                AUTH,
+            )
+        }
+        ErrorKind::Api
             if error.api().is_some_and(|api| {
                 matches!(
                     api.kind(),

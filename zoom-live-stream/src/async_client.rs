@@ -25,7 +25,7 @@ type Step = Box<dyn FnOnce(CoreBuilder) -> CoreBuilder + Send>;
 ///     .server_to_server_oauth("account-id", "client-id", "client-secret")
 ///     .build()?;
 /// let meeting = MeetingId::new(85746065432);
-/// let stream = client.meeting_live_stream(meeting.clone()).await?;
+/// let stream = client.meeting_live_stream(meeting).await?;
 /// println!("{:?}", stream.stream_url);
 /// client.update_meeting_live_stream_status(meeting, &LiveStreamStatus::start()).await?;
 /// # Ok(()) }

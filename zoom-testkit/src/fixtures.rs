@@ -6,6 +6,13 @@
 //! the same errors as real Zoom usually sends them, with a JSON body `{code, message}`, plus
 //! the other answers an SDK must survive (401, 429, 5xx, HTML, invalid JSON). The simulator
 //! answers with the same messages.
+//!
+//! The `meeting_join_token_*` and `webinar_join_token_*` fixtures are the documented answers
+//! of `GET /meetings/{meetingId}/jointoken/live_streaming` and
+//! `GET /webinars/{webinarId}/jointoken/live_streaming` (Zoom's OpenAPI document): the 200
+//! built from the spec's examples, and one fixture per documented error code and message,
+//! the message byte for byte ([`documented_meeting_join_token`],
+//! [`documented_webinar_join_token`]).
 
 use zoom_core::HttpResponse;
 use zoom_core::http::{self, StatusCode};
@@ -96,7 +103,43 @@ pub mod messages {
         "You have reached the maximum per-second rate limit for this API. Try again later.";
     /// Code 429, daily limit.
     pub const DAILY_LIMIT: &str = "You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request.";
+
+    /// The 429 on starting a stream, as Zoom's spec documents it for `noun` (`meeting` or
+    /// `webinar`) `id`: it names the 30 seconds to wait, and comes with no `Retry-After`.
+    pub fn start_too_many_requests(noun: &str, id: impl std::fmt::Display) -> String {
+        format!(
+            "Too many requests submitted to start the livestream of this {noun}: {id}. If the livestream has not already started, retry making a new request after 30 seconds."
+        )
+    }
+
+    /// Join token (meetings), 400/300.
+    pub const JOIN_TOKEN_INVALID_MEETING_ID: &str = "Invalid meeting ID.";
+    /// Join token (webinars), 400/300.
+    pub const JOIN_TOKEN_INVALID_WEBINAR_ID: &str = "Invalid webinar ID.";
+    /// Join token (meetings), 400/3000, as Zoom's spec lists it for the meeting operation.
+    pub const JOIN_TOKEN_CANNOT_ACCESS_WEBINAR: &str = "Cannot access Webinar information.";
+    /// Join token, 400/124: the token is not an OAuth token.
+    pub const JOIN_TOKEN_OAUTH_ONLY: &str = "This API only supports OAuth2 authorization.";
+    /// Join token (meetings), 400/3000: the host's "Allow livestreaming of meetings" is off.
+    pub const JOIN_TOKEN_MEETING_NOT_ALLOWED: &str = "Not allowed to start live streaming. To use this feature, enable the \"Allow livestreaming of meetings\" setting in the \"Settings\" page of the Zoom web portal.";
+    /// Join token (webinars), 400/3000: the host's "Allow livestreaming of webinars" is off.
+    pub const JOIN_TOKEN_WEBINAR_NOT_ALLOWED: &str = "Not allowed to start live streaming. To use this feature, enable the \"Allow livestreaming of webinars\" setting in the \"Settings\" page of the Zoom web portal.";
+    /// Join token (meetings), 404/300.
+    pub const JOIN_TOKEN_MEETING_ID_NOT_FOUND: &str = "Meeting ID does not exist.";
+    /// Join token (webinars), 404/300.
+    pub const JOIN_TOKEN_WEBINAR_ID_NOT_FOUND: &str = "Webinar ID does not exist.";
+    /// Join token (meetings), 404/3001 (the meeting id follows, no full stop).
+    pub const JOIN_TOKEN_MEETING_NOT_FOUND: &str = "Meeting does not exist: ";
+    /// Join token (webinars), 404/3001 (the webinar id follows, no full stop).
+    pub const JOIN_TOKEN_WEBINAR_NOT_FOUND: &str = "Webinar does not exist: ";
 }
+
+/// The join token of the spec's example (`"token": "2njt50mj"`).
+pub const DOCUMENTED_JOIN_TOKEN: &str = "2njt50mj";
+
+/// The documented 200 body of both join-token GETs: the spec's examples, `expire_in` always
+/// 120.
+pub const DOCUMENTED_JOIN_TOKEN_BODY: &str = r#"{"token":"2njt50mj","expire_in":120}"#;
 
 /// 200: the documented live stream (`application/json`, verbatim body).
 pub fn documented_live_stream() -> Fixture {
@@ -273,4 +316,114 @@ pub fn oauth_invalid_client() -> Fixture {
         "application/json;charset=UTF-8",
         r#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#,
     )
+}
+
+/// 200 of either join-token GET: [`DOCUMENTED_JOIN_TOKEN_BODY`].
+pub fn join_token() -> Fixture {
+    Fixture::json("join_token", 200, DOCUMENTED_JOIN_TOKEN_BODY)
+}
+
+/// 400/124 of either join-token GET: "This API only supports OAuth2 authorization."
+pub fn join_token_oauth_only() -> Fixture {
+    Fixture::zoom_error(
+        "join_token_oauth_only",
+        400,
+        124,
+        messages::JOIN_TOKEN_OAUTH_ONLY,
+    )
+}
+
+/// Meeting join token, 400/300 "Invalid meeting ID."
+pub fn meeting_join_token_invalid_id() -> Fixture {
+    let message = messages::JOIN_TOKEN_INVALID_MEETING_ID;
+    Fixture::zoom_error("meeting_join_token_invalid_id", 400, 300, message)
+}
+
+/// Meeting join token, 400/3000 "Cannot access Webinar information." (sic, in the meeting
+/// operation of Zoom's spec).
+pub fn meeting_join_token_cannot_access_webinar() -> Fixture {
+    let message = messages::JOIN_TOKEN_CANNOT_ACCESS_WEBINAR;
+    Fixture::zoom_error(
+        "meeting_join_token_cannot_access_webinar",
+        400,
+        3000,
+        message,
+    )
+}
+
+/// Meeting join token, 400/3000: "Allow livestreaming of meetings" is off.
+pub fn meeting_join_token_not_allowed() -> Fixture {
+    let message = messages::JOIN_TOKEN_MEETING_NOT_ALLOWED;
+    Fixture::zoom_error("meeting_join_token_not_allowed", 400, 3000, message)
+}
+
+/// Meeting join token, 404/300 "Meeting ID does not exist."
+pub fn meeting_join_token_id_not_found() -> Fixture {
+    let message = messages::JOIN_TOKEN_MEETING_ID_NOT_FOUND;
+    Fixture::zoom_error("meeting_join_token_id_not_found", 404, 300, message)
+}
+
+/// Meeting join token, 404/3001 "Meeting does not exist: 85746065432".
+pub fn meeting_join_token_not_found() -> Fixture {
+    let message = format!("{}85746065432", messages::JOIN_TOKEN_MEETING_NOT_FOUND);
+    Fixture::zoom_error("meeting_join_token_not_found", 404, 3001, &message)
+}
+
+/// Webinar join token, 400/300 "Invalid webinar ID."
+pub fn webinar_join_token_invalid_id() -> Fixture {
+    let message = messages::JOIN_TOKEN_INVALID_WEBINAR_ID;
+    Fixture::zoom_error("webinar_join_token_invalid_id", 400, 300, message)
+}
+
+/// Webinar join token, 400/3000: "Allow livestreaming of webinars" is off.
+pub fn webinar_join_token_not_allowed() -> Fixture {
+    let message = messages::JOIN_TOKEN_WEBINAR_NOT_ALLOWED;
+    Fixture::zoom_error("webinar_join_token_not_allowed", 400, 3000, message)
+}
+
+/// Webinar join token, 404/300 "Webinar ID does not exist."
+pub fn webinar_join_token_id_not_found() -> Fixture {
+    let message = messages::JOIN_TOKEN_WEBINAR_ID_NOT_FOUND;
+    Fixture::zoom_error("webinar_join_token_id_not_found", 404, 300, message)
+}
+
+/// Webinar join token, 404/3001 "Webinar does not exist: 91234567890".
+pub fn webinar_join_token_not_found() -> Fixture {
+    let message = format!("{}91234567890", messages::JOIN_TOKEN_WEBINAR_NOT_FOUND);
+    Fixture::zoom_error("webinar_join_token_not_found", 404, 3001, &message)
+}
+
+/// Every documented answer of `GET /meetings/{meetingId}/jointoken/live_streaming`: 200;
+/// 400 with codes 300, 3000 (twice: two messages), 124 and 3161; 404 with 300 and 3001.
+pub fn documented_meeting_join_token() -> Vec<Fixture> {
+    vec![
+        join_token(),
+        meeting_join_token_invalid_id(),
+        meeting_join_token_cannot_access_webinar(),
+        join_token_oauth_only(),
+        meeting_join_token_not_allowed(),
+        hosting_not_allowed(),
+        meeting_join_token_id_not_found(),
+        meeting_join_token_not_found(),
+    ]
+}
+
+/// Every documented answer of `GET /webinars/{webinarId}/jointoken/live_streaming`: 200;
+/// 400 with codes 300, 124 and 3000; 404 with 300 and 3001.
+pub fn documented_webinar_join_token() -> Vec<Fixture> {
+    vec![
+        join_token(),
+        webinar_join_token_invalid_id(),
+        join_token_oauth_only(),
+        webinar_join_token_not_allowed(),
+        webinar_join_token_id_not_found(),
+        webinar_join_token_not_found(),
+    ]
+}
+
+/// 429 on starting a stream, as Zoom's spec documents it (no `Retry-After`): "…retry making
+/// a new request after 30 seconds."
+pub fn start_rate_limited() -> Fixture {
+    let message = messages::start_too_many_requests("meeting", 85746065432_u64);
+    Fixture::zoom_error("start_rate_limited", 429, 429, &message)
 }

@@ -268,11 +268,32 @@ pub fn url_validation_answer() -> (String, String) {
 /// assert_eq!(json["payload"]["object"]["id"], 85746065432_u64);
 /// ```
 pub fn live_streaming_body(event: &str, event_ts_ms: u64, object: serde_json::Value) -> Vec<u8> {
+    account_live_streaming_body("AAAAAAAAAAAAAAAAAAAAAA", event, event_ts_ms, object)
+}
+
+/// [`live_streaming_body`] for the account `account_id` (the simulator's, say).
+///
+/// ```
+/// let body = zoom_testkit::webhooks::account_live_streaming_body(
+///     "sim-account",
+///     "meeting.live_streaming_stopped",
+///     1795690800000,
+///     serde_json::json!({"id": 85746065432_u64}),
+/// );
+/// let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+/// assert_eq!(json["payload"]["account_id"], "sim-account");
+/// ```
+pub fn account_live_streaming_body(
+    account_id: &str,
+    event: &str,
+    event_ts_ms: u64,
+    object: serde_json::Value,
+) -> Vec<u8> {
     serde_json::json!({
         "event": event,
         "event_ts": event_ts_ms,
         "payload": {
-            "account_id": "AAAAAAAAAAAAAAAAAAAAAA",
+            "account_id": account_id,
             "operator": "host@example.com",
             "operator_id": "z8yCxjabcdefghijklmnop",
             "object": object,

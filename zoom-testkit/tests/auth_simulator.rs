@@ -57,7 +57,7 @@ fn a_hundred_threads_on_a_revoked_token_refresh_it_once() {
         .oauth_base(sim.oauth_base())
         .build()
         .unwrap();
-    client.meeting_live_stream(&DEMO).unwrap();
+    client.meeting_live_stream(DEMO).unwrap();
     sim.expire_all_tokens();
     let barrier = Arc::new(std::sync::Barrier::new(100));
     let threads: Vec<_> = (0..100)
@@ -65,7 +65,7 @@ fn a_hundred_threads_on_a_revoked_token_refresh_it_once() {
             let (client, barrier) = (client.clone(), Arc::clone(&barrier));
             std::thread::spawn(move || {
                 barrier.wait();
-                client.meeting_live_stream(&DEMO)
+                client.meeting_live_stream(DEMO)
             })
         })
         .collect();

@@ -25,7 +25,7 @@ fn get_both(answer: impl Into<HttpResponse> + Clone) -> [Result<LiveStream, Erro
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let blocking_result = blocking.meeting_live_stream(&id);
+    let blocking_result = blocking.meeting_live_stream(id);
     mock.assert_all_used();
     [async_result, blocking_result]
 }
@@ -288,7 +288,7 @@ async fn the_async_client_works_behind_an_arc_dyn_transport() {
     let client = Client::builder(shared).bearer_token("t").build().unwrap();
     let answer = client
         .send(&zoom_core::endpoint::get_meeting_live_stream(
-            &MeetingId::new(1),
+            MeetingId::new(1),
         ))
         .await
         .unwrap();

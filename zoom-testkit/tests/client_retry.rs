@@ -198,9 +198,7 @@ fn rate_limit_state_is_available_on_success() {
             .header("x-zm-trackingid", "trk-ok"),
     );
     let client = blocking(&mock, &InstantSleep::new());
-    let answer = client
-        .send(&endpoint::get_meeting_live_stream(&1.into()))
-        .unwrap();
+    let answer = client.send(&endpoint::get_meeting_live_stream(1)).unwrap();
     let limit = &answer.meta.rate_limit;
     assert_eq!(
         (limit.category.as_deref(), limit.limit_type.as_deref()),

@@ -16,11 +16,12 @@ use zoom_core::fuzzing;
 /// A fuzz harness: panics when an invariant breaks.
 type Harness = fn(&[u8]);
 
-const TARGETS: [(&str, Harness); 4] = [
+const TARGETS: [(&str, Harness); 5] = [
     ("response_mapper", fuzzing::response_mapper),
     ("id_path", fuzzing::id_path),
     ("retry_after", fuzzing::retry_after),
     ("token_answer", fuzzing::token_answer),
+    ("webhook", fuzzing::webhook),
 ];
 
 fn fuzz_dir() -> PathBuf {

@@ -73,7 +73,7 @@ impl Tally {
 }
 
 async fn async_burst(client: &Client, calls: usize) -> Tally {
-    let endpoint = Arc::new(endpoint::get_meeting_live_stream(&MeetingId::new(
+    let endpoint = Arc::new(endpoint::get_meeting_live_stream(MeetingId::new(
         DEMO_MEETING_ID,
     )));
     let mut tasks = tokio::task::JoinSet::new();
@@ -133,7 +133,7 @@ fn a_burst_of_1000_blocking_calls_from_threads_under_the_pro_limiter_sees_no_429
         .map(|_| {
             let (client, next) = (client.clone(), Arc::clone(&next));
             std::thread::spawn(move || {
-                let endpoint = endpoint::get_meeting_live_stream(&MeetingId::new(DEMO_MEETING_ID));
+                let endpoint = endpoint::get_meeting_live_stream(MeetingId::new(DEMO_MEETING_ID));
                 let mut tally = Tally::default();
                 while next.fetch_add(1, Ordering::Relaxed) < BURST as u64 {
                     tally.record(client.send(&endpoint));

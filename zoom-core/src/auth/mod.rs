@@ -355,6 +355,28 @@ mod tests {
     }
 
     #[test]
+    fn an_unreachable_token_endpoint_says_each_part_of_the_chain_once() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let outcome = Err(TransportError::new(
+            crate::error::TransportErrorKind::Connect,
+            refused,
+        ));
+        let error = s2s(false)
+            .accept_token_response(outcome, at(0))
+            .unwrap_err();
+        let mut chain = vec![error.to_string()];
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            chain.push(cause.to_string());
+            source = cause.source();
+        }
+        for part in ["could not connect", "refused"] {
+            let times = chain.iter().filter(|text| text.contains(part)).count();
+            assert_eq!(times, 1, "{part:?} in {chain:?}");
+        }
+    }
+
+    #[test]
     fn token_endpoint_failures_say_zooms_reason_and_never_the_secret() {
         let cases = [
             (

@@ -90,7 +90,7 @@ pub(crate) fn read_answer(
         kind: AuthErrorKind::Transport,
         status: None,
         code: None,
-        reason: format!("the token endpoint could not be reached: {error}"),
+        reason: "the token endpoint could not be reached".to_owned(),
         tracking_id: None,
         source: Some(Box::new(error)),
     })?;

@@ -14,8 +14,9 @@
 //! - [`Deduplicator`] recognises a redelivery. Acknowledge first (a 2xx within 3 seconds, or
 //!   Zoom delivers again), then work.
 //!
-//! A receiver answers 401 to a [`WebhookError::Verify`], 400 to a [`WebhookError::Parse`],
-//! and 200 to everything verified, events it ignores included.
+//! A receiver answers 401 to a [`WebhookError::Verify`], 400 to a [`WebhookError::Parse`]
+//! ([`WebhookError::status`]), 413 to a body over [`MAX_BODY_BYTES`], and 200 to everything
+//! verified, events it ignores included.
 //!
 //! ```
 //! use std::time::{Duration, UNIX_EPOCH};
@@ -40,8 +41,7 @@
 //!         assert_eq!(event.name(), "meeting.live_streaming_started");
 //!         200
 //!     }
-//!     Err(WebhookError::Verify(_)) => 401,
-//!     Err(WebhookError::Parse(_)) => 400,
+//!     Err(error) => error.status().as_u16(), // 401 or 400
 //! };
 //! assert_eq!(status, 200);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -69,6 +69,10 @@ pub const SIGNATURE_HEADER: &str = "x-zm-signature";
 /// The header carrying the time of signing, in Unix seconds.
 pub const TIMESTAMP_HEADER: &str = "x-zm-request-timestamp";
 
+/// The largest body a receiver needs to read: Zoom's events are a few KiB, so anything
+/// above 64 KiB is not from Zoom. Answer it 413 without reading on.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
 /// Why [`Verifier::verify_event`] refused a delivery: not from Zoom (answer 401), or from
 /// Zoom but unreadable (answer 400).
 ///
@@ -87,4 +91,23 @@ pub enum WebhookError {
     /// Verified, but the body is not JSON or not the event it names.
     #[error(transparent)]
     Parse(#[from] ParseError),
+}
+
+impl WebhookError {
+    /// What a receiver answers: 401 Unauthorized to [`Verify`](Self::Verify) (not from
+    /// Zoom, or stale), 400 Bad Request to [`Parse`](Self::Parse) (from Zoom, unreadable).
+    ///
+    /// ```
+    /// use zoom_core::http::StatusCode;
+    /// use zoom_core::webhook::{Verifier, WebhookError};
+    ///
+    /// let refused = Verifier::new("secret").verify_event_now(&Default::default(), b"{}");
+    /// assert_eq!(refused.unwrap_err().status(), StatusCode::UNAUTHORIZED);
+    /// ```
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            WebhookError::Verify(_) => http::StatusCode::UNAUTHORIZED,
+            WebhookError::Parse(_) => http::StatusCode::BAD_REQUEST,
+        }
+    }
 }

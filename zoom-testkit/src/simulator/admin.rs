@@ -3,7 +3,7 @@
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::config::SimMeeting;
+use super::config::{SimMeeting, WebhookConfig};
 use super::faults::{self, FaultRule};
 use super::request::ApiRequest;
 use super::response::SimResponse;
@@ -67,6 +67,7 @@ pub(crate) fn handle(control: &SimulatorControl, request: &ApiRequest) -> SimRes
             ok_json(StatusCode::OK, &json!({"count": control.token_requests()}))
         }
         (&Method::PUT, ["rate-limit"]) => set_limits(control, request),
+        (_, ["webhook", rest @ ..]) => webhook(control, request, rest),
         (_, [kind @ ("meetings" | "webinars"), id]) => item(control, request, kind, id),
         _ => not_found(),
     }
@@ -149,4 +150,72 @@ fn item(control: &SimulatorControl, request: &ApiRequest, kind: &str, id: &str) 
         }
         _ => SimResponse::method_not_allowed("GET, PUT").bare(),
     }
+}
+
+/// `PUT|GET|DELETE webhook`, `GET|DELETE webhook/deliveries`.
+fn webhook(control: &SimulatorControl, request: &ApiRequest, rest: &[&str]) -> SimResponse {
+    match (&request.method, rest) {
+        (&Method::PUT, []) => match webhook_config(&request.body) {
+            Ok(config) => {
+                control.set_webhook(Some(config));
+                done()
+            }
+            Err(message) => bad_request(message),
+        },
+        (&Method::GET, []) => {
+            let json = match control.webhook() {
+                Some(config) => json!({
+                    "configured": true,
+                    "url": config.url().to_string(),
+                    "time_scale": config.scale(),
+                    "ack_timeout_ms": millis(config.timeout()),
+                    "retry_delays_ms": config.retry_delays().map(millis),
+                }),
+                None => json!({"configured": false}),
+            };
+            ok_json(StatusCode::OK, &json)
+        }
+        (&Method::DELETE, []) => {
+            control.set_webhook(None);
+            done()
+        }
+        (&Method::GET, ["deliveries"]) => {
+            let json = serde_json::to_value(control.webhook_deliveries()).unwrap_or_default();
+            ok_json(StatusCode::OK, &json)
+        }
+        (&Method::DELETE, ["deliveries"]) => {
+            control.clear_webhook_deliveries();
+            done()
+        }
+        (_, []) => SimResponse::method_not_allowed("GET, PUT, DELETE").bare(),
+        (_, ["deliveries"]) => SimResponse::method_not_allowed("GET, DELETE").bare(),
+        _ => not_found(),
+    }
+}
+
+fn millis(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// `{"url": "http://…", "secret_token": "…", "time_scale": 1000, "ack_timeout_ms": 3000}`;
+/// the last two are optional.
+fn webhook_config(body: &[u8]) -> Result<WebhookConfig, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        url: String,
+        secret_token: String,
+        time_scale: Option<u32>,
+        ack_timeout_ms: Option<u64>,
+    }
+    let body: Body =
+        serde_json::from_slice(body).map_err(|e| format!("invalid webhook configuration: {e}"))?;
+    let mut config = WebhookConfig::new(&body.url, body.secret_token)?;
+    if let Some(scale) = body.time_scale {
+        config = config.time_scale(scale);
+    }
+    if let Some(ms) = body.ack_timeout_ms {
+        config = config.ack_timeout(std::time::Duration::from_millis(ms));
+    }
+    Ok(config)
 }

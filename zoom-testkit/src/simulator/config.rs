@@ -1,8 +1,10 @@
 //! The demo account, the demo meetings and webinars, and [`SimulatorConfig`].
 
+use std::fmt;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use zoom_core::SecretString;
 
 /// Account id of the demo account (`account_id` of the token request).
 pub const DEMO_ACCOUNT_ID: &str = "sim-account";
@@ -15,6 +17,10 @@ pub const DEMO_CLIENT_SECRET: &str = "sim-client-secret";
 pub const DEMO_REFRESH_TOKEN: &str = "sim-refresh-token";
 /// A bearer token the default simulator accepts forever, without a token request.
 pub const DEMO_STATIC_TOKEN: &str = "sim-static-token";
+/// A bearer token the default simulator takes for a (retired) JWT app's: accepted forever,
+/// except by the join-token GETs, which answer it 400, code 124 ("This API only supports
+/// OAuth2 authorization.").
+pub const DEMO_JWT_TOKEN: &str = "sim-jwt-token";
 
 /// The demo meeting: host fine, stream configured, meeting started, not streaming.
 pub const DEMO_MEETING_ID: u64 = 85_746_065_432;
@@ -30,6 +36,12 @@ pub const MEETING_NO_STREAM: u64 = 81_000_000_004;
 pub const DEMO_WEBINAR_ID: u64 = 91_234_567_890;
 /// A webinar with a stream configured that has not started (start: 400, code 200).
 pub const WEBINAR_NOT_STARTED: u64 = 91_000_000_001;
+/// A meeting like the demo one whose host has "Allow livestreaming of meetings" off (join
+/// token: 400, code 3000).
+pub const MEETING_LIVE_STREAMING_NOT_ALLOWED: u64 = 81_000_000_005;
+/// A webinar like the demo one whose host has "Allow livestreaming of webinars" off (join
+/// token: 400, code 3000).
+pub const WEBINAR_LIVE_STREAMING_NOT_ALLOWED: u64 = 91_000_000_002;
 
 /// `stream_url` of the demo stream.
 pub const DEMO_STREAM_URL: &str = "https://somecompany.com/livestream";
@@ -113,8 +125,9 @@ impl SimStream {
 ///
 /// In JSON (admin API) every field is optional:
 /// `{"host":"ok","stream":{"stream_url":"…","stream_key":"…","page_url":"…","resolution":"720p"},
-/// "started":true,"streaming":false,"last_status_settings":null}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// "started":true,"streaming":false,"last_status_settings":null,"live_streaming_allowed":true,
+/// "join_tokens_issued":0}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SimMeeting {
     /// The host's standing.
@@ -127,6 +140,30 @@ pub struct SimMeeting {
     pub streaming: bool,
     /// The `settings` object of the last successful `start`, as sent.
     pub last_status_settings: Option<serde_json::Value>,
+    /// The topic in webhook payloads; `None` sends `Meeting {id}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// The host's "Allow livestreaming of meetings/webinars" setting: without it no join
+    /// token is issued (400, code 3000). On by default.
+    pub live_streaming_allowed: bool,
+    /// How many join tokens were issued for it.
+    pub join_tokens_issued: u32,
+}
+
+impl Default for SimMeeting {
+    /// A fine host, no stream, not started, live streaming allowed.
+    fn default() -> Self {
+        Self {
+            host: HostState::default(),
+            stream: None,
+            started: false,
+            streaming: false,
+            last_status_settings: None,
+            topic: None,
+            live_streaming_allowed: true,
+            join_tokens_issued: 0,
+        }
+    }
 }
 
 impl SimMeeting {
@@ -164,10 +201,15 @@ pub struct SimulatorConfig {
     pub daily_limit: Option<u32>,
     /// Bearer tokens accepted forever.
     pub static_tokens: Vec<String>,
+    /// Bearer tokens accepted forever as a JWT app's: the join-token GETs refuse them
+    /// (400, code 124).
+    pub jwt_tokens: Vec<String>,
     /// Meetings by id.
     pub meetings: Vec<(u64, SimMeeting)>,
     /// Webinars by id.
     pub webinars: Vec<(u64, SimMeeting)>,
+    /// Where to deliver live-stream webhooks; `None` delivers none.
+    pub webhook: Option<WebhookConfig>,
 }
 
 impl Default for SimulatorConfig {
@@ -180,6 +222,7 @@ impl Default for SimulatorConfig {
             rate_limit_per_second: None,
             daily_limit: None,
             static_tokens: vec![DEMO_STATIC_TOKEN.to_owned()],
+            jwt_tokens: vec![DEMO_JWT_TOKEN.to_owned()],
             meetings: vec![
                 (DEMO_MEETING_ID, SimMeeting::demo()),
                 (
@@ -195,6 +238,13 @@ impl Default for SimulatorConfig {
                     SimMeeting::with_host(HostState::Missing),
                 ),
                 (MEETING_NO_STREAM, no_stream),
+                (
+                    MEETING_LIVE_STREAMING_NOT_ALLOWED,
+                    SimMeeting {
+                        live_streaming_allowed: false,
+                        ..SimMeeting::demo()
+                    },
+                ),
             ],
             webinars: vec![
                 (DEMO_WEBINAR_ID, SimMeeting::demo()),
@@ -205,7 +255,15 @@ impl Default for SimulatorConfig {
                         ..SimMeeting::demo()
                     },
                 ),
+                (
+                    WEBINAR_LIVE_STREAMING_NOT_ALLOWED,
+                    SimMeeting {
+                        live_streaming_allowed: false,
+                        ..SimMeeting::demo()
+                    },
+                ),
             ],
+            webhook: None,
         }
     }
 }
@@ -217,5 +275,120 @@ impl SimulatorConfig {
             port,
             ..Self::default()
         }
+    }
+}
+
+/// Zoom's redelivery schedule: an event not acknowledged with a 2xx in time is delivered
+/// again 5 minutes after the first try, then 20, then 60 minutes after the previous one,
+/// and then given up.
+pub const WEBHOOK_RETRY_DELAYS: [Duration; 3] = [
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(20 * 60),
+    Duration::from_secs(60 * 60),
+];
+
+/// How long Zoom waits for a 2xx before it counts a delivery as failed.
+pub const WEBHOOK_ACK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Where and how the simulator delivers `meeting.live_streaming_started` and `…_stopped`.
+///
+/// The URL must be `http://HOST[:PORT]/PATH` (the simulator has no TLS client; a loopback
+/// receiver is the expected use). `Debug` never shows the secret token.
+///
+/// ```
+/// use std::time::Duration;
+/// use zoom_testkit::simulator::WebhookConfig;
+///
+/// let config = WebhookConfig::new("http://127.0.0.1:9000/zoom/events", "my-secret")?
+///     .time_scale(60_000); // Zoom's 5-minute retry comes after 5 ms
+/// assert_eq!(config.retry_delays()[0], Duration::from_millis(5));
+/// assert!(!format!("{config:?}").contains("my-secret"));
+/// assert!(WebhookConfig::new("https://hooks.example.com/", "s").is_err());
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookConfig {
+    url: http::Uri,
+    secret_token: SecretString,
+    time_scale: u32,
+    ack_timeout: Duration,
+}
+
+impl WebhookConfig {
+    /// Deliveries to `url`, signed with `secret_token`, on Zoom's real schedule.
+    ///
+    /// Refuses a URL that is not `http://` with a host, and a blank secret.
+    pub fn new(url: &str, secret_token: impl Into<SecretString>) -> Result<Self, String> {
+        let secret_token = secret_token.into();
+        if secret_token.is_blank() {
+            return Err("the webhook secret token is empty".to_owned());
+        }
+        let parsed: http::Uri = url
+            .parse()
+            .map_err(|_| format!("the webhook URL '{url}' is not a URL"))?;
+        if parsed.scheme_str() != Some("http") {
+            return Err(format!(
+                "the webhook URL '{url}' must start with http:// (the simulator has no TLS client)"
+            ));
+        }
+        if parsed.host().is_none_or(str::is_empty) {
+            return Err(format!("the webhook URL '{url}' has no host"));
+        }
+        Ok(Self {
+            url: parsed,
+            secret_token,
+            time_scale: 1,
+            ack_timeout: WEBHOOK_ACK_TIMEOUT,
+        })
+    }
+
+    /// Runs the retry schedule `factor` times faster (at least 1): with 60 000, Zoom's
+    /// 5, 20 and 60 minutes become 5, 20 and 60 milliseconds.
+    pub fn time_scale(mut self, factor: u32) -> Self {
+        self.time_scale = factor.max(1);
+        self
+    }
+
+    /// How long to wait for the receiver's answer ([`WEBHOOK_ACK_TIMEOUT`], 3 s, unless
+    /// changed; the time scale does not shorten it).
+    pub fn ack_timeout(mut self, timeout: Duration) -> Self {
+        self.ack_timeout = timeout;
+        self
+    }
+
+    /// The URL deliveries go to.
+    pub fn url(&self) -> &http::Uri {
+        &self.url
+    }
+
+    /// The secret token deliveries are signed with.
+    pub fn secret_token(&self) -> &SecretString {
+        &self.secret_token
+    }
+
+    /// The factor the retry schedule is compressed by.
+    pub fn scale(&self) -> u32 {
+        self.time_scale
+    }
+
+    /// How long a receiver has to answer.
+    pub fn timeout(&self) -> Duration {
+        self.ack_timeout
+    }
+
+    /// The delays before each retry, compressed by the time scale.
+    pub fn retry_delays(&self) -> [Duration; 3] {
+        WEBHOOK_RETRY_DELAYS.map(|delay| delay / self.time_scale)
+    }
+}
+
+impl fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("url", &self.url)
+            .field("secret_token", &self.secret_token)
+            .field("time_scale", &self.time_scale)
+            .field("ack_timeout", &self.ack_timeout)
+            .finish()
     }
 }

@@ -9,39 +9,21 @@ use super::config::{HostState, MISSING_HOST_USER_ID, SimMeeting};
 use super::ids::{self, PathId};
 use super::request::ApiRequest;
 use super::response::SimResponse;
+use super::spec::{self, Kind, Path};
 use super::validate;
 use super::world::World;
 
-/// Meetings or webinars: the two differ only in ids' errors and settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Meeting,
-    Webinar,
-}
-
+/// The errors of the `livestream` paths, which differ between meetings and webinars.
 impl Kind {
-    /// The collection's path segment.
-    pub(crate) fn from_segment(segment: &str) -> Option<Self> {
-        match segment {
-            "meetings" => Some(Kind::Meeting),
-            "webinars" => Some(Kind::Webinar),
-            _ => None,
-        }
-    }
-
-    fn noun(self) -> &'static str {
+    fn invalid_id_message(self) -> &'static str {
         match self {
-            Kind::Meeting => "meeting",
-            Kind::Webinar => "webinar",
+            Kind::Meeting => messages::INVALID_MEETING_ID,
+            Kind::Webinar => "Invalid Webinar Id.",
         }
     }
 
     fn invalid_id(self) -> SimResponse {
-        let message = match self {
-            Kind::Meeting => messages::INVALID_MEETING_ID,
-            Kind::Webinar => "Invalid Webinar Id.",
-        };
-        SimResponse::error(StatusCode::BAD_REQUEST, 300, message)
+        SimResponse::error(StatusCode::BAD_REQUEST, 300, self.invalid_id_message())
     }
 
     fn does_not_exist(self, id: &str) -> SimResponse {
@@ -59,7 +41,8 @@ impl Kind {
         }
     }
 
-    fn host_error(self, host: HostState, account_id: &str) -> Option<SimResponse> {
+    /// The error every call about an item of this host gets, if any.
+    pub(crate) fn host_error(self, host: HostState, account_id: &str) -> Option<SimResponse> {
         let bad = StatusCode::BAD_REQUEST;
         Some(match host {
             HostState::Ok => return None,
@@ -87,13 +70,12 @@ impl Kind {
     }
 }
 
-/// Which endpoint of the pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Endpoint {
-    /// `…/livestream`: GET and PATCH.
-    Settings,
-    /// `…/livestream/status`: PATCH.
-    Status,
+/// The numeric id of an operation whose spec types it int64, or Zoom's invalid-id answer
+/// (`message`) naming the spec's rule.
+pub(crate) fn int64_id(kind: Kind, raw_id: &str, message: &str) -> Result<u64, SimResponse> {
+    spec::int64_id(raw_id).ok_or_else(|| {
+        validate::not_int64(kind.path_parameter(), spec::int64_message(kind), message)
+    })
 }
 
 /// Answers `METHOD /v2/{kind}/{raw_id}/livestream[/status]`.
@@ -102,27 +84,27 @@ pub(crate) fn handle(
     request: &ApiRequest,
     kind: Kind,
     raw_id: &str,
-    endpoint: Endpoint,
+    path: Path,
 ) -> SimResponse {
-    let allowed = match endpoint {
-        Endpoint::Settings => request.method == Method::GET || request.method == Method::PATCH,
-        Endpoint::Status => request.method == Method::PATCH,
-    };
-    if !allowed {
-        return SimResponse::method_not_allowed(match endpoint {
-            Endpoint::Settings => "GET, PATCH",
-            Endpoint::Status => "PATCH",
-        });
+    if !path.allows(&request.method) {
+        return SimResponse::method_not_allowed(path.allow());
     }
-    let id = match ids::parse(raw_id) {
-        PathId::Number(id) => id,
-        PathId::Unknown(text) => return kind.does_not_exist(&text),
-        PathId::Invalid => return kind.invalid_id(),
+    let id = if path.int64_id(&request.method) {
+        match int64_id(kind, raw_id, kind.invalid_id_message()) {
+            Ok(id) => id,
+            Err(error) => return error,
+        }
+    } else {
+        match ids::parse(raw_id) {
+            PathId::Number(id) => id,
+            PathId::Unknown(text) => return kind.does_not_exist(&text),
+            PathId::Invalid => return kind.invalid_id(),
+        }
     };
-    let result = match (endpoint, request.method == Method::GET) {
-        (Endpoint::Settings, true) => get(world, kind, id),
-        (Endpoint::Settings, false) => update(world, request, kind, id),
-        (Endpoint::Status, _) => status(world, request, kind, id),
+    let result = match (path, request.method == Method::GET) {
+        (Path::Settings, true) => get(world, kind, id),
+        (Path::Settings, false) => update(world, request, kind, id),
+        _ => status(world, request, kind, id),
     };
     result.unwrap_or_else(|error| error)
 }
@@ -179,7 +161,11 @@ fn status(
         .map_err(|errors| validate::validation_failed(&errors))?;
     let item = lookup(world, kind, id)?;
     if !update.start {
-        item.streaming = false;
+        let stopped = std::mem::take(&mut item.streaming);
+        // Webhook (meetings only: Zoom has no webinar live-stream event).
+        if stopped && kind == Kind::Meeting {
+            world.live_stream_changed(id, false);
+        }
         return Ok(SimResponse::no_content());
     }
     let noun = kind.noun();
@@ -205,16 +191,17 @@ fn status(
         });
     }
     if item.streaming {
+        // As documented: no Retry-After, the 30 seconds are in the message.
         return Err(SimResponse::error(
             StatusCode::TOO_MANY_REQUESTS,
             429,
-            format!(
-                "Too many requests submitted to start the livestream of this {noun}: {id}. If the livestream has not already started, retry making a new request after 30 seconds."
-            ),
-        )
-        .header("retry-after", "30"));
+            messages::start_too_many_requests(noun, id),
+        ));
     }
     item.streaming = true;
     item.last_status_settings = update.settings;
+    if kind == Kind::Meeting {
+        world.live_stream_changed(id, true);
+    }
     Ok(SimResponse::no_content())
 }

@@ -12,10 +12,30 @@
 //!   refresh, starting at [`DEMO_REFRESH_TOKEN`]; an old one is `invalid_grant`.
 //! - `GET|PATCH /v2/meetings/{id}/livestream`, `PATCH /v2/meetings/{id}/livestream/status`
 //! - `GET|PATCH /v2/webinars/{id}/livestream`, `PATCH /v2/webinars/{id}/livestream/status`
+//! - `GET /v2/meetings/{id}/jointoken/live_streaming`,
+//!   `GET /v2/webinars/{id}/jointoken/live_streaming` — a join token
+//!   (`{"token":"…","expire_in":120}`), only to an OAuth token (a JWT app's gets 400/124),
+//!   only when the item's `live_streaming_allowed` is on (else 400/3000); an unknown id is
+//!   404/3001.
+//!
+//! Path ids are judged by the types of Zoom's OpenAPI document: the two `livestream` GETs
+//! take a number or a UUID, every other operation an int64 (anything else: 400, code 300,
+//! with the rule as the field error). [`spec_violations`] states the same rules for a
+//! recorded request.
 //! - `/__admin/…` — an unauthenticated JSON API to drive the simulator from any
 //!   language: `GET|DELETE requests`, `POST|DELETE faults`, `POST reset`,
 //!   `GET|PUT meetings/{id}`, `GET|PUT webinars/{id}`, `POST tokens/expire`,
-//!   `GET token-requests`, `PUT rate-limit` (`{"per_second":n|null,"per_day":n|null}`).
+//!   `GET token-requests`, `PUT rate-limit` (`{"per_second":n|null,"per_day":n|null}`),
+//!   `PUT|GET|DELETE webhook`, `GET|DELETE webhook/deliveries`.
+//!
+//! # Webhooks
+//!
+//! With a [`WebhookConfig`] (`--webhook-url`, `PUT /__admin/webhook`), starting a meeting's
+//! stream through the API delivers a signed `meeting.live_streaming_started` to its URL, and
+//! stopping it `meeting.live_streaming_stopped`, with the meeting's state in the payload;
+//! unacknowledged deliveries are retried on Zoom's schedule ([`WEBHOOK_RETRY_DELAYS`],
+//! compressed by [`WebhookConfig::time_scale`]). [`SimulatorControl::webhook_deliveries`]
+//! shows what happened. Webinars deliver nothing (Zoom has no such event).
 //!
 //! Every Zoom answer carries `x-zm-trackingid` and `X-RateLimit-Category`,
 //! `-Type`, `-Limit`, `-Remaining` (30/30 when unlimited).
@@ -31,9 +51,12 @@
 //! | [`MEETING_NO_STREAM`] | meeting | host ok, no stream, not started |
 //! | [`DEMO_WEBINAR_ID`] | webinar | host ok, demo stream, started |
 //! | [`WEBINAR_NOT_STARTED`] | webinar | demo stream, not started |
+//! | [`MEETING_LIVE_STREAMING_NOT_ALLOWED`] | meeting | like the demo one; join token 400 / 3000 |
+//! | [`WEBINAR_LIVE_STREAMING_NOT_ALLOWED`] | webinar | like the demo one; join token 400 / 3000 |
 //!
 //! Credentials: [`DEMO_ACCOUNT_ID`], [`DEMO_CLIENT_ID`], [`DEMO_CLIENT_SECRET`];
-//! [`DEMO_STATIC_TOKEN`] is accepted as a bearer token without a token request.
+//! [`DEMO_STATIC_TOKEN`] is accepted as a bearer token without a token request;
+//! [`DEMO_JWT_TOKEN`] too, as a JWT app's (refused by the join-token GETs only).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -49,8 +72,10 @@ mod admin;
 mod blocking;
 mod clock;
 mod config;
+mod deliveries;
 mod faults;
 mod ids;
+mod jointoken;
 mod limits;
 mod livestream;
 mod oauth;
@@ -58,20 +83,25 @@ mod request;
 mod response;
 mod routes;
 mod server;
+mod spec;
 mod state;
 mod validate;
 mod world;
 
 pub use blocking::BlockingSimulator;
 pub use config::{
-    DEFAULT_TOKEN_TTL, DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MEETING_ID,
-    DEMO_PAGE_URL, DEMO_REFRESH_TOKEN, DEMO_RESOLUTION, DEMO_STATIC_TOKEN, DEMO_STREAM_KEY,
-    DEMO_STREAM_URL, DEMO_WEBINAR_ID, DemoAccount, HostState, MEETING_HOST_MISSING,
-    MEETING_HOST_NOT_IN_ACCOUNT, MEETING_HOSTING_NOT_ALLOWED, MEETING_NO_STREAM,
-    MISSING_HOST_USER_ID, SimMeeting, SimStream, SimulatorConfig, TOKEN_SCOPE, WEBINAR_NOT_STARTED,
+    DEFAULT_TOKEN_TTL, DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_JWT_TOKEN,
+    DEMO_MEETING_ID, DEMO_PAGE_URL, DEMO_REFRESH_TOKEN, DEMO_RESOLUTION, DEMO_STATIC_TOKEN,
+    DEMO_STREAM_KEY, DEMO_STREAM_URL, DEMO_WEBINAR_ID, DemoAccount, HostState,
+    MEETING_HOST_MISSING, MEETING_HOST_NOT_IN_ACCOUNT, MEETING_HOSTING_NOT_ALLOWED,
+    MEETING_LIVE_STREAMING_NOT_ALLOWED, MEETING_NO_STREAM, MISSING_HOST_USER_ID, SimMeeting,
+    SimStream, SimulatorConfig, TOKEN_SCOPE, WEBHOOK_ACK_TIMEOUT, WEBHOOK_RETRY_DELAYS,
+    WEBINAR_LIVE_STREAMING_NOT_ALLOWED, WEBINAR_NOT_STARTED, WebhookConfig,
 };
+pub use deliveries::{WebhookAttempt, WebhookDelivery, WebhookDeliveryState};
 pub(crate) use faults::padded_json;
 pub use faults::{CONTROL_TEXT, Fault, FaultRule, RetryAfterForm};
 pub use request::RecordedRequest;
 pub use server::Simulator;
+pub use spec::spec_violations;
 pub use state::SimulatorControl;

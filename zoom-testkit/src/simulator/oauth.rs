@@ -109,17 +109,30 @@ pub(crate) fn token(world: &mut World, request: &ApiRequest) -> SimResponse {
     SimResponse::json(StatusCode::OK, &answer).header("cache-control", "no-store")
 }
 
+/// The bearer token of `request`, if it has one.
+fn bearer(request: &ApiRequest) -> Option<&str> {
+    let value = request.header("authorization")?.trim();
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => Some(token.trim()),
+        _ => None,
+    }
+}
+
+/// Whether `request` carries a JWT app's token rather than an OAuth one.
+pub(crate) fn is_jwt(world: &World, request: &ApiRequest) -> bool {
+    bearer(request).is_some_and(|token| world.jwt_tokens.contains(token))
+}
+
 /// Why a `/v2` request is not authorized, if it is not.
 pub(crate) fn check_bearer(world: &World, request: &ApiRequest) -> Result<(), SimResponse> {
     let unauthorized = |message: &str| SimResponse::error(StatusCode::UNAUTHORIZED, 124, message);
-    let Some(value) = request.header("authorization").map(str::trim) else {
+    if request.header("authorization").is_none() {
         return Err(unauthorized("Access token is absent."));
+    }
+    let Some(token) = bearer(request) else {
+        return Err(unauthorized(messages::INVALID_ACCESS_TOKEN));
     };
-    let token = match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-        _ => return Err(unauthorized(messages::INVALID_ACCESS_TOKEN)),
-    };
-    if world.static_tokens.contains(token) {
+    if world.static_tokens.contains(token) || world.jwt_tokens.contains(token) {
         return Ok(());
     }
     match world.issued.get(token) {

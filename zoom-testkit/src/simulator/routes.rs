@@ -1,11 +1,12 @@
 //! Routing a (non-admin) request: token endpoint, then `/v2` behind auth and
 //! rate limits.
 
-use super::livestream::{self, Endpoint, Kind};
+use super::livestream;
 use super::oauth;
 use super::request::ApiRequest;
 use super::response::SimResponse;
 use super::world::World;
+use super::{jointoken, spec};
 
 /// The normal answer to `request`, with its rate-limit headers.
 pub(crate) fn respond(world: &mut World, request: &ApiRequest) -> SimResponse {
@@ -29,14 +30,9 @@ pub(crate) fn respond(world: &mut World, request: &ApiRequest) -> SimResponse {
 /// `rest` is the path after `/v2/`, still percent-encoded: a `%2F` inside an
 /// id never splits it.
 fn route_v2(world: &mut World, request: &ApiRequest, rest: &str) -> SimResponse {
-    let segments: Vec<&str> = rest.split('/').collect();
-    let (collection, id, endpoint) = match segments.as_slice() {
-        [collection, id, "livestream"] => (collection, id, Endpoint::Settings),
-        [collection, id, "livestream", "status"] => (collection, id, Endpoint::Status),
-        _ => return SimResponse::not_found(),
-    };
-    match Kind::from_segment(collection) {
-        Some(kind) => livestream::handle(world, request, kind, id, endpoint),
+    match spec::route(rest) {
+        Some((kind, id, spec::Path::JoinToken)) => jointoken::handle(world, request, kind, id),
+        Some((kind, id, path)) => livestream::handle(world, request, kind, id, path),
         None => SimResponse::not_found(),
     }
 }

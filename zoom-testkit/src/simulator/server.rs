@@ -140,5 +140,6 @@ impl Deref for Simulator {
 impl Drop for Simulator {
     fn drop(&mut self) {
         self.task.abort();
+        self.control.stop_webhooks();
     }
 }

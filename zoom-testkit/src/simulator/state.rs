@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use super::config::{SimMeeting, SimulatorConfig};
+use super::config::{SimMeeting, SimulatorConfig, WebhookConfig};
+use super::deliveries::{WebhookDelivery, Webhooks};
 use super::faults::{self, Fault, FaultRule};
 use super::request::{ApiRequest, RecordedRequest};
 use super::response::SimResponse;
@@ -20,6 +21,7 @@ pub(crate) struct State {
     requests: Vec<RecordedRequest>,
     faults: Vec<FaultRule>,
     token_requests: usize,
+    webhooks: Webhooks,
 }
 
 impl State {
@@ -33,9 +35,11 @@ impl State {
         faults::take_matching(&mut self.faults, request)
     }
 
-    /// The normal answer to `request` (changes state).
+    /// The normal answer to `request` (changes state, starts webhook deliveries).
     pub(crate) fn respond(&mut self, request: &ApiRequest) -> SimResponse {
-        routes::respond(&mut self.world, request)
+        let response = routes::respond(&mut self.world, request);
+        self.webhooks.dispatch(&mut self.world);
+        response
     }
 
     /// The answer `fault` gives to `request` (changes no state).
@@ -63,6 +67,7 @@ impl State {
         self.requests.clear();
         self.faults.clear();
         self.token_requests = 0;
+        self.webhooks.reset(self.config.webhook.clone());
     }
 
     pub(crate) fn clear_requests(&mut self) {
@@ -98,6 +103,7 @@ impl SimulatorControl {
     /// A fresh state for a simulator listening on `addr`.
     pub(crate) fn new(config: SimulatorConfig, addr: SocketAddr) -> Self {
         let world = World::new(&config, format!("http://{addr}"));
+        let webhooks = Webhooks::new(config.webhook.clone());
         Self {
             addr,
             shared: Arc::new(Mutex::new(State {
@@ -106,6 +112,7 @@ impl SimulatorControl {
                 requests: Vec::new(),
                 faults: Vec::new(),
                 token_requests: 0,
+                webhooks,
             })),
         }
     }
@@ -157,8 +164,8 @@ impl SimulatorControl {
         self.lock().clear_faults();
     }
 
-    /// Back to the start-up configuration's meetings, webinars, limits and
-    /// static tokens; faults, recorded requests and the token-request count
+    /// Back to the start-up configuration's meetings, webinars, limits,
+    /// static tokens and webhook configuration; faults, webhook deliveries, recorded requests and the token-request count
     /// are cleared. Tokens issued so far stay valid.
     pub fn reset(&self) {
         self.lock().reset();
@@ -213,5 +220,36 @@ impl SimulatorControl {
     /// How many `POST /oauth/token` requests were received (faulted ones included).
     pub fn token_requests(&self) -> usize {
         self.lock().token_requests
+    }
+
+    /// Delivers live-stream webhooks as `config` says from now on (`None`: stops
+    /// delivering). Deliveries still pending are cancelled.
+    pub fn set_webhook(&self, config: Option<WebhookConfig>) {
+        self.webhooks().configure(config);
+    }
+
+    /// The webhook configuration in force, if any.
+    pub fn webhook(&self) -> Option<WebhookConfig> {
+        self.webhooks().config()
+    }
+
+    /// Every webhook delivery so far (since the last reset or clear), oldest first, with
+    /// its tries.
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.webhooks().deliveries()
+    }
+
+    /// Forgets the webhook deliveries on record.
+    pub fn clear_webhook_deliveries(&self) {
+        self.webhooks().clear_deliveries();
+    }
+
+    /// Cancels pending webhook deliveries: the simulator is stopping.
+    pub(crate) fn stop_webhooks(&self) {
+        self.webhooks().shutdown();
+    }
+
+    fn webhooks(&self) -> Webhooks {
+        self.lock().webhooks.clone()
     }
 }

@@ -17,6 +17,12 @@ pub(crate) struct FieldError {
     message: String,
 }
 
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
 fn field_error(field: &str, message: impl Into<String>) -> FieldError {
     FieldError {
         field: field.to_owned(),
@@ -26,14 +32,25 @@ fn field_error(field: &str, message: impl Into<String>) -> FieldError {
 
 /// `400 {"code":300,"message":"Validation Failed.","errors":[…]}`.
 pub(crate) fn validation_failed(errors: &[FieldError]) -> SimResponse {
+    invalid(errors, "Validation Failed.")
+}
+
+/// `400 {"code":300,"message":message,"errors":[…]}`.
+pub(crate) fn invalid(errors: &[FieldError], message: &str) -> SimResponse {
     let errors: Vec<Value> = errors
         .iter()
         .map(|e| json!({"field": e.field, "message": e.message}))
         .collect();
     SimResponse::json(
         StatusCode::BAD_REQUEST,
-        &json!({"code": 300, "message": "Validation Failed.", "errors": errors}),
+        &json!({"code": 300, "message": message, "errors": errors}),
     )
+}
+
+/// A path id the spec types as int64 but that is not one: 400, code 300, Zoom's message
+/// for an invalid id, and the spec's rule as the field error.
+pub(crate) fn not_int64(parameter: &str, rule: String, message: &str) -> SimResponse {
+    invalid(&[field_error(parameter, rule)], message)
 }
 
 /// The body as a JSON object, or the 400/300 Zoom gives otherwise.
@@ -145,7 +162,8 @@ pub(crate) struct StatusUpdate {
     pub(crate) settings: Option<Value>,
 }
 
-/// Judges a status body; webinars accept no `layout` / `close_caption`.
+/// Judges a status body; webinars accept no `layout` (`close_caption` they do, since Zoom's
+/// changelog of 2026-04-20).
 pub(crate) fn status_update(
     body: &Map<String, Value>,
     webinar: bool,
@@ -210,7 +228,7 @@ fn check_settings(settings: &Map<String, Value>, webinar: bool, errors: &mut Vec
     ];
     for (key, field, allowed) in choices {
         let value = settings.get(key);
-        if webinar {
+        if webinar && key == "layout" {
             if value.is_some_and(|v| !v.is_null()) {
                 errors.push(field_error(
                     field,
@@ -255,7 +273,7 @@ mod tests {
         assert!(!ok.start);
         let errors = status_update(
             &map(
-                json!({"action": "go", "settings": {"layout": "gallery_view", "display_name": ""}}),
+                json!({"action": "go", "settings": {"layout": "gallery_view", "display_name": "", "close_caption": "burnt-in"}}),
             ),
             true,
         )
