@@ -153,7 +153,7 @@ impl Process {
 
     /// Drives one call by hand, carrying out each step, and says what it asked for.
     fn get(&self) -> (Result<(), Error>, Trace) {
-        let endpoint = endpoint::get_meeting_live_stream(&MeetingId::new(1));
+        let endpoint = endpoint::get_meeting_live_stream(MeetingId::new(1));
         let mut call = self.client.call(&endpoint);
         let mut trace = Trace::default();
         let mut step = call.start();
@@ -260,7 +260,7 @@ fn without_a_store_no_store_step_comes() {
         .rate_limiter(RateLimiter::per_second(10))
         .build()
         .unwrap();
-    let endpoint = endpoint::get_meeting_live_stream(&MeetingId::new(1));
+    let endpoint = endpoint::get_meeting_live_stream(MeetingId::new(1));
     for _ in 0..3 {
         let mut call = client.call(&endpoint);
         let mut step = call.start();
@@ -516,7 +516,7 @@ fn user_oauth_refreshes_with_the_stored_newest_refresh_token_and_stores_the_next
 fn a_call_driven_with_a_store_outcome_where_none_was_asked_for_ends_with_an_input_error() {
     let zoom = zoom("ref-0");
     let process = Process::s2s(&zoom, Arc::new(MemoryStore::new()));
-    let endpoint = endpoint::get_meeting_live_stream(&MeetingId::new(1));
+    let endpoint = endpoint::get_meeting_live_stream(MeetingId::new(1));
     let mut call = process.client.call(&endpoint);
     assert!(matches!(call.start(), Step::Lock(_)));
     let Step::Done(Err(error)) = call.stored(Err(down())) else {
