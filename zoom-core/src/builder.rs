@@ -9,7 +9,7 @@ use crate::auth::{
     is_cleartext_to_another_host,
 };
 use crate::call::{Shared, StorePlan};
-use crate::endpoint::{BaseUrl, DEFAULT_API_BASE};
+use crate::endpoint::{BaseUrl, DEFAULT_API_BASE, redact_userinfo};
 use crate::error::{Error, InvalidInput};
 use crate::limiter::RateLimiter;
 use crate::retry::{Jitter, RetryPolicy};
@@ -46,8 +46,8 @@ impl<P> fmt::Debug for ClientBuilder<P> {
                 "credentials",
                 &self.credentials.as_ref().map(|_| "[set, redacted]"),
             )
-            .field("api_base", &self.api_base)
-            .field("oauth_base", &self.oauth_base)
+            .field("api_base", &redact_userinfo(&self.api_base))
+            .field("oauth_base", &redact_userinfo(&self.oauth_base))
             .field("use_api_url", &self.use_api_url)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
@@ -246,6 +246,19 @@ mod tests {
             .server_to_server_oauth("acct", "cid", "csecret")
             .api_base(api)
             .oauth_base(oauth)
+    }
+
+    #[test]
+    fn debug_never_shows_credentials_embedded_in_a_base_url() {
+        let builder = builder(
+            "https://user:api-password@api.zoom.us/v2",
+            "https://user:oauth-password@zoom.us",
+        );
+        let shown = format!("{builder:?}");
+        for secret in ["api-password", "oauth-password", "csecret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("api.zoom.us"), "{shown}");
     }
 
     #[test]

@@ -310,7 +310,7 @@ impl std::hash::Hash for BaseUrl {
 }
 
 /// `url` with any `user:password@` in its authority replaced by `[redacted]@`.
-fn redact_userinfo(url: &str) -> String {
+pub(crate) fn redact_userinfo(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
