@@ -6,6 +6,8 @@
 //! a body over the size cap) is a [`TransportError`]. Auth, retries, encoding and error
 //! mapping all live in zoom-core, once, for both traits.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,6 +49,12 @@ pub fn is_loopback(uri: &http::Uri) -> bool {
 pub type HttpRequest = http::Request<Vec<u8>>;
 /// A whole HTTP response as a transport returns it.
 pub type HttpResponse = http::Response<Vec<u8>>;
+
+/// The future [`Transport::send`] returns: what `#[async_trait]` makes of its `async fn`,
+/// named for an implementation that writes the method out by hand (to do some of the work
+/// before the future is built, say).
+pub type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
 
 /// An asynchronous HTTP transport.
 ///
@@ -145,24 +153,35 @@ where
     }
 }
 
-#[async_trait::async_trait]
+// The wrappers hand on the inner transport's future as it is: written with
+// `#[async_trait]`, each would box a second future around it, on every call.
 impl<T: Transport + ?Sized> Transport for Arc<T> {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request).await
+    fn send<'a, 'f>(&'a self, request: HttpRequest) -> SendFuture<'f>
+    where
+        'a: 'f,
+        Self: 'f,
+    {
+        (**self).send(request)
     }
 }
 
-#[async_trait::async_trait]
 impl<T: Transport + ?Sized> Transport for Box<T> {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request).await
+    fn send<'a, 'f>(&'a self, request: HttpRequest) -> SendFuture<'f>
+    where
+        'a: 'f,
+        Self: 'f,
+    {
+        (**self).send(request)
     }
 }
 
-#[async_trait::async_trait]
 impl<T: Transport + ?Sized> Transport for &T {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request).await
+    fn send<'a, 'f>(&'a self, request: HttpRequest) -> SendFuture<'f>
+    where
+        'a: 'f,
+        Self: 'f,
+    {
+        (**self).send(request)
     }
 }
 

@@ -45,9 +45,11 @@
 #![forbid(unsafe_code)]
 
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
 use zoom_core::http;
+use zoom_core::transport::SendFuture;
 use zoom_core::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
 
 /// Tokio's timer as the async client's sleeper, for retries and the rate limiter: plug it
@@ -158,7 +160,14 @@ impl ReqwestTransport {
         self.timeout
     }
 
-    async fn exchange(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
+    /// Starts the call: everything up to reqwest's pending future, which does nothing until
+    /// polled. Done before the boxed future is built, so that the box holds that 16-byte
+    /// future rather than the request twice over (ours and reqwest's).
+    fn start(
+        &self,
+        mut request: HttpRequest,
+    ) -> Result<impl Future<Output = reqwest::Result<reqwest::Response>> + use<>, TransportError>
+    {
         if request.body().is_empty()
             && method_has_content(request.method())
             && !request.headers().contains_key(http::header::CONTENT_LENGTH)
@@ -173,77 +182,88 @@ impl ReqwestTransport {
                 http::HeaderValue::from_static("0"),
             );
         }
-        let request = self.convert(request)?;
-
         let client = match &self.direct {
-            Some(direct) if zoom_core::transport::is_loopback(&http_uri(request.url())) => direct,
+            Some(direct) if zoom_core::transport::is_loopback(request.uri()) => direct,
             _ => &self.client,
         };
-        let mut response = client.execute(request).await.map_err(map_error)?;
-        // Content-Length is checked up front, and the bytes are counted while reading, since
-        // the header can be absent (chunked, close-delimited) or lie.
-        let cap = self.max_response_body;
-        let announced = response.content_length().unwrap_or(0);
-        if announced > cap as u64 {
+        Ok(client.execute(convert(request)?))
+    }
+}
+
+/// Waits for the answer and reads its body, up to `cap` bytes.
+async fn receive(
+    pending: impl Future<Output = reqwest::Result<reqwest::Response>>,
+    cap: usize,
+) -> Result<HttpResponse, TransportError> {
+    let mut response = pending.await.map_err(map_error)?;
+    // Content-Length is checked up front, and the bytes are counted while reading, since
+    // the header can be absent (chunked, close-delimited) or lie.
+    let announced = response.content_length().unwrap_or(0);
+    if announced > cap as u64 {
+        return Err(too_large(cap));
+    }
+    let mut body = Vec::with_capacity(announced as usize);
+    while let Some(chunk) = response.chunk().await.map_err(map_error)? {
+        if chunk.len() > cap - body.len() {
             return Err(too_large(cap));
         }
-        let mut body = Vec::with_capacity(announced as usize);
-        while let Some(chunk) = response.chunk().await.map_err(map_error)? {
-            if chunk.len() > cap - body.len() {
-                return Err(too_large(cap));
-            }
-            body.extend_from_slice(&chunk);
-        }
-
-        let mut out = http::Response::new(body);
-        *out.status_mut() = response.status();
-        *out.version_mut() = response.version();
-        *out.headers_mut() = std::mem::take(response.headers_mut());
-        Ok(out)
+        body.extend_from_slice(&chunk);
     }
+
+    let mut out = http::Response::new(body);
+    *out.status_mut() = response.status();
+    *out.version_mut() = response.version();
+    *out.headers_mut() = std::mem::take(response.headers_mut());
+    Ok(out)
 }
 
-impl ReqwestTransport {
-    /// The `reqwest::Request` for `request`. reqwest's own `TryFrom` formats the `Uri`
-    /// with `Display` before parsing it as a `Url`; joining its parts is cheaper, and the
-    /// `Url` parse (which any reqwest call pays) stays the only parse.
-    fn convert(&self, request: HttpRequest) -> Result<reqwest::Request, TransportError> {
-        let (parts, body) = request.into_parts();
-        let uri = &parts.uri;
-        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
-            return Err(TransportError::new(
-                TransportErrorKind::Other,
-                format!("the request URI {uri} is not absolute"),
-            ));
-        };
-        let path = uri.path_and_query().map_or("/", |p| p.as_str());
-        let mut text =
-            String::with_capacity(scheme.len() + 3 + authority.as_str().len() + path.len());
-        for part in [scheme, "://", authority.as_str(), path] {
-            text.push_str(part);
-        }
-        let url = reqwest::Url::parse(&text)
-            .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
-        let mut request = reqwest::Request::new(parts.method, url);
-        *request.headers_mut() = parts.headers;
-        *request.version_mut() = parts.version;
-        *request.body_mut() = Some(body.into());
-        Ok(request)
+/// The `reqwest::Request` for `request`. reqwest's own `TryFrom` formats the `Uri` with
+/// `Display` before parsing it as a `Url`; joining its parts is cheaper, and the `Url` parse
+/// (which any reqwest call pays) stays the only parse.
+fn convert(request: HttpRequest) -> Result<reqwest::Request, TransportError> {
+    let (parts, body) = request.into_parts();
+    let uri = &parts.uri;
+    let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+        return Err(TransportError::new(
+            TransportErrorKind::Other,
+            format!("the request URI {uri} is not absolute"),
+        ));
+    };
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut text = String::with_capacity(scheme.len() + 3 + authority.as_str().len() + path.len());
+    for part in [scheme, "://", authority.as_str(), path] {
+        text.push_str(part);
     }
+    let url = reqwest::Url::parse(&text)
+        .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+    let mut request = reqwest::Request::new(parts.method, url);
+    *request.headers_mut() = parts.headers;
+    *request.version_mut() = parts.version;
+    *request.body_mut() = Some(body.into());
+    Ok(request)
 }
 
-#[async_trait::async_trait]
+// Written out rather than with `#[async_trait]`, which would move `request` into the boxed
+// future: starting the call first keeps that box small, which is most of the memory a call in flight holds.
 impl Transport for ReqwestTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        // One timer for the whole call, connecting to the last body byte. (reqwest's own
-        // per-request timeout arms one for the answer and another for the body.)
-        match tokio::time::timeout(self.timeout, self.exchange(request)).await {
-            Ok(result) => result,
-            Err(_elapsed) => Err(TransportError::new(
-                TransportErrorKind::Timeout,
-                format!("no whole answer within {:?}", self.timeout),
-            )),
-        }
+    fn send<'a, 'f>(&'a self, request: HttpRequest) -> SendFuture<'f>
+    where
+        'a: 'f,
+        Self: 'f,
+    {
+        let pending = self.start(request);
+        let (timeout, cap) = (self.timeout, self.max_response_body);
+        Box::pin(async move {
+            // One timer for the whole call, connecting to the last body byte. (reqwest's own
+            // per-request timeout arms one for the answer and another for the body.)
+            match tokio::time::timeout(timeout, receive(pending?, cap)).await {
+                Ok(result) => result,
+                Err(_elapsed) => Err(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("no whole answer within {timeout:?}"),
+                )),
+            }
+        })
     }
 }
 
@@ -361,11 +381,6 @@ fn proxy_in_env() -> bool {
     ]
     .iter()
     .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
-}
-
-/// The request's URL as an `http::Uri`, to ask whether it is loopback.
-fn http_uri(url: &reqwest::Url) -> http::Uri {
-    url.as_str().parse().unwrap_or_default()
 }
 
 /// Whether a request with this method normally carries content, so an empty body is still

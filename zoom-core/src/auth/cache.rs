@@ -25,10 +25,28 @@ use crate::time::Timestamp;
 /// that time get the same answer without asking the token endpoint again.
 pub(crate) const REFUSAL_MEMORY: Duration = Duration::from_secs(5);
 
-/// A token ready to use, with the API base it came with (`api_url`) and its generation (the
-/// number of the fetch that brought it), so that a rejection drops only that token.
+/// A token ready to use: cheap to clone, since every call takes one (see [`TokenParts`]).
 #[derive(Debug, Clone)]
-pub(crate) struct Token {
+pub(crate) struct Token(Arc<TokenParts>);
+
+impl Token {
+    pub(crate) fn new(parts: TokenParts) -> Self {
+        Self(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for Token {
+    type Target = TokenParts;
+
+    fn deref(&self) -> &TokenParts {
+        &self.0
+    }
+}
+
+/// A token with the API base it came with (`api_url`) and its generation (the number of the
+/// fetch that brought it), so that a rejection drops only that token.
+#[derive(Debug)]
+pub(crate) struct TokenParts {
     pub(crate) secret: SecretString,
     pub(crate) api_base: Option<BaseUrl>,
     pub(crate) generation: u64,
@@ -141,12 +159,12 @@ impl TokenCache {
     ) -> Token {
         let mut log = lock(&self.fetches);
         log.count += 1;
-        let token = Token {
+        let token = Token::new(TokenParts {
             bearer: bearer_header(&secret).ok(),
             secret,
             api_base,
             generation: log.count,
-        };
+        });
         log.last = Some(Ok((token.clone(), now.saturating_add(fresh_for))));
         token
     }

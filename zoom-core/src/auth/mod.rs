@@ -15,9 +15,8 @@ mod token_endpoint;
 
 use std::fmt;
 
-use http::header::HeaderValue;
 
-pub(crate) use cache::{Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, Token};
+pub(crate) use cache::{Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, Token, TokenParts};
 pub use cache::{SingleFlight, SingleFlightGuard};
 pub(crate) use credentials::Credentials;
 pub use credentials::{ServerToServerOAuth, TokenSource, UserOAuth};
@@ -38,8 +37,8 @@ pub(crate) struct Auth {
     oauth_base: BaseUrl,
     use_api_url: bool,
     cache: cache::TokenCache,
-    /// The `Authorization` value of a static token, built once.
-    static_bearer: Option<HeaderValue>,
+    /// A static token, with its `Authorization` value, built once.
+    static_token: Option<Token>,
 }
 
 impl fmt::Debug for Auth {
@@ -59,13 +58,18 @@ impl Auth {
         use_api_url: bool,
     ) -> Result<Self, InvalidInput> {
         credentials.validate()?;
-        // A static token that cannot be a header is refused when a request is built.
-        let static_bearer = match &credentials {
-            Credentials::Static(token) => bearer_header(token).ok(),
+        let static_token = match &credentials {
+            Credentials::Static(secret) => Some(Token::new(TokenParts {
+                secret: secret.clone(),
+                api_base: None,
+                generation: 0,
+                // A static token that cannot be a header is refused when a request is built.
+                bearer: bearer_header(secret).ok(),
+            })),
             _ => None,
         };
         Ok(Self {
-            static_bearer,
+            static_token,
             credentials,
             oauth_base,
             use_api_url,
@@ -86,21 +90,18 @@ impl Auth {
         counted: u64,
         waited_since: Option<u64>,
     ) -> Result<Lookup, Error> {
-        let static_token = |secret, bearer| Token {
-            secret,
-            api_base: None,
-            generation: 0,
-            bearer,
-        };
+        if let Some(token) = &self.static_token {
+            return Ok(Lookup::Token(token.clone()));
+        }
         match &self.credentials {
-            Credentials::Static(secret) => Ok(Lookup::Token(static_token(
-                secret.clone(),
-                self.static_bearer.clone(),
-            ))),
-            Credentials::Custom(source) => {
-                Ok(Lookup::Token(static_token(source.access_token()?, None)))
-            }
-            Credentials::ServerToServer(_) | Credentials::User(_) => {
+            Credentials::Custom(source) => Ok(Lookup::Token(Token::new(TokenParts {
+                secret: source.access_token()?,
+                api_base: None,
+                generation: 0,
+                bearer: None,
+            }))),
+            // (Static credentials always have their `static_token`.)
+            Credentials::Static(_) | Credentials::ServerToServer(_) | Credentials::User(_) => {
                 Ok(self.cache.lookup(now(), counted, waited_since))
             }
         }
@@ -331,6 +332,7 @@ mod tests {
                 .unwrap()
                 .0
                 .api_base
+                .as_ref()
                 .map(|base| base.as_str().to_owned())
         };
         assert_eq!(base(false, "https://api-eu.zoom.us"), None);
