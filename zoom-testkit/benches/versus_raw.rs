@@ -19,7 +19,7 @@
 //! alternating from round to round; each line reports the median time per call of both
 //! and the median, lowest and highest of the per-round ratios. Then peak RSS: each async
 //! client runs 1,000 calls in flight in a fresh process (this binary again, with `rss`),
-//! five times, alternating.
+//! nine times, alternating.
 //!
 //! Two more modes serve `bench/callgrind.sh` and the memory runs:
 //! `versus_raw calls <client> <n>` makes `n` sequential calls, and `versus_raw rss <client>`
@@ -53,7 +53,7 @@ const CONCURRENT_CALLS: usize = 4_096;
 const IN_FLIGHT: usize = 64;
 const THREADS: usize = 8;
 const RSS_IN_FLIGHT: usize = 1_000;
-const RSS_RUNS: usize = 5;
+const RSS_RUNS: usize = 9;
 
 /// What a user's hand-written client parses the answer into.
 #[derive(Debug, Deserialize)]
