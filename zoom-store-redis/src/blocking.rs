@@ -17,8 +17,7 @@ use zoom_core::store::{LimiterKey, StoreError, StoredToken, TokenKey, TokenLock}
 
 use crate::config::RedisConfig;
 use crate::conn::BlockingConn;
-use crate::flight::{Backoff, FetchError, is_fresh};
-use crate::protocol::{self, Entry, RawEntry, Reservation};
+use crate::protocol::{self, RawEntry, Reservation};
 
 /// The blocking store: one connection, opened on first use and reopened after a failure.
 /// Cheap to clone; clones share the connection.
@@ -63,14 +62,6 @@ impl RedisStore {
         }
     }
 
-    /// The token entry of `key` (account and client id; never put a secret in it).
-    pub fn token_cache(&self, key: TokenKey) -> TokenCache {
-        TokenCache {
-            store: self.clone(),
-            key,
-        }
-    }
-
     /// Reserves a slot on `key`'s schedule and returns how long to wait.
     pub fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
         Ok(self.reservation(key)?.wait)
@@ -82,12 +73,8 @@ impl RedisStore {
         Ok(protocol::read_reservation(self.conn.run(op)?))
     }
 
-    /// The token stored for `key`, if any.
+    /// The token stored for `key`, if any; also when expired, for its refresh token.
     pub fn get_token(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-        Ok(self.entry(key)?.map(|entry| entry.token))
-    }
-
-    fn entry(&self, key: &TokenKey) -> Result<Option<Entry>, StoreError> {
         let op = protocol::get(&self.config().prefix, key);
         Ok(protocol::read_entry(self.conn.run::<RawEntry>(op)?))
     }
@@ -156,88 +143,5 @@ impl RedisLimiter {
     /// Like [`reserve`](Self::reserve), with the slot's time on Redis's clock.
     pub fn reservation(&self) -> Result<Reservation, StoreError> {
         self.store.reservation(&self.key)
-    }
-}
-
-/// The blocking twin of [`crate::TokenCache`].
-#[derive(Debug, Clone)]
-pub struct TokenCache {
-    store: RedisStore,
-    key: TokenKey,
-}
-
-impl TokenCache {
-    /// The entry's key (account and client id).
-    pub fn key(&self) -> &TokenKey {
-        &self.key
-    }
-
-    /// The stored token, if any; also when expired, for its refresh token.
-    pub fn get(&self) -> Result<Option<StoredToken>, StoreError> {
-        self.store.get_token(&self.key)
-    }
-
-    /// Takes the refresh lock for the configured time to live; `None` when held elsewhere.
-    pub fn try_lock(&self) -> Result<Option<TokenLock>, StoreError> {
-        self.store.try_lock(&self.key, self.store.config().lock_ttl)
-    }
-
-    /// Stores `token` atomically and releases the lock if still ours; returns whether it was.
-    pub fn put_and_unlock(&self, token: &StoredToken, lock: TokenLock) -> Result<bool, StoreError> {
-        self.store.put_and_unlock(&self.key, token, lock)
-    }
-
-    /// Releases the lock if it is still ours (compare and delete); returns whether it was.
-    pub fn unlock(&self, lock: TokenLock) -> Result<bool, StoreError> {
-        self.store.unlock(&self.key, lock)
-    }
-
-    /// Zoom rejected `access_token`: mark it expired if it is still the stored one.
-    pub fn invalidate(&self, access_token: &SecretString) -> Result<(), StoreError> {
-        self.store.invalidate(&self.key, access_token)
-    }
-
-    /// Single flight across processes; see [`crate::TokenCache::get_or_fetch`].
-    pub fn get_or_fetch<F, E>(&self, fetch: F) -> Result<StoredToken, FetchError<E>>
-    where
-        F: FnOnce(Option<StoredToken>) -> Result<StoredToken, E>,
-    {
-        let config = self.store.config();
-        let margin = config.refresh_margin;
-        let mut backoff = Backoff::new(config.wait_timeout);
-        loop {
-            if let Some(entry) = self.store.entry(&self.key)?
-                && is_fresh(&entry, margin)
-            {
-                return Ok(entry.token);
-            }
-            if let Some(lock) = self.try_lock()? {
-                let current = match self.store.entry(&self.key) {
-                    Ok(current) => current,
-                    Err(error) => {
-                        let _ = self.unlock(lock);
-                        return Err(error.into());
-                    }
-                };
-                if let Some(entry) = current.as_ref().filter(|e| is_fresh(e, margin)) {
-                    let token = entry.token.clone();
-                    let _ = self.unlock(lock);
-                    return Ok(token);
-                }
-                return match fetch(current.map(|e| e.token)) {
-                    Ok(token) => {
-                        if let Err(error) = self.put_and_unlock(&token, lock) {
-                            tracing::warn!(%error, "a fetched token could not be stored");
-                        }
-                        Ok(token)
-                    }
-                    Err(error) => {
-                        let _ = self.unlock(lock);
-                        Err(FetchError::Fetch(error))
-                    }
-                };
-            }
-            std::thread::sleep(backoff.pause()?);
-        }
     }
 }

@@ -30,9 +30,6 @@ pub struct RedisConfig {
     pub(crate) response_timeout: Duration,
     pub(crate) reconnect_delay: Duration,
     pub(crate) prefix: String,
-    pub(crate) lock_ttl: Duration,
-    pub(crate) wait_timeout: Duration,
-    pub(crate) refresh_margin: Duration,
 }
 
 impl RedisConfig {
@@ -90,9 +87,6 @@ impl RedisConfig {
             response_timeout: Duration::from_millis(500),
             reconnect_delay: Duration::from_secs(1),
             prefix: "zoom".to_owned(),
-            lock_ttl: Duration::from_secs(10),
-            wait_timeout: Duration::from_secs(15),
-            refresh_margin: Duration::from_secs(60),
         })
     }
 
@@ -140,26 +134,6 @@ impl RedisConfig {
         self
     }
 
-    /// How long a refresh lock lives if its holder dies. Default 10 s.
-    pub fn lock_ttl(mut self, ttl: Duration) -> Self {
-        self.lock_ttl = ttl.max(Duration::from_millis(1));
-        self
-    }
-
-    /// How long a caller waits for another process's refresh before giving up. Default 15 s
-    /// (longer than the lock's time to live, so a dead holder's lock is taken over).
-    pub fn wait_timeout(mut self, timeout: Duration) -> Self {
-        self.wait_timeout = timeout;
-        self
-    }
-
-    /// A token is refreshed this long before it expires (at most half its lifetime).
-    /// Default 60 s, as the in-memory cache.
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.refresh_margin = margin;
-        self
-    }
-
     /// `error` as a [`StoreError`] naming the URL, without its password.
     pub(crate) fn error(&self, error: &redis::RedisError) -> StoreError {
         crate::protocol::store_error(error, &self.shown_url, self.password.as_ref())
@@ -180,9 +154,6 @@ impl fmt::Debug for RedisConfig {
             .field("response_timeout", &self.response_timeout)
             .field("reconnect_delay", &self.reconnect_delay)
             .field("prefix", &self.prefix)
-            .field("lock_ttl", &self.lock_ttl)
-            .field("wait_timeout", &self.wait_timeout)
-            .field("refresh_margin", &self.refresh_margin)
             .finish()
     }
 }

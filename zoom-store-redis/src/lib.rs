@@ -3,13 +3,15 @@
 //!
 //! Zoom's rate limits belong to the account, and a user-OAuth refresh token may be used only
 //! once. When several processes (web workers, job runners, pods) call Zoom for one account,
-//! they share:
+//! give each client the same store with `.shared_store(store)`: the client's call then runs
+//! its single flight across processes through the store (see [`zoom_core::store`]). The
+//! store provides:
 //!
 //! - **a GCRA limiter** per account and rate-limit label: each reservation is one Lua
 //!   script, one round trip, on Redis's own clock (so processes with skewed clocks agree);
-//! - **a token cache with single flight**: a lock taken with `SET NX PX` and a random owner,
-//!   the token read again under it, a rotated refresh token written atomically with its
-//!   access token, the lock released by compare-and-delete, waiters polling with backoff.
+//! - **the token entry and its lock**: a lock taken with `SET NX PX` and a random owner, a
+//!   rotated refresh token written atomically with its access token, the lock released by
+//!   compare-and-delete, a rejected token marked expired only if it is still the stored one.
 //!
 //! Every call is bounded (connect and answer timeouts, 500 ms each by default) and fails
 //! with a typed [`StoreError`]; after a failure to reach Redis, calls fail at once for
@@ -34,7 +36,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The primitives work on their own too:
+//! The limiter works on its own too, for calls made without the SDK's clients:
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), zoom_core::store::StoreError> {
@@ -57,21 +59,19 @@ use zoom_core::SecretString;
 pub mod blocking;
 mod config;
 mod conn;
-mod flight;
+mod limiter;
 mod protocol;
 mod seam;
-mod token;
 
 pub use config::RedisConfig;
-pub use flight::FetchError;
+pub use limiter::RedisLimiter;
 pub use protocol::Reservation;
-pub use token::{RedisLimiter, TokenCache};
 pub use zoom_core::store::{
     LimiterKey, StoreError, StoreErrorKind, StoredToken, TokenKey, TokenLock,
 };
 
 use conn::AsyncConn;
-use protocol::{Entry, RawEntry};
+use protocol::RawEntry;
 
 /// The async store: a lazily connected, self-reconnecting Tokio connection to Redis.
 /// Cheap to clone; clones share the connection.
@@ -116,14 +116,6 @@ impl RedisStore {
         }
     }
 
-    /// The token entry of `key` (account and client id; never put a secret in it).
-    pub fn token_cache(&self, key: TokenKey) -> TokenCache {
-        TokenCache {
-            store: self.clone(),
-            key,
-        }
-    }
-
     /// Reserves a slot on `key`'s schedule and returns how long to wait.
     pub async fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
         Ok(self.reservation(key).await?.wait)
@@ -135,12 +127,8 @@ impl RedisStore {
         Ok(protocol::read_reservation(self.conn.run(op).await?))
     }
 
-    /// The token stored for `key`, if any.
+    /// The token stored for `key`, if any; also when expired, for its refresh token.
     pub async fn get_token(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-        Ok(self.entry(key).await?.map(|entry| entry.token))
-    }
-
-    async fn entry(&self, key: &TokenKey) -> Result<Option<Entry>, StoreError> {
         let op = protocol::get(&self.config().prefix, key);
         Ok(protocol::read_entry(self.conn.run::<RawEntry>(op).await?))
     }

@@ -172,26 +172,17 @@ pub(crate) fn get(prefix: &str, key: &TokenKey) -> Op {
     Op::Script(call)
 }
 
-/// A stored token with the lifetime it was stored with (for the refresh margin).
-pub(crate) struct Entry {
-    pub(crate) token: StoredToken,
-    pub(crate) lifetime: Duration,
-}
-
 pub(crate) type RawEntry = Option<(String, String, String, i64, i64)>;
 
-pub(crate) fn read_entry(raw: RawEntry) -> Option<Entry> {
+pub(crate) fn read_entry(raw: RawEntry) -> Option<StoredToken> {
     let (access, api_url, refresh, remaining, lifetime) = raw?;
     let non_empty = |s: String| (!s.is_empty()).then_some(s);
     let ms = |v: i64| Duration::from_millis(u64::try_from(v).unwrap_or(0));
-    Some(Entry {
-        token: StoredToken {
-            access_token: SecretString::new(access),
-            api_url: non_empty(api_url),
-            refresh_token: non_empty(refresh).map(SecretString::new),
-            expires_in: ms(remaining),
-            lifetime: ms(lifetime),
-        },
+    Some(StoredToken {
+        access_token: SecretString::new(access),
+        api_url: non_empty(api_url),
+        refresh_token: non_empty(refresh).map(SecretString::new),
+        expires_in: ms(remaining),
         lifetime: ms(lifetime),
     })
 }
@@ -305,12 +296,12 @@ mod tests {
     fn odd_answers_read_as_no_wait_and_no_time() {
         let r = read_reservation((-5, -1));
         assert_eq!((r.wait, r.allowed_at_us), (Duration::ZERO, 0));
-        let entry = read_entry(Some(("a".into(), String::new(), String::new(), -3, -1))).unwrap();
-        assert_eq!(entry.token.expires_in, Duration::ZERO);
+        let token = read_entry(Some(("a".into(), String::new(), String::new(), -3, -1))).unwrap();
         assert_eq!(
-            (entry.token.api_url, entry.token.refresh_token),
-            (None, None)
+            (token.expires_in, token.lifetime),
+            (Duration::ZERO, Duration::ZERO)
         );
+        assert_eq!((token.api_url, token.refresh_token), (None, None));
     }
 
     #[test]

@@ -16,6 +16,8 @@ use zoom_store_redis::{
 };
 
 const HANG: Duration = Duration::from_secs(10);
+/// The SDK's lock time to live.
+const LOCK_TTL: Duration = Duration::from_secs(10);
 
 fn fast(url: &str) -> RedisConfig {
     RedisConfig::new(url)
@@ -50,18 +52,18 @@ fn redis_killed_mid_run_makes_every_blocking_call_end_with_a_typed_error_then_re
     let mut redis = TestRedis::private(&[]);
     let store = blocking::RedisStore::with_config(fast(&redis.url));
     let limiter = store.limiter("acct", "light", 10);
-    let cache = store.token_cache(TokenKey::new("acct", "client"));
+    let key = TokenKey::new("acct", "client");
     limiter.reserve().unwrap();
-    assert_eq!(cache.get().unwrap(), None);
+    assert_eq!(store.get_token(&key).unwrap(), None);
 
     redis.kill();
-    let (l, c) = (limiter.clone(), cache.clone());
+    let (l, s, k) = (limiter.clone(), store.clone(), key.clone());
     let results = ends(move || {
         (0..20)
             .map(|i| match i % 3 {
                 0 => l.reserve().map(drop),
-                1 => c.get().map(drop),
-                _ => c.try_lock().map(drop),
+                1 => s.get_token(&k).map(drop),
+                _ => s.try_lock(&k, LOCK_TTL).map(drop),
             })
             .collect::<Vec<_>>()
     });
@@ -73,7 +75,7 @@ fn redis_killed_mid_run_makes_every_blocking_call_end_with_a_typed_error_then_re
         assert!(Instant::now() < deadline, "the store never reconnected");
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(cache.try_lock().unwrap().is_some());
+    assert!(store.try_lock(&key, LOCK_TTL).unwrap().is_some());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -81,19 +83,19 @@ async fn redis_killed_mid_run_makes_every_async_call_end_with_a_typed_error_then
     let mut redis = TestRedis::private(&[]);
     let store = RedisStore::with_config(fast(&redis.url)).unwrap();
     let limiter = store.limiter("acct", "light", 10);
-    let cache = store.token_cache(TokenKey::new("acct", "client"));
+    let key = TokenKey::new("acct", "client");
     limiter.reserve().await.unwrap();
 
     // Calls in flight while Redis dies, and calls after.
     let mut tasks = Vec::new();
     for i in 0..50 {
-        let (limiter, cache) = (limiter.clone(), cache.clone());
+        let (limiter, store, key) = (limiter.clone(), store.clone(), key.clone());
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(i)).await;
             if i % 2 == 0 {
                 limiter.reserve().await.map(drop)
             } else {
-                cache.get().await.map(drop)
+                store.get_token(&key).await.map(drop)
             }
         }));
     }
@@ -168,8 +170,7 @@ fn nothing_listening_is_unavailable_and_creating_the_store_never_fails_for_it() 
         .unwrap()
         .port();
     let store = blocking::RedisStore::connect(&format!("redis://127.0.0.1:{port}")).unwrap();
-    let cache = store.token_cache(TokenKey::new("acct", "client"));
-    let result = ends(move || cache.get());
+    let result = ends(move || store.get_token(&TokenKey::new("acct", "client")));
     assert_eq!(result.unwrap_err().kind, StoreErrorKind::Unavailable);
 }
 

@@ -1,25 +1,39 @@
-//! The shared token cache and its lock against a real Redis.
+//! The shared token cache on a real Redis: the entry and its lock through the store traits
+//! (what `tests/seam.rs` does not check), and the SDK's single flight across processes
+//! through blocking clients built with `.shared_store(store)` against the simulator.
+//!
+//! The single flight itself is zoom-core's (`zoom-core/tests/store_steps.rs` drives it on a
+//! manual clock); real processes are in `tests/processes.rs`.
 
 mod support;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use support::TestRedis;
 use zoom_core::SecretString;
-use zoom_store_redis::{
-    FetchError, RedisConfig, StoreErrorKind, StoredToken, TokenKey, TokenLock, blocking,
+use zoom_core::call::Step;
+use zoom_core::store::{BlockingSharedStore, StoreOutcome};
+use zoom_core::{BlockingTransport, endpoint};
+use zoom_store_redis::{RedisConfig, StoredToken, TokenKey, TokenLock, blocking};
+use zoom_testkit::simulator::{
+    BlockingSimulator, DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MEETING_ID,
 };
+use zoom_transport_ureq::UreqTransport;
 
-fn config(redis: &TestRedis) -> RedisConfig {
-    RedisConfig::new(&redis.url)
+const HOUR: Duration = Duration::from_secs(3600);
+
+/// A store of its own (its own connection, as another process has), with generous answer
+/// times: on a loaded machine a slow answer would count as an outage and send a client to
+/// Zoom on its own, which is right but not what these tests count.
+fn store(redis: &TestRedis) -> blocking::RedisStore {
+    let config = RedisConfig::new(&redis.url)
         .unwrap()
         .key_prefix(redis.prefix.clone())
-}
-
-fn cache(redis: &TestRedis) -> blocking::TokenCache {
-    blocking::RedisStore::with_config(config(redis)).token_cache(key())
+        .connect_timeout(Duration::from_secs(5))
+        .response_timeout(Duration::from_secs(5));
+    blocking::RedisStore::with_config(config)
 }
 
 fn key() -> TokenKey {
@@ -36,7 +50,18 @@ fn token(access: &str, refresh: Option<&str>, lifetime: Duration) -> StoredToken
     }
 }
 
-const HOUR: Duration = Duration::from_secs(3600);
+/// Takes `key`'s lock, first waiting for it to expire (its holder is gone); panics if it
+/// never does.
+fn take_when_expired(store: &blocking::RedisStore, key: &TokenKey) -> TokenLock {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(lock) = store.try_lock(key, HOUR).unwrap() {
+            return lock;
+        }
+        assert!(Instant::now() < deadline, "the lock never expired");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
 
 #[test]
 fn only_one_of_many_concurrent_tryers_gets_the_lock() {
@@ -44,10 +69,10 @@ fn only_one_of_many_concurrent_tryers_gets_the_lock() {
     let barrier = Arc::new(Barrier::new(16));
     let threads: Vec<_> = (0..16)
         .map(|_| {
-            let (cache, barrier) = (cache(&redis), Arc::clone(&barrier));
+            let (store, barrier) = (store(&redis), Arc::clone(&barrier));
             std::thread::spawn(move || {
                 barrier.wait();
-                cache.try_lock().unwrap().is_some()
+                store.try_lock(&key(), HOUR).unwrap().is_some()
             })
         })
         .collect();
@@ -62,65 +87,63 @@ fn only_one_of_many_concurrent_tryers_gets_the_lock() {
 #[test]
 fn compare_and_delete_never_releases_someone_elses_lock() {
     let redis = TestRedis::shared();
-    let (mine, theirs) = (cache(&redis), cache(&redis));
-    let lock = mine.try_lock().unwrap().expect("a free lock");
-    assert!(!theirs.unlock(TokenLock::random()).unwrap());
-    assert!(theirs.try_lock().unwrap().is_none(), "still held");
-    assert!(mine.unlock(lock).unwrap());
+    let (mine, theirs) = (store(&redis), store(&redis));
+    let lock = mine.try_lock(&key(), HOUR).unwrap().expect("a free lock");
+    assert!(!theirs.unlock(&key(), TokenLock::random()).unwrap());
     assert!(
-        theirs.try_lock().unwrap().is_some(),
+        theirs.try_lock(&key(), HOUR).unwrap().is_none(),
+        "still held"
+    );
+    assert!(mine.unlock(&key(), lock).unwrap());
+    assert!(
+        theirs.try_lock(&key(), HOUR).unwrap().is_some(),
         "released by its owner"
     );
 }
 
 #[test]
-fn a_dead_holders_lock_expires_and_another_takes_over() {
+fn a_holder_that_lost_its_lock_writes_a_newer_token_but_never_an_older_one_nor_unlocks() {
     let redis = TestRedis::shared();
-    let store = blocking::RedisStore::with_config(config(&redis));
-    let other = cache(&redis);
-    let dead = store
-        .try_lock(&key(), Duration::from_millis(50))
+    let (late, other) = (store(&redis), store(&redis));
+    let lost = late
+        .try_lock(&key(), Duration::from_millis(1))
         .unwrap()
-        .expect("a free lock");
-    assert!(other.try_lock().unwrap().is_none());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let taken = loop {
-        if let Some(lock) = other.try_lock().unwrap() {
-            break lock;
-        }
-        assert!(Instant::now() < deadline, "the lock never expired");
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    // The late holder can neither release nor overwrite-and-release the new holder's lock.
-    assert!(!store.unlock(&key(), dead.clone()).unwrap());
+        .unwrap();
+    let taken = take_when_expired(&other, &key());
+    // The late holder can release neither the new holder's lock nor its own lost one.
+    assert!(!late.unlock(&key(), lost.clone()).unwrap());
+    // Its refresh succeeded, so its rotated refresh token is the only live one: keep it.
+    let rotated = token("late", Some("r-late"), HOUR);
+    assert!(!late.put_and_unlock(&key(), &rotated, lost.clone()).unwrap());
+    let read = other.get_token(&key()).unwrap().unwrap();
+    assert_eq!(read.refresh_token.unwrap().expose_secret(), "r-late");
+    // An older token (expiring sooner than the stored one) is not written over it.
+    let older = token("older", Some("r-older"), Duration::from_secs(60));
+    assert!(!late.put_and_unlock(&key(), &older, lost).unwrap());
+    let read = other.get_token(&key()).unwrap().unwrap();
+    assert_eq!(read.access_token.expose_secret(), "late");
     assert!(
-        !store
-            .put_and_unlock(&key(), &token("late", None, HOUR), dead)
-            .unwrap()
-    );
-    assert!(
-        other.try_lock().unwrap().is_none(),
+        other.try_lock(&key(), HOUR).unwrap().is_none(),
         "the new holder keeps it"
     );
-    assert!(other.unlock(taken).unwrap());
+    assert!(other.unlock(&key(), taken).unwrap());
 }
 
 #[test]
 fn a_rotated_refresh_token_is_stored_with_its_access_token() {
     let redis = TestRedis::shared();
-    let cache = cache(&redis);
-    assert_eq!(cache.get().unwrap(), None);
-    let lock = cache.try_lock().unwrap().unwrap();
-    assert!(
-        cache
-            .put_and_unlock(&token("a-1", Some("r-1"), HOUR), lock)
-            .unwrap()
-    );
-    let read = cache.get().unwrap().unwrap();
+    let store = store(&redis);
+    assert_eq!(store.get_token(&key()).unwrap(), None);
+    let lock = store.try_lock(&key(), HOUR).unwrap().unwrap();
+    let put = token("a-1", Some("r-1"), HOUR);
+    assert!(store.put_and_unlock(&key(), &put, lock).unwrap());
+    let read = store.get_token(&key()).unwrap().unwrap();
     assert_eq!(read.access_token.expose_secret(), "a-1");
     assert_eq!(read.refresh_token.as_ref().unwrap().expose_secret(), "r-1");
     assert_eq!(read.api_url.as_deref(), Some("https://api.zoom.us"));
+    // What is left, on Redis's clock, and the lifetime it was issued with (the margin's).
     assert!(read.expires_in > HOUR - Duration::from_secs(60) && read.expires_in <= HOUR);
+    assert_eq!(read.lifetime, HOUR);
     let shown = format!("{read:?}");
     assert!(!shown.contains("a-1") && !shown.contains("r-1"), "{shown}");
 
@@ -130,7 +153,6 @@ fn a_rotated_refresh_token_is_stored_with_its_access_token() {
     let ttl: i64 = redis::cmd("PTTL").arg(&name).query(&mut raw).unwrap();
     assert_eq!(ttl, -1);
     let s2s = TokenKey::new("account-2", "client-1");
-    let store = blocking::RedisStore::with_config(config(&redis));
     let lock = store.try_lock(&s2s, HOUR).unwrap().unwrap();
     store
         .put_and_unlock(&s2s, &token("s2s", None, HOUR), lock)
@@ -155,15 +177,14 @@ fn a_rotated_refresh_token_is_stored_with_its_access_token() {
 #[test]
 fn readers_never_see_an_access_token_with_another_generations_refresh_token() {
     let redis = TestRedis::shared();
-    let writer = cache(&redis);
-    let reader = cache(&redis);
-    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (writer, reader) = (store(&redis), store(&redis));
+    let done = Arc::new(AtomicBool::new(false));
     let watcher = {
         let done = Arc::clone(&done);
         std::thread::spawn(move || {
             let mut seen = 0;
             while !done.load(Ordering::Relaxed) {
-                if let Some(t) = reader.get().unwrap() {
+                if let Some(t) = reader.get_token(&key()).unwrap() {
                     let access = t.access_token.expose_secret().trim_start_matches("a-");
                     let refresh = t.refresh_token.unwrap();
                     assert_eq!(access, refresh.expose_secret().trim_start_matches("r-"));
@@ -174,246 +195,167 @@ fn readers_never_see_an_access_token_with_another_generations_refresh_token() {
         })
     };
     for generation in 0..300 {
-        let lock = writer.try_lock().unwrap().unwrap();
+        let lock = writer.try_lock(&key(), HOUR).unwrap().unwrap();
         let rotated = token(
             &format!("a-{generation}"),
             Some(&format!("r-{generation}")),
             HOUR,
         );
-        assert!(writer.put_and_unlock(&rotated, lock).unwrap());
+        assert!(writer.put_and_unlock(&key(), &rotated, lock).unwrap());
     }
     done.store(true, Ordering::Relaxed);
     assert!(watcher.join().unwrap() > 0, "the reader read nothing");
-    let last = writer.get().unwrap().unwrap();
+    let last = writer.get_token(&key()).unwrap().unwrap();
     assert_eq!(last.refresh_token.unwrap().expose_secret(), "r-299");
-}
-
-#[test]
-fn a_put_without_a_refresh_token_keeps_the_stored_one() {
-    let redis = TestRedis::shared();
-    let cache = cache(&redis);
-    let lock = cache.try_lock().unwrap().unwrap();
-    cache
-        .put_and_unlock(&token("a-1", Some("r-1"), HOUR), lock)
-        .unwrap();
-    let lock = cache.try_lock().unwrap().unwrap();
-    cache
-        .put_and_unlock(&token("a-2", None, HOUR), lock)
-        .unwrap();
-    let read = cache.get().unwrap().unwrap();
-    assert_eq!(read.access_token.expose_secret(), "a-2");
-    assert_eq!(read.refresh_token.unwrap().expose_secret(), "r-1");
 }
 
 #[test]
 fn a_rejected_token_is_marked_expired_only_if_it_is_still_the_stored_one() {
     let redis = TestRedis::shared();
-    let cache = cache(&redis);
-    let lock = cache.try_lock().unwrap().unwrap();
-    cache
-        .put_and_unlock(&token("a-1", Some("r-1"), HOUR), lock)
+    let store = store(&redis);
+    let lock = store.try_lock(&key(), HOUR).unwrap().unwrap();
+    store
+        .put_and_unlock(&key(), &token("a-1", Some("r-1"), HOUR), lock)
         .unwrap();
-    cache.invalidate(&"a-0".into()).unwrap();
-    assert!(cache.get().unwrap().unwrap().expires_in > Duration::ZERO);
-    cache.invalidate(&"a-1".into()).unwrap();
-    let read = cache.get().unwrap().unwrap();
+    store.invalidate(&key(), &"a-0".into()).unwrap();
+    assert!(store.get_token(&key()).unwrap().unwrap().expires_in > Duration::ZERO);
+    store.invalidate(&key(), &"a-1".into()).unwrap();
+    let read = store.get_token(&key()).unwrap().unwrap();
     assert_eq!(read.expires_in, Duration::ZERO);
     assert_eq!(read.refresh_token.unwrap().expose_secret(), "r-1");
-    let fetched = cache
-        .get_or_fetch(|_| Ok::<_, ()>(token("a-2", None, HOUR)))
-        .unwrap();
-    assert_eq!(fetched.access_token.expose_secret(), "a-2");
+}
+
+// ---- through the SDK's blocking client ----
+
+type Client = zoom_core::blocking::Client;
+
+/// A blocking client of the simulator's demo account sharing `store`.
+fn client(sim: &BlockingSimulator, store: blocking::RedisStore, secret: &str) -> Client {
+    zoom_core::blocking::Client::builder(UreqTransport::new().unwrap())
+        .server_to_server_oauth(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, secret)
+        .api_base(sim.base_url())
+        .oauth_base(sim.oauth_base())
+        .shared_store(store)
+        .build()
+        .unwrap()
+}
+
+/// The demo account's token entry.
+fn demo_key() -> TokenKey {
+    TokenKey::new(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID)
+}
+
+/// One call of `client` driven by hand, as its `send` does, with each store operation on
+/// `store` named with its outcome (`TryLock taken`, `Unlock released`, ...).
+fn traced_get(
+    client: &Client,
+    store: &blocking::RedisStore,
+) -> (zoom_core::Result<()>, Vec<String>) {
+    let transport = UreqTransport::new().unwrap();
+    let endpoint = endpoint::get_meeting_live_stream(DEMO_MEETING_ID);
+    let mut call = client.call(&endpoint);
+    let mut trace = Vec::new();
+    let mut step = call.start();
+    let result = loop {
+        step = match step {
+            Step::Wait(wait) => {
+                std::thread::sleep(wait);
+                call.resume()
+            }
+            Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
+            Step::Send(request) => call.received(transport.send(request)),
+            Step::Store(op) => {
+                let name = format!("{op:?}");
+                let name = name.split([' ', '(']).next().unwrap_or_default().to_owned();
+                let outcome = store.run_blocking(op);
+                let said = match &outcome {
+                    Ok(StoreOutcome::Token(found)) => {
+                        ["none", "found"][usize::from(found.is_some())]
+                    }
+                    Ok(StoreOutcome::Locked(lock)) => {
+                        ["held", "taken"][usize::from(lock.is_some())]
+                    }
+                    Ok(StoreOutcome::Unlocked(ours)) => {
+                        ["not ours", "released"][usize::from(*ours)]
+                    }
+                    Ok(_) => "ok",
+                    Err(_) => "error",
+                };
+                trace.push(format!("{name} {said}"));
+                call.stored(outcome)
+            }
+            Step::Done(result) => break result.map(drop),
+        };
+    };
+    (result, trace)
 }
 
 #[test]
-fn a_hundred_blocking_callers_in_four_processes_fetch_once() {
+fn a_hundred_blocking_callers_in_four_processes_make_one_token_request() {
     let redis = TestRedis::shared();
-    let fetches = Arc::new(AtomicUsize::new(0));
+    let sim = BlockingSimulator::start().unwrap();
     let barrier = Arc::new(Barrier::new(100));
     let threads: Vec<_> = (0..4)
         .flat_map(|_| {
-            let cache = cache(&redis); // one connection per "process"
-            let (fetches, barrier) = (Arc::clone(&fetches), Arc::clone(&barrier));
+            // One client and one connection per "process".
+            let client = client(&sim, store(&redis), DEMO_CLIENT_SECRET);
+            let barrier = Arc::clone(&barrier);
             (0..25).map(move |_| {
-                let (cache, fetches, barrier) =
-                    (cache.clone(), Arc::clone(&fetches), Arc::clone(&barrier));
+                let (client, barrier) = (client.clone(), Arc::clone(&barrier));
                 std::thread::spawn(move || {
                     barrier.wait();
-                    cache
-                        .get_or_fetch(|_| {
-                            fetches.fetch_add(1, Ordering::SeqCst);
-                            std::thread::sleep(Duration::from_millis(20));
-                            Ok::<_, ()>(token("shared", None, HOUR))
-                        })
-                        .unwrap()
+                    client.meeting_live_stream(DEMO_MEETING_ID)
                 })
             })
         })
         .collect();
     for thread in threads {
-        assert_eq!(
-            thread.join().unwrap().access_token.expose_secret(),
-            "shared"
-        );
+        thread.join().unwrap().unwrap();
     }
-    assert_eq!(fetches.load(Ordering::SeqCst), 1);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_hundred_concurrent_user_refreshes_in_four_processes_refresh_once() {
-    let redis = TestRedis::shared();
-    let stores: Vec<_> = (0..4)
-        .map(|_| zoom_store_redis::RedisStore::with_config(config(&redis)).unwrap())
-        .collect();
-    // The grant as stored: an expired access token and the current refresh token.
-    let seed = stores[0].token_cache(key());
-    let lock = seed.try_lock().await.unwrap().unwrap();
-    seed.put_and_unlock(&token("a-0", Some("r-0"), Duration::ZERO), lock)
-        .await
-        .unwrap();
-
-    let refreshes = Arc::new(AtomicUsize::new(0));
-    let mut tasks = Vec::new();
-    for i in 0..100 {
-        let cache = stores[i % 4].token_cache(key());
-        let refreshes = Arc::clone(&refreshes);
-        tasks.push(tokio::spawn(async move {
-            cache
-                .get_or_fetch(|stored| async move {
-                    let used = stored.and_then(|t| t.refresh_token);
-                    // Zoom accepts a refresh token once; only r-0 is valid here.
-                    assert_eq!(used.as_ref().map(SecretString::expose_secret), Some("r-0"));
-                    refreshes.fetch_add(1, Ordering::SeqCst);
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                    Ok::<_, ()>(token("a-1", Some("r-1"), HOUR))
-                })
-                .await
-                .unwrap()
-        }));
-    }
-    for task in tasks {
-        assert_eq!(task.await.unwrap().access_token.expose_secret(), "a-1");
-    }
-    assert_eq!(refreshes.load(Ordering::SeqCst), 1);
-    let stored = seed.get().await.unwrap().unwrap();
-    assert_eq!(stored.refresh_token.unwrap().expose_secret(), "r-1");
+    assert_eq!(sim.token_requests(), 1);
+    assert!(store(&redis).get_token(&demo_key()).unwrap().is_some());
 }
 
 #[test]
-fn a_failed_fetch_releases_the_lock_for_the_next_caller() {
+fn a_failed_token_request_releases_the_store_lock_at_once() {
     let redis = TestRedis::shared();
-    let cache = cache(&redis);
-    let error = cache
-        .get_or_fetch(|_| Err::<StoredToken, _>("token endpoint down"))
-        .unwrap_err();
-    assert!(matches!(error, FetchError::Fetch("token endpoint down")));
-    let lock = cache.try_lock().unwrap();
-    assert!(lock.is_some(), "the lock was released");
-}
-
-#[test]
-fn a_waiter_gives_up_with_a_typed_error_when_the_lock_outlives_the_wait() {
-    let redis = TestRedis::shared();
-    let holder = cache(&redis);
-    let _held = holder.try_lock().unwrap().unwrap();
-    let config = config(&redis).wait_timeout(Duration::from_millis(200));
-    let waiter = blocking::RedisStore::with_config(config).token_cache(key());
-    let error = waiter
-        .get_or_fetch(|_| -> Result<StoredToken, ()> { panic!("must not fetch") })
-        .unwrap_err();
-    match error {
-        FetchError::Store(error) => assert_eq!(error.kind, StoreErrorKind::Timeout),
-        FetchError::Fetch(()) => unreachable!(),
-    }
-}
-
-#[test]
-fn a_stored_token_near_expiry_is_refreshed_and_a_fresh_one_is_not() {
-    let redis = TestRedis::shared();
-    let cache = cache(&redis);
-    let lock = cache.try_lock().unwrap().unwrap();
-    cache
-        .put_and_unlock(&token("old", None, Duration::from_secs(30)), lock)
-        .unwrap();
-    // Half of a 30 s token is left: fresh (the margin is at most half the lifetime).
-    let got = cache.get_or_fetch(|_| -> Result<StoredToken, ()> { panic!("refetched") });
-    assert_eq!(got.unwrap().access_token.expose_secret(), "old");
-    // Say it was a one-hour token: 30 s left is inside the 60 s refresh margin.
-    let name = format!("{}:{{account-1}}:token:client-1", redis.prefix);
-    let _: () = redis::cmd("HSET")
-        .arg(&name)
-        .arg("lifetime_ms")
-        .arg(3_600_000)
-        .query(&mut redis.raw())
-        .unwrap();
-    let got = cache
-        .get_or_fetch(|_| Ok::<_, ()>(token("new", None, HOUR)))
-        .unwrap();
-    assert_eq!(got.access_token.expose_secret(), "new");
-    let again = cache
-        .get_or_fetch(|_| -> Result<StoredToken, ()> { panic!("fresh token refetched") })
-        .unwrap();
-    assert_eq!(again.access_token.expose_secret(), "new");
-}
-
-#[test]
-fn a_holder_that_lost_its_lock_writes_a_newer_token_but_never_an_older_one() {
-    let redis = TestRedis::shared();
-    let store = blocking::RedisStore::with_config(config(&redis));
-    let lost = store
-        .try_lock(&key(), Duration::from_millis(1))
-        .unwrap()
-        .unwrap();
-    let other = cache(&redis);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let taken = loop {
-        if let Some(lock) = other.try_lock().unwrap() {
-            break lock;
-        }
-        assert!(Instant::now() < deadline, "the lock never expired");
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    // Its refresh succeeded, so its rotated refresh token is the only live one: keep it.
-    let rotated = token("late", Some("r-late"), HOUR);
-    assert!(
-        !store
-            .put_and_unlock(&key(), &rotated, lost.clone())
-            .unwrap()
-    );
-    let read = other.get().unwrap().unwrap();
-    assert_eq!(read.refresh_token.unwrap().expose_secret(), "r-late");
-    // An older token (expiring sooner than the stored one) is not written over it.
-    let older = token("older", Some("r-older"), Duration::from_secs(60));
-    assert!(!store.put_and_unlock(&key(), &older, lost).unwrap());
+    let sim = BlockingSimulator::start().unwrap();
+    let store = store(&redis);
+    let refused = client(&sim, store.clone(), "not-the-secret");
+    let (result, trace) = traced_get(&refused, &store);
+    assert!(result.is_err(), "{trace:?}");
     assert_eq!(
-        other.get().unwrap().unwrap().access_token.expose_secret(),
-        "late"
+        trace,
+        ["Get none", "TryLock taken", "Get none", "Unlock released"]
     );
-    assert!(other.unlock(taken).unwrap());
+    // Not left to expire (10 s): the next caller anywhere takes it at once.
+    assert!(store.try_lock(&demo_key(), HOUR).unwrap().is_some());
 }
 
 #[test]
-fn a_waiter_takes_over_from_a_holder_that_died_mid_refresh() {
+fn a_caller_takes_over_the_lock_of_a_holder_that_died_mid_refresh() {
     let redis = TestRedis::shared();
-    let store = blocking::RedisStore::with_config(config(&redis));
-    // The holder takes the lock for 100 ms and dies without a word.
+    let sim = BlockingSimulator::start().unwrap();
+    let store = store(&redis);
+    // Another process took the lock for 100 ms and died without a word.
     let _dead = store
-        .try_lock(&key(), Duration::from_millis(100))
+        .try_lock(&demo_key(), Duration::from_millis(100))
         .unwrap()
         .unwrap();
-    let waiter = cache(&redis); // waits up to 15 s, longer than the lock lives
-    let fetches = AtomicUsize::new(0);
-    let token = waiter
-        .get_or_fetch(|stored| {
-            assert_eq!(stored, None);
-            fetches.fetch_add(1, Ordering::SeqCst);
-            Ok::<_, ()>(token("after-takeover", None, HOUR))
-        })
-        .unwrap();
-    assert_eq!(token.access_token.expose_secret(), "after-takeover");
-    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    let client = client(&sim, store.clone(), DEMO_CLIENT_SECRET);
+    let (result, trace) = traced_get(&client, &store);
+    result.unwrap();
+    assert_eq!(trace[..2], ["Get none", "TryLock held"], "{trace:?}");
+    // It polled until the lock expired, then refreshed under its own lock, not giving up on
+    // the store (that would store under a lock it does not hold: `not ours`).
     assert!(
-        waiter.try_lock().unwrap().is_some(),
-        "the new holder released the lock"
+        trace.ends_with(&[
+            "TryLock taken".to_owned(),
+            "Get none".to_owned(),
+            "PutAndUnlock released".to_owned()
+        ]),
+        "{trace:?}"
     );
+    assert!(!trace.iter().any(|s| s.ends_with("error")), "{trace:?}");
+    assert_eq!(sim.token_requests(), 1);
 }
