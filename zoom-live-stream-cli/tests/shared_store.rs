@@ -5,6 +5,12 @@
 //!
 //! Each test uses a Redis database of its own, emptied first, since the tool's keys have
 //! no test prefix. Deadlines detect hangs; nothing asserts on speed.
+//!
+//! The tool gives Redis 500 ms per answer and has no option to change it. On a starved
+//! machine a run may miss that, say so, and go on with its own token and rate limit: right,
+//! but not what these tests count. Such an attempt proves nothing either way, so it is run
+//! again from scratch ([`conclusive`]); the checks apply in full to one where every run
+//! could use Redis.
 
 #[path = "../../zoom-store-redis/tests/support/mod.rs"]
 mod support;
@@ -88,6 +94,34 @@ fn six_by_ten(sim: &BlockingSimulator, env: &[(&str, &str)]) -> Vec<(i32, String
     })
 }
 
+/// How many times a scenario is tried before the machine is declared too slow for it.
+const ATTEMPTS: usize = 3;
+
+/// Runs `scenario` (which starts from an empty database and a new simulator) until no run
+/// of the tool said that Redis could not be used, at most [`ATTEMPTS`] times; returns that
+/// attempt's simulator and runs.
+fn conclusive(
+    scenario: impl Fn() -> (BlockingSimulator, Vec<(i32, String)>),
+) -> (BlockingSimulator, Vec<(i32, String)>) {
+    for attempt in 1..=ATTEMPTS {
+        let (sim, runs) = scenario();
+        let trouble: Vec<&str> = runs
+            .iter()
+            .flat_map(|(_, stderr)| stderr.lines())
+            .filter(|line| line.contains("cannot be used"))
+            .collect();
+        if trouble.is_empty() {
+            return (sim, runs);
+        }
+        eprintln!(
+            "attempt {attempt} of {ATTEMPTS} is inconclusive: {} run(s) could not use Redis, e.g. {}",
+            trouble.len(),
+            trouble[0]
+        );
+    }
+    panic!("in {ATTEMPTS} attempts, some run of the tool could not use Redis each time");
+}
+
 /// Lines about a 429: a retry the SDK logged (`-v`) or a final failure.
 fn rate_limited(runs: &[(i32, String)]) -> usize {
     runs.iter()
@@ -99,9 +133,12 @@ fn rate_limited(runs: &[(i32, String)]) -> usize {
 #[test]
 fn sixty_runs_in_six_processes_make_one_token_request() {
     let redis = TestRedis::shared();
-    let url = database(&redis, 3);
-    let sim = BlockingSimulator::start().unwrap();
-    let runs = six_by_ten(&sim, &[("ZOOM_REDIS_URL", &url)]);
+    let (sim, runs) = conclusive(|| {
+        let url = database(&redis, 3);
+        let sim = BlockingSimulator::start().unwrap();
+        let runs = six_by_ten(&sim, &[("ZOOM_REDIS_URL", &url)]);
+        (sim, runs)
+    });
     assert!(runs.iter().all(|(code, _)| *code == 0), "{runs:?}");
     assert_eq!(sim.token_requests(), 1, "one token for 60 processes");
 }
@@ -109,7 +146,6 @@ fn sixty_runs_in_six_processes_make_one_token_request() {
 #[test]
 fn a_shared_rate_of_6_per_second_draws_no_429_from_a_bucket_of_10() {
     let redis = TestRedis::shared();
-    let url = database(&redis, 4);
     let limited = || {
         BlockingSimulator::start_with(SimulatorConfig {
             rate_limit_per_second: Some(10),
@@ -117,8 +153,12 @@ fn a_shared_rate_of_6_per_second_draws_no_429_from_a_bucket_of_10() {
         })
         .unwrap()
     };
-    let sim = limited();
-    let runs = six_by_ten(&sim, &[("ZOOM_REDIS_URL", &url), ("ZOOM_RATE_LIMIT", "6")]);
+    let (_, runs) = conclusive(|| {
+        let url = database(&redis, 4);
+        let sim = limited();
+        let runs = six_by_ten(&sim, &[("ZOOM_REDIS_URL", &url), ("ZOOM_RATE_LIMIT", "6")]);
+        (sim, runs)
+    });
     assert!(runs.iter().all(|(code, _)| *code == 0), "{runs:?}");
     assert_eq!(rate_limited(&runs), 0, "{runs:?}");
     // The control: the same runs, each process pacing only itself, do draw 429s (so the
