@@ -2,7 +2,7 @@
 //! `MemoryStore` stand for two processes, a failing store for Redis down. What is checked
 //! is what the fake Zoom saw (token requests, refresh tokens sent) and the steps asked for.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -188,39 +188,86 @@ fn token_requests(zoom: &SharedZoom) -> u64 {
     zoom.lock().unwrap().token_requests
 }
 
-/// A store that is down: every operation fails.
-struct Down;
-
 fn down() -> StoreError {
     StoreError::new(StoreErrorKind::Unavailable, "connection refused")
 }
 
-impl BlockingLimiterStore for Down {
-    fn reserve(&self, _: &LimiterKey) -> Result<Duration, StoreError> {
-        Err(down())
+/// What a test replaces in [`Hooked`]: `reserve` answers instead of the memory store,
+/// `before_get` runs before each read, `invalidate` answers instead.
+type Reserve = Box<dyn Fn(&LimiterKey) -> Duration + Send + Sync>;
+type BeforeGet = Box<dyn Fn(&MemoryStore, &TokenKey) + Send + Sync>;
+type Invalidate = Box<dyn Fn() -> StoreError + Send + Sync>;
+
+/// A `MemoryStore` a test can break: while `down` is set every operation fails, and the
+/// hooks that are set change what it answers.
+#[derive(Default)]
+struct Hooked {
+    memory: MemoryStore,
+    down: AtomicBool,
+    reserve: Option<Reserve>,
+    before_get: Option<BeforeGet>,
+    invalidate: Option<Invalidate>,
+}
+
+impl Hooked {
+    /// A store that is down until told otherwise.
+    fn down() -> Self {
+        Self {
+            down: AtomicBool::new(true),
+            ..Self::default()
+        }
+    }
+
+    fn check(&self) -> Result<(), StoreError> {
+        if self.down.load(Ordering::SeqCst) {
+            Err(down())
+        } else {
+            Ok(())
+        }
     }
 }
 
-impl BlockingTokenStore for Down {
-    fn get(&self, _: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-        Err(down())
+impl BlockingLimiterStore for Hooked {
+    fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
+        self.check()?;
+        match &self.reserve {
+            Some(reserve) => Ok(reserve(key)),
+            None => BlockingLimiterStore::reserve(&self.memory, key),
+        }
     }
-    fn try_lock(&self, _: &TokenKey, _: Duration) -> Result<Option<TokenLock>, StoreError> {
-        Err(down())
+}
+
+impl BlockingTokenStore for Hooked {
+    fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
+        self.check()?;
+        if let Some(before_get) = &self.before_get {
+            before_get(&self.memory, key);
+        }
+        self.memory.get(key)
+    }
+    fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
+        self.check()?;
+        self.memory.try_lock(key, ttl)
     }
     fn put_and_unlock(
         &self,
-        _: &TokenKey,
-        _: &StoredToken,
-        _: TokenLock,
+        key: &TokenKey,
+        token: &StoredToken,
+        lock: TokenLock,
     ) -> Result<bool, StoreError> {
-        Err(down())
+        self.check()?;
+        self.memory.put_and_unlock(key, token, lock)
     }
-    fn unlock(&self, _: &TokenKey, _: TokenLock) -> Result<bool, StoreError> {
-        Err(down())
+    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
+        self.check()?;
+        self.memory.unlock(key, lock)
     }
-    fn invalidate(&self, _: &TokenKey, _: &SecretString) -> Result<(), StoreError> {
-        Err(down())
+    fn invalidate(&self, key: &TokenKey, token: &SecretString) -> Result<(), StoreError> {
+        self.check()?;
+        match &self.invalidate {
+            Some(invalidate) => Err(invalidate()),
+            None => self.memory.invalidate(key, token),
+        }
     }
 }
 
@@ -280,7 +327,7 @@ fn without_a_store_no_store_step_comes() {
 #[test]
 fn a_failing_store_leaves_the_process_on_its_own_cache_and_limiter() {
     let zoom = zoom("ref-0");
-    let process = Process::with(&zoom, Arc::new(Down), |b| {
+    let process = Process::with(&zoom, Arc::new(Hooked::down()), |b| {
         b.server_to_server_oauth("acct", "cid", "secret")
             .rate_limiter(RateLimiter::per_second(2).burst(1))
     });
@@ -299,48 +346,20 @@ fn a_failing_store_leaves_the_process_on_its_own_cache_and_limiter() {
     );
 }
 
-/// A store whose schedule always answers "wait 7 s", and records what it was asked.
-#[derive(Default)]
-struct Schedule {
-    asked: Mutex<Vec<LimiterKey>>,
-    tokens: MemoryStore,
-}
-
-impl BlockingLimiterStore for Schedule {
-    fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
-        self.asked.lock().unwrap().push(key.clone());
-        Ok(Duration::from_secs(7))
-    }
-}
-
-impl BlockingTokenStore for Schedule {
-    fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-        self.tokens.get(key)
-    }
-    fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
-        self.tokens.try_lock(key, ttl)
-    }
-    fn put_and_unlock(
-        &self,
-        key: &TokenKey,
-        token: &StoredToken,
-        lock: TokenLock,
-    ) -> Result<bool, StoreError> {
-        self.tokens.put_and_unlock(key, token, lock)
-    }
-    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
-        self.tokens.unlock(key, lock)
-    }
-    fn invalidate(&self, key: &TokenKey, token: &SecretString) -> Result<(), StoreError> {
-        self.tokens.invalidate(key, token)
-    }
-}
-
 #[test]
 fn calls_are_paced_on_the_shared_schedule_with_the_local_limiters_rate() {
     let zoom = zoom("ref-0");
     zoom.lock().unwrap().valid.push("tok-static".into());
-    let schedule = Arc::new(Schedule::default());
+    // A schedule that always answers "wait 7 s", and records what it was asked.
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&asked);
+    let schedule = Arc::new(Hooked {
+        reserve: Some(Box::new(move |key: &LimiterKey| {
+            record.lock().unwrap().push(key.clone());
+            Duration::from_secs(7)
+        })),
+        ..Hooked::default()
+    });
     let process = Process::with(&zoom, Arc::clone(&schedule) as _, |b| {
         b.bearer_token("tok-static")
             .rate_limiter(RateLimiter::per_second(4).burst(3))
@@ -349,9 +368,8 @@ fn calls_are_paced_on_the_shared_schedule_with_the_local_limiters_rate() {
     result.unwrap();
     assert_eq!(trace.stores, ["Reserve"]);
     assert_eq!(trace.waited, Duration::from_secs(7), "the shared wait");
-    let asked = schedule.asked.lock().unwrap().clone();
     let expected = LimiterKey::per_second("default", "light", 4).burst(3);
-    assert_eq!(asked, [expected]);
+    assert_eq!(*asked.lock().unwrap(), [expected]);
     // Named after the Server-to-Server account unless told otherwise.
     let named = Process::with(&zoom, Arc::clone(&schedule) as _, |b| {
         b.server_to_server_oauth("acct-9", "cid", "secret")
@@ -364,7 +382,7 @@ fn calls_are_paced_on_the_shared_schedule_with_the_local_limiters_rate() {
     });
     named.get().0.unwrap();
     renamed.get().0.unwrap();
-    let accounts: Vec<String> = schedule.asked.lock().unwrap()[1..]
+    let accounts: Vec<String> = asked.lock().unwrap()[1..]
         .iter()
         .map(|key| key.account.clone())
         .collect();
@@ -396,61 +414,31 @@ fn a_caller_polls_while_another_process_holds_the_lock_then_fetches_itself() {
 #[test]
 fn a_poller_takes_the_token_the_lock_holder_stores() {
     let zoom = zoom("ref-0");
-    let memory = Arc::new(MemoryStore::new());
+    let memory = MemoryStore::new();
     let key = TokenKey::new("acct", "cid");
-    let held = BlockingTokenStore::try_lock(&*memory, &key, Duration::from_secs(3600))
+    let held = BlockingTokenStore::try_lock(&memory, &key, Duration::from_secs(3600))
         .unwrap()
         .unwrap();
-    // The holder stores its token while the caller polls: a store that does so on the
-    // third read.
-    struct Holder {
-        memory: Arc<MemoryStore>,
-        held: Mutex<Option<TokenLock>>,
-        reads: AtomicU64,
-    }
-    impl BlockingLimiterStore for Holder {
-        fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
-            BlockingLimiterStore::reserve(&*self.memory, key)
+    // The holder stores its token while the caller polls: on the third read.
+    let (held, reads) = (Mutex::new(Some(held)), AtomicU64::new(0));
+    let before_get = move |memory: &MemoryStore, key: &TokenKey| {
+        if reads.fetch_add(1, Ordering::SeqCst) == 2 {
+            let lock = held.lock().unwrap().take().unwrap();
+            let token = StoredToken {
+                access_token: "tok-other".into(),
+                api_url: None,
+                refresh_token: None,
+                expires_in: Duration::from_secs(3599),
+                lifetime: Duration::from_secs(3599),
+            };
+            assert!(memory.put_and_unlock(key, &token, lock).unwrap());
         }
-    }
-    impl BlockingTokenStore for Holder {
-        fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-            if self.reads.fetch_add(1, Ordering::SeqCst) == 2 {
-                let lock = self.held.lock().unwrap().take().unwrap();
-                let token = StoredToken {
-                    access_token: "tok-other".into(),
-                    api_url: None,
-                    refresh_token: None,
-                    expires_in: Duration::from_secs(3599),
-                    lifetime: Duration::from_secs(3599),
-                };
-                assert!(self.memory.put_and_unlock(key, &token, lock).unwrap());
-            }
-            BlockingTokenStore::get(&*self.memory, key)
-        }
-        fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
-            self.memory.try_lock(key, ttl)
-        }
-        fn put_and_unlock(
-            &self,
-            key: &TokenKey,
-            t: &StoredToken,
-            l: TokenLock,
-        ) -> Result<bool, StoreError> {
-            self.memory.put_and_unlock(key, t, l)
-        }
-        fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
-            self.memory.unlock(key, lock)
-        }
-        fn invalidate(&self, key: &TokenKey, token: &SecretString) -> Result<(), StoreError> {
-            self.memory.invalidate(key, token)
-        }
-    }
+    };
     zoom.lock().unwrap().valid.push("tok-other".into());
-    let store = Holder {
+    let store = Hooked {
         memory,
-        held: Mutex::new(Some(held)),
-        reads: AtomicU64::new(0),
+        before_get: Some(Box::new(before_get)),
+        ..Hooked::default()
     };
     let process = Process::s2s(&zoom, Arc::new(store));
     let (result, trace) = process.get();
@@ -525,45 +513,17 @@ fn a_call_driven_with_a_store_outcome_where_none_was_asked_for_ends_with_an_inpu
     assert!(error.to_string().contains("`stored`"), "{error}");
 }
 
-/// A store that loses every invalidation (a timeout, say) and does the rest.
-struct LosesInvalidations(MemoryStore);
-
-impl BlockingLimiterStore for LosesInvalidations {
-    fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
-        BlockingLimiterStore::reserve(&self.0, key)
-    }
-}
-
-impl BlockingTokenStore for LosesInvalidations {
-    fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-        self.0.get(key)
-    }
-    fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
-        self.0.try_lock(key, ttl)
-    }
-    fn put_and_unlock(
-        &self,
-        key: &TokenKey,
-        token: &StoredToken,
-        lock: TokenLock,
-    ) -> Result<bool, StoreError> {
-        self.0.put_and_unlock(key, token, lock)
-    }
-    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
-        self.0.unlock(key, lock)
-    }
-    fn invalidate(&self, _: &TokenKey, _: &SecretString) -> Result<(), StoreError> {
-        Err(StoreError::new(
-            StoreErrorKind::Timeout,
-            "no answer in time",
-        ))
-    }
-}
-
 #[test]
 fn a_rejected_token_still_in_the_store_is_not_taken_again() {
     let zoom = zoom("ref-0");
-    let process = Process::s2s(&zoom, Arc::new(LosesInvalidations(MemoryStore::new())));
+    // A store that loses every invalidation (a timeout, say) and does the rest.
+    let store = Hooked {
+        invalidate: Some(Box::new(|| {
+            StoreError::new(StoreErrorKind::Timeout, "no answer in time")
+        })),
+        ..Hooked::default()
+    };
+    let process = Process::s2s(&zoom, Arc::new(store));
     process.get().0.unwrap();
     zoom.lock().unwrap().valid.clear();
     let (result, trace) = process.get();
@@ -573,54 +533,6 @@ fn a_rejected_token_still_in_the_store_is_not_taken_again() {
         ["Invalidate", "Get", "TryLock", "Get", "PutAndUnlock"]
     );
     assert_eq!(token_requests(&zoom), 2);
-}
-
-/// A store that is down while its switch says so.
-struct Switch(std::sync::atomic::AtomicBool, MemoryStore);
-
-impl Switch {
-    fn check(&self) -> Result<(), StoreError> {
-        if self.0.load(Ordering::SeqCst) {
-            Err(down())
-        } else {
-            Ok(())
-        }
-    }
-}
-
-impl BlockingLimiterStore for Switch {
-    fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
-        self.check()?;
-        BlockingLimiterStore::reserve(&self.1, key)
-    }
-}
-
-impl BlockingTokenStore for Switch {
-    fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-        self.check()?;
-        self.1.get(key)
-    }
-    fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
-        self.check()?;
-        self.1.try_lock(key, ttl)
-    }
-    fn put_and_unlock(
-        &self,
-        key: &TokenKey,
-        token: &StoredToken,
-        lock: TokenLock,
-    ) -> Result<bool, StoreError> {
-        self.check()?;
-        self.1.put_and_unlock(key, token, lock)
-    }
-    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
-        self.check()?;
-        self.1.unlock(key, lock)
-    }
-    fn invalidate(&self, key: &TokenKey, token: &SecretString) -> Result<(), StoreError> {
-        self.check()?;
-        self.1.invalidate(key, token)
-    }
 }
 
 /// The messages of the events logged, with their level.
@@ -657,10 +569,7 @@ impl tracing::Subscriber for Logged {
 #[test]
 fn an_outage_is_logged_once_and_its_end_once() {
     let zoom = zoom("ref-0");
-    let store = Arc::new(Switch(
-        std::sync::atomic::AtomicBool::new(true),
-        MemoryStore::new(),
-    ));
+    let store = Arc::new(Hooked::down());
     let process = Process::with(&zoom, Arc::clone(&store) as _, |b| {
         b.server_to_server_oauth("acct", "cid", "secret")
             .rate_limiter(RateLimiter::per_second(1000))
@@ -670,7 +579,7 @@ fn an_outage_is_logged_once_and_its_end_once() {
         for _ in 0..5 {
             process.get().0.unwrap();
         }
-        store.0.store(false, Ordering::SeqCst);
+        store.down.store(false, Ordering::SeqCst);
         for _ in 0..3 {
             process.get().0.unwrap();
         }

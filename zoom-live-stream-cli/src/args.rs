@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgAction, ArgMatches, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use zoom_live_stream::{
     CloseCaption, InvalidInput, Layout, LiveStreamSettings, LiveStreamStatus, MeetingId,
     MeetingRef, Resolution, UpdateLiveStream, WebinarId, WebinarRef,
@@ -234,6 +235,17 @@ impl From<CloseCaptionArg> for CloseCaption {
             CloseCaptionArg::BurntIn => CloseCaption::BurntIn,
         }
     }
+}
+
+/// The first global option given on the command line that `listen` has no use for: all but
+/// `-v` configure API calls. (Set in the environment, they are the user's defaults for the
+/// other commands, not a mistake.)
+pub(crate) fn unused_by_listen(matches: &ArgMatches) -> Option<String> {
+    Cli::command()
+        .get_arguments()
+        .filter(|arg| arg.is_global_set() && arg.get_id() != "verbose")
+        .find(|arg| matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine))
+        .and_then(|arg| arg.get_long().map(|long| format!("--{long}")))
 }
 
 fn parse_timeout(text: &str) -> Result<Duration, String> {

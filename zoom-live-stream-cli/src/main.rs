@@ -17,7 +17,7 @@ mod shared;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 use zoom_live_stream::{Error, JoinToken, LiveStream, StreamAction};
 
 use args::{Action, Cli, Commands, Target};
@@ -48,8 +48,11 @@ macro_rules! dispatch {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse_from(std::env::args_os()) {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches_from(std::env::args_os())
+        .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(error) => return clap_exit(&error),
     };
     init_tracing(cli.global.verbose);
@@ -59,6 +62,11 @@ fn main() -> ExitCode {
         return write_out(&String::from_utf8_lossy(&script));
     }
     if let Commands::Listen(args) = &cli.command {
+        if let Some(option) = args::unused_by_listen(&matches) {
+            return usage(&format!(
+                "listen takes no {option}: it receives webhooks and calls no API"
+            ));
+        }
         return match listen::Listener::new(args) {
             Ok(listener) => listener.run(),
             Err(message) => usage(&message),

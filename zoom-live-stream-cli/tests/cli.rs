@@ -1,44 +1,11 @@
 //! `zoom-live-stream` end to end: the real binary against the simulator.
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+
+mod support;
+use support::{run, tool};
 
 use zoom_testkit::simulator::{self, BlockingSimulator};
-
-/// The tool with no ZOOM_* variables from the developer's environment.
-fn tool(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_zoom-live-stream"));
-    command.args(args);
-    for name in [
-        "ZOOM_ACCESS_TOKEN",
-        "ZOOM_ACCOUNT_ID",
-        "ZOOM_CLIENT_ID",
-        "ZOOM_CLIENT_SECRET",
-        "ZOOM_API_BASE",
-        "ZOOM_OAUTH_BASE",
-        "ZOOM_REDIS_URL",
-        "ZOOM_RATE_LIMIT",
-    ] {
-        command.env_remove(name);
-    }
-    command
-}
-
-fn run(command: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = command.output().expect("the tool runs");
-    let (stdout, stderr) = (
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    );
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
-        "{stderr}"
-    );
-    (status.code().expect("exited normally"), stdout, stderr)
-}
 
 /// The tool pointed at `sim` with its static token.
 fn against(sim: &BlockingSimulator, args: &[&str]) -> (i32, String, String) {

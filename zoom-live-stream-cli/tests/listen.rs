@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -11,27 +11,12 @@ use serde_json::Value;
 use zoom_testkit::simulator::{self, BlockingSimulator, SimulatorConfig, WebhookConfig};
 use zoom_testkit::webhooks::{self, Delivery};
 
+mod support;
+use support::{run, tool};
+
 const SECRET: &str = webhooks::SECRET_TOKEN;
 /// A guard against hanging forever, not a speed requirement.
 const PATIENCE: Duration = Duration::from_secs(30);
-
-/// The tool with no ZOOM_* variables from the developer's environment.
-fn tool(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_zoom-live-stream"));
-    command.args(args);
-    for name in [
-        "ZOOM_ACCESS_TOKEN",
-        "ZOOM_ACCOUNT_ID",
-        "ZOOM_CLIENT_ID",
-        "ZOOM_CLIENT_SECRET",
-        "ZOOM_API_BASE",
-        "ZOOM_OAUTH_BASE",
-        "ZOOM_WEBHOOK_SECRET_TOKEN",
-    ] {
-        command.env_remove(name);
-    }
-    command
-}
 
 /// A running `listen`, its stdout and stderr lines, stopped (by its pid) when dropped.
 struct Listen {
@@ -178,13 +163,10 @@ fn fresh(sample: Delivery) -> Delivery {
 
 /// The tool pointed at `sim` with its static token; the exit code and stderr.
 fn against(sim: &BlockingSimulator, args: &[&str]) -> (i32, String) {
-    let output = tool(args)
+    let (code, _, stderr) = run(tool(args)
         .env("ZOOM_API_BASE", sim.base_url())
-        .env("ZOOM_ACCESS_TOKEN", simulator::DEMO_STATIC_TOKEN)
-        .output()
-        .expect("the tool runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    (output.status.code().expect("exited normally"), stderr)
+        .env("ZOOM_ACCESS_TOKEN", simulator::DEMO_STATIC_TOKEN));
+    (code, stderr)
 }
 
 #[test]
@@ -361,27 +343,55 @@ fn garbage_does_not_stop_it() {
 
 #[test]
 fn without_a_secret_or_with_a_bad_path_it_is_a_usage_error() {
-    let output = tool(&["listen", "--port", "0"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, _, stderr) = run(&mut tool(&["listen", "--port", "0"]));
+    assert_eq!(code, 2);
     assert!(stderr.contains("ZOOM_WEBHOOK_SECRET_TOKEN"), "{stderr}");
 
-    let output = tool(&["listen", "--port", "0", "--path", "zoom"])
-        .env("ZOOM_WEBHOOK_SECRET_TOKEN", SECRET)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("must start with /"));
+    let (code, _, stderr) =
+        run(tool(&["listen", "--port", "0", "--path", "zoom"])
+            .env("ZOOM_WEBHOOK_SECRET_TOKEN", SECRET));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("must start with /"), "{stderr}");
 }
 
 #[test]
 fn a_port_in_use_is_exit_code_4() {
     let listen = Listen::start(&[]);
     let port = listen.addr.port().to_string();
-    let output = tool(&["listen", "--port", &port])
+    let (code, _, stderr) =
+        run(tool(&["listen", "--port", &port]).env("ZOOM_WEBHOOK_SECRET_TOKEN", SECRET));
+    assert_eq!(code, 4);
+    assert!(stderr.contains("cannot listen"), "{stderr}");
+}
+
+#[test]
+fn options_for_api_calls_given_to_listen_are_usage_errors() {
+    for (args, option) in [
+        (&["--token", "t", "listen", "--port", "0"][..], "--token"),
+        (&["listen", "--port", "0", "--blocking"], "--blocking"),
+        (
+            &["listen", "--redis-url", "redis://127.0.0.1:9"],
+            "--redis-url",
+        ),
+        (
+            &["listen", "--timeout", "5", "--api-base", "x"],
+            "--timeout",
+        ),
+    ] {
+        let (code, _, stderr) = run(tool(args).env("ZOOM_WEBHOOK_SECRET_TOKEN", SECRET));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("listen takes no {option}")),
+            "{args:?}: {stderr}"
+        );
+    }
+    // From the environment they are the defaults of the other commands, and -v applies to
+    // listen too: the error here is the path's, not theirs.
+    let (code, _, stderr) = run(tool(&["listen", "-v", "--port", "0", "--path", "zoom"])
         .env("ZOOM_WEBHOOK_SECRET_TOKEN", SECRET)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot listen"));
+        .env("ZOOM_ACCESS_TOKEN", "t")
+        .env("ZOOM_RATE_LIMIT", "5"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("must start with /"), "{stderr}");
+    assert!(!stderr.contains("takes no"), "{stderr}");
 }

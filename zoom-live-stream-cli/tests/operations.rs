@@ -2,41 +2,23 @@
 //! rules of Zoom's OpenAPI document; the id rules (a UUID only for `get`); `join-token`.
 
 use std::collections::BTreeMap;
-use std::process::{Command, Output};
 
 use zoom_testkit::simulator::{self, BlockingSimulator, spec_violations};
+
+mod support;
+use support::tool;
 
 const MEETING: &str = "85746065432";
 const WEBINAR: &str = "91234567890";
 const UUID: &str = "aDYlohsHRtCd4ii1uC2+hA==";
 
-/// The tool pointed at `sim` with `token`, no ZOOM_* variables from the environment.
+/// The tool pointed at `sim` with `token`.
 fn run(sim: &BlockingSimulator, token: &str, args: &[&str]) -> (i32, String, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_zoom-live-stream"));
-    command.args(args);
-    for name in [
-        "ZOOM_ACCOUNT_ID",
-        "ZOOM_CLIENT_ID",
-        "ZOOM_CLIENT_SECRET",
-        "ZOOM_OAUTH_BASE",
-        "RUST_LOG",
-    ] {
-        command.env_remove(name);
-    }
-    command
-        .env("ZOOM_API_BASE", sim.base_url())
-        .env("ZOOM_ACCESS_TOKEN", token);
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = command.output().expect("the tool runs");
-    let (stdout, stderr) = (
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (status.code().expect("exited normally"), stdout, stderr)
+    support::run(
+        tool(args)
+            .env("ZOOM_API_BASE", sim.base_url())
+            .env("ZOOM_ACCESS_TOKEN", token),
+    )
 }
 
 /// The five commands for one meeting or webinar.

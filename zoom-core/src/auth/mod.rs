@@ -15,7 +15,6 @@ mod token_endpoint;
 
 use std::fmt;
 
-
 pub(crate) use cache::{Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, Token, TokenParts};
 pub use cache::{SingleFlight, SingleFlightGuard};
 pub(crate) use credentials::Credentials;
