@@ -189,37 +189,41 @@ fn a_certificate_no_system_root_signed_is_refused_as_a_connect_error() {
     );
 }
 
-/// The same transport, told to trust the test CA the way an administrator tells the system
-/// (`SSL_CERT_FILE`, which the platform verifier reads on Linux and the BSDs), completes the
-/// call. The variable is set for a child process running only this test, since a test
-/// cannot set the environment of a running process safely.
+/// Whether this process is the child that [`in_a_child`] started; if not, runs `test` (this
+/// binary's test of that name) in a child process whose only root certificates are the
+/// ones in `cert_file`, and checks that it passed. The platform verifier reads
+/// `SSL_CERT_FILE` on Linux and the BSDs; a test cannot set the environment of its own
+/// running process safely, hence the child.
+#[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+fn in_a_child(test: &str, cert_file: &str) -> bool {
+    if std::env::var_os(CHILD).is_some() {
+        return true;
+    }
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1")
+        .env("SSL_CERT_FILE", cert_file)
+        .env_remove("SSL_CERT_DIR")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The child ran the test rather than filtering it out.
+    assert!(stdout.contains("1 passed"), "{stdout}");
+    false
+}
+
+/// The same transport, on a system that trusts the test CA, completes the call.
 #[test]
 #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
 fn a_certificate_the_system_trusts_is_accepted() {
-    if std::env::var_os(CHILD).is_none() {
-        let output = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "a_certificate_the_system_trusts_is_accepted",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD, "1")
-            .env("SSL_CERT_FILE", CA)
-            .env_remove("SSL_CERT_DIR")
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success(),
-            "{stdout}\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        // The child ran the test rather than filtering it out.
-        assert!(stdout.contains("1 passed"), "{stdout}");
+    if !in_a_child("a_certificate_the_system_trusts_is_accepted", CA) {
         return;
     }
-
     assert!(CryptoProvider::get_default().is_none());
     let transport = ReqwestTransport::new().expect("the default transport");
     let (url, server) = serve_one_connection();
@@ -230,4 +234,24 @@ fn a_certificate_the_system_trusts_is_accepted() {
     assert_eq!(seen.offered_alpn, offered_by_reqwest());
     seen.outcome.expect("the exchange completes");
     assert!(CryptoProvider::get_default().is_none());
+}
+
+/// On a system without a single root certificate, TLS cannot be set up: `new` and `build`
+/// say so as an error of kind `Other`, and only `Default` panics, as documented.
+#[test]
+#[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+fn no_root_certificates_is_an_error_from_new_and_build() {
+    if !in_a_child(
+        "no_root_certificates_is_an_error_from_new_and_build",
+        "/dev/null",
+    ) {
+        return;
+    }
+    let error = ReqwestTransport::new().expect_err("no roots to verify against");
+    assert_eq!(error.kind(), TransportErrorKind::Other, "{error:?}");
+    let error = ReqwestTransport::builder()
+        .build()
+        .expect_err("no roots to verify against");
+    assert_eq!(error.kind(), TransportErrorKind::Other, "{error:?}");
+    assert!(std::panic::catch_unwind(ReqwestTransport::default).is_err());
 }
