@@ -8,8 +8,10 @@
 #[path = "../examples/axum_app.rs"]
 mod app;
 
+use zoom_core::{Transport, http};
 use zoom_live_stream::Client;
 use zoom_testkit::simulator::{self, Simulator};
+use zoom_transport_reqwest::ReqwestTransport;
 
 #[tokio::test]
 async fn the_handler_reads_a_live_stream_through_the_shared_client() {
@@ -22,14 +24,18 @@ async fn the_handler_reads_a_live_stream_through_the_shared_client() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move { axum::serve(listener, app::router(zoom)).await });
-    let ask = |path: String| async move {
-        let client = reqwest::Client::builder().no_proxy().build().unwrap();
-        let response = client
-            .get(format!("http://{addr}{path}"))
-            .send()
-            .await
-            .unwrap();
-        (response.status().as_u16(), response.text().await.unwrap())
+    // Asked through the SDK's own transport, which reaches loopback without a proxy.
+    let transport = ReqwestTransport::new().unwrap();
+    let ask = |path: String| {
+        let transport = transport.clone();
+        async move {
+            let request = http::Request::get(format!("http://{addr}{path}"))
+                .body(Vec::new())
+                .unwrap();
+            let response = transport.send(request).await.unwrap();
+            let status = response.status().as_u16();
+            (status, String::from_utf8(response.into_body()).unwrap())
+        }
     };
     let (status, body) = ask(format!(
         "/meetings/{}/livestream",

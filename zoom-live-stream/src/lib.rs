@@ -26,7 +26,7 @@
 //! |---|---|---|
 //! | `reqwest` | yes | [`Client`]: async, on reqwest, retries waited on tokio's timer (call it from a tokio runtime) |
 //! | `blocking` | no | [`blocking::Client`]: blocking, on ureq, no async runtime |
-//! | `rustls` | yes | TLS through rustls with the webpki roots |
+//! | `rustls` | yes | TLS for the async client through rustls on the ring crypto provider (or the one your program installed), with the system's root certificates |
 //! | `native-tls` | no | TLS through the platform's library for the async client (the blocking client always uses rustls) |
 //! | `redis` | no | [`redis`](mod@redis): the Redis store, for many processes sharing one account's token and rate limit |
 //!

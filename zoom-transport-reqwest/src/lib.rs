@@ -38,10 +38,21 @@
 //!
 //! # Features
 //!
-//! - `rustls` (default): TLS through rustls, as reqwest 0.13 sets it up by default: the
-//!   aws-lc-rs crypto provider and the system's root certificates (rustls-platform-verifier).
+//! - `rustls` (default): TLS through rustls, set up as reqwest 0.13 would (the system's root
+//!   certificates through rustls-platform-verifier, TLS 1.2 and 1.3, ALPN `h2` and
+//!   `http/1.1`) but on one crypto provider: the one your program installed as the process
+//!   default, or else ring, which the transport uses without installing it. It turns on
+//!   reqwest's `rustls-no-provider`, not its `rustls`, which would compile aws-lc-rs as a
+//!   second provider next to the ring that ureq and the Redis store use.
 //! - `native-tls`: TLS through the platform's library (OpenSSL on Linux). When both are
 //!   enabled, reqwest uses native-tls.
+//!
+//! A client you build yourself for [`ReqwestTransport::from_client`] gets reqwest's own TLS
+//! set-up, which with this crate's `rustls` feature alone has no crypto provider: install one
+//! first (`rustls::crypto::ring::default_provider().install_default()`), enable reqwest's
+//! `rustls` feature in your own `Cargo.toml` (aws-lc-rs), or hand the builder a
+//! `rustls::ClientConfig` of yours with `tls_backend_preconfigured`. Otherwise reqwest panics
+//! when the client is built.
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -99,7 +110,7 @@ impl ReqwestTransport {
     /// response bodies up to 4 MiB, no redirects followed.
     ///
     /// Fails (with [`TransportErrorKind::Other`]) only if the TLS backend cannot be
-    /// initialised.
+    /// initialised (with `rustls`: the system has no root certificates to load).
     pub fn new() -> Result<Self, TransportError> {
         Self::builder().build()
     }
@@ -115,9 +126,13 @@ impl ReqwestTransport {
     /// Build the client with `redirect(reqwest::redirect::Policy::none())`: a built
     /// client's redirect policy cannot be changed, and reqwest follows up to 10 redirects
     /// by default, which would break the rule that a redirect comes back as a response.
-    /// The client's connect timeout and default headers apply as they are.
+    /// The client's connect timeout and default headers apply as they are. Its TLS is
+    /// reqwest's: see the crate's Features section for the crypto provider it needs.
     ///
     /// ```
+    /// // With this crate's `rustls` feature, reqwest's own TLS set-up needs a process-wide
+    /// // crypto provider (or reqwest's `rustls` feature, which brings aws-lc-rs).
+    /// let _ = rustls::crypto::ring::default_provider().install_default();
     /// let client = reqwest::Client::builder()
     ///     .redirect(reqwest::redirect::Policy::none())
     ///     .connect_timeout(std::time::Duration::from_secs(5))
@@ -338,8 +353,13 @@ impl ReqwestTransportBuilder {
     /// Fails (with [`TransportErrorKind::Other`]) only if the TLS backend cannot be
     /// initialised.
     pub fn build(self) -> Result<ReqwestTransport, TransportError> {
+        #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+        let tls = rustls_config()?;
         let builder = || {
-            reqwest::Client::builder()
+            let builder = reqwest::Client::builder();
+            #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+            let builder = builder.tls_backend_preconfigured(tls.clone());
+            builder
                 .redirect(reqwest::redirect::Policy::none())
                 .connect_timeout(self.connect_timeout)
                 // Bodies pass through as sent, even if another crate turns these features on.
@@ -367,6 +387,36 @@ impl ReqwestTransportBuilder {
             connect_timeout: Some(self.connect_timeout),
         })
     }
+}
+
+/// The rustls configuration reqwest would build for itself with its `rustls` feature (the
+/// system's root certificates, TLS 1.2 and 1.3, ALPN `h2` then `http/1.1`), but on the
+/// crypto provider the program installed or else ring, without installing one for the
+/// process. reqwest's `rustls` feature would bring aws-lc-rs, a second provider next to the
+/// ring of ureq and the Redis store.
+#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+fn rustls_config() -> Result<rustls::ClientConfig, TransportError> {
+    use std::sync::Arc;
+
+    let tls_error = |e: rustls::Error| {
+        TransportError::new(
+            TransportErrorKind::Other,
+            format!("could not set up TLS: {e}"),
+        )
+    };
+    let provider = rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+    let verifier =
+        rustls_platform_verifier::Verifier::new(Arc::clone(&provider)).map_err(tls_error)?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(rustls::ALL_VERSIONS)
+        .map_err(tls_error)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
 }
 
 /// Whether the environment names a proxy reqwest would use.
