@@ -57,9 +57,10 @@ impl RedisConfig {
             "redis" => {}
             "rediss" if cfg!(feature = "tls") => {
                 // redis builds its rustls config on the process-wide crypto provider. With
-                // both ring and aws-lc-rs in the build (reqwest 0.13 brings aws-lc-rs), rustls
-                // cannot pick one itself and panics, so pick ring, which this crate compiles,
-                // unless the program chose one already.
+                // both ring and aws-lc-rs in the build (a program's own reqwest with its
+                // `rustls` feature brings aws-lc-rs), rustls cannot pick one itself and
+                // panics, so pick ring, which this crate compiles, unless the program chose
+                // one already.
                 #[cfg(feature = "tls")]
                 let _ = rustls::crypto::ring::default_provider().install_default();
             }
