@@ -14,8 +14,14 @@
 
 #[path = "../../zoom-store-redis/tests/support/mod.rs"]
 mod support;
+#[expect(
+    dead_code,
+    reason = "these tests watch each run for a hang, so they launch with `tool`, not `run`"
+)]
+#[path = "support/mod.rs"]
+mod tool_support;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use support::TestRedis;
@@ -46,14 +52,9 @@ fn get(sim: &BlockingSimulator, env: &[(&str, &str)]) -> (i32, String) {
 
 /// [`get`] with `options` before the command.
 fn get_with(sim: &BlockingSimulator, options: &[&str], env: &[(&str, &str)]) -> (i32, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_zoom-live-stream"));
+    let meeting = DEMO_MEETING_ID.to_string();
+    let mut command = tool_support::tool(&[options, &["-v", "get", &meeting]].concat());
     command
-        .args(options)
-        .args(["-v", "get", &DEMO_MEETING_ID.to_string()])
-        .env_remove("ZOOM_ACCESS_TOKEN")
-        .env_remove("ZOOM_REDIS_URL")
-        .env_remove("ZOOM_RATE_LIMIT")
-        .env_remove("RUST_LOG")
         .env("ZOOM_ACCOUNT_ID", DEMO_ACCOUNT_ID)
         .env("ZOOM_CLIENT_ID", DEMO_CLIENT_ID)
         .env("ZOOM_CLIENT_SECRET", DEMO_CLIENT_SECRET)

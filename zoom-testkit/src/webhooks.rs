@@ -139,6 +139,10 @@ impl Delivery {
     }
 
     /// The delivery as the `POST` Zoom makes to `uri`.
+    ///
+    /// # Panics
+    ///
+    /// If `uri` is not a URI (a mistake in the test that passes it).
     pub fn to_request(&self, uri: &str) -> http::Request<Vec<u8>> {
         let mut request = http::Request::new(self.body.clone());
         *request.method_mut() = http::Method::POST;
