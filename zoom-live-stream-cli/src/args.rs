@@ -6,11 +6,12 @@ use std::time::Duration;
 use clap::parser::ValueSource;
 use clap::{ArgAction, ArgMatches, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use zoom_live_stream::{
-    CloseCaption, InvalidInput, Layout, LiveStreamSettings, LiveStreamStatus, MeetingId,
-    MeetingRef, Resolution, UpdateLiveStream, WebinarId, WebinarRef,
+    CloseCaption, InvalidInput, Layout, LiveStreamSettings, LiveStreamStatus, Resolution,
+    UpdateLiveStream,
 };
 
 use crate::join_token::JoinTokenArgs;
+use crate::target::{Action, Target, TargetArgs};
 
 const EXIT_CODES: &str = "\
 Ids: a meeting id or webinar id is a number (Zoom's int64). `get` also takes a meeting or
@@ -165,18 +166,6 @@ pub(crate) enum Commands {
     },
 }
 
-/// The meeting or webinar a command is about.
-#[derive(Debug, Args)]
-pub(crate) struct TargetArgs {
-    /// The meeting id (digits); with --webinar, the webinar id. `get` also takes an
-    /// instance's UUID; the other commands only the number.
-    #[arg(value_name = "ID")]
-    id: String,
-    /// The id is a webinar's.
-    #[arg(long)]
-    webinar: bool,
-}
-
 /// A resolution Zoom documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ResolutionArg {
@@ -283,58 +272,6 @@ fn parse_stream_key(text: &str) -> Result<String, String> {
     Ok(text.into())
 }
 
-/// Which meeting or webinar, with the id type the operation takes: the numeric ids by
-/// default (every operation), the references (id or UUID) for `get`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Target<M = MeetingId, W = WebinarId> {
-    Meeting(M),
-    Webinar(W),
-}
-
-impl<M: std::fmt::Display, W: std::fmt::Display> std::fmt::Display for Target<M, W> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Target::Meeting(id) => write!(f, "meeting {id}"),
-            Target::Webinar(id) => write!(f, "webinar {id}"),
-        }
-    }
-}
-
-/// What to do, to which meeting or webinar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Action {
-    Get {
-        target: Target<MeetingRef, WebinarRef>,
-        show_stream_key: bool,
-    },
-    Update(Target, UpdateLiveStream),
-    Status(Target, LiveStreamStatus),
-    JoinToken {
-        target: Target,
-        show_token: bool,
-    },
-}
-
-impl TargetArgs {
-    /// For `get`: a number or an instance's UUID.
-    fn any(&self) -> Result<Target<MeetingRef, WebinarRef>, InvalidInput> {
-        Ok(if self.webinar {
-            Target::Webinar(WebinarRef::parse(&self.id)?)
-        } else {
-            Target::Meeting(MeetingRef::parse(&self.id)?)
-        })
-    }
-
-    /// For every other command: the number (a UUID is an input error that says so).
-    pub(crate) fn numeric(&self) -> Result<Target, InvalidInput> {
-        Ok(if self.webinar {
-            Target::Webinar(WebinarId::parse(&self.id)?)
-        } else {
-            Target::Meeting(MeetingId::parse(&self.id)?)
-        })
-    }
-}
-
 impl Commands {
     /// The action of a live-stream command; `None` for `completions`.
     pub(crate) fn action(&self) -> Result<Option<Action>, InvalidInput> {
@@ -402,6 +339,7 @@ impl Commands {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+    use zoom_live_stream::{WebinarId, WebinarRef};
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("zoom-live-stream").chain(args.iter().copied()))

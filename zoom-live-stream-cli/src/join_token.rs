@@ -4,7 +4,7 @@
 use clap::Args;
 use zoom_live_stream::{InvalidInput, JoinToken};
 
-use crate::args::{Action, TargetArgs};
+use crate::target::{Action, TargetArgs};
 
 /// The flags of `join-token`.
 #[derive(Debug, Args)]

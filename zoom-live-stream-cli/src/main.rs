@@ -14,14 +14,16 @@ mod join_token;
 mod listen;
 mod report;
 mod shared;
+mod target;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 use zoom_live_stream::{Error, JoinToken, LiveStream, StreamAction};
 
-use args::{Action, Cli, Commands, Target};
+use args::{Cli, Commands};
 use connect::{Destination, configure};
+use target::{Action, Target};
 
 /// What a command produced.
 enum Outcome {
