@@ -36,6 +36,13 @@ pub enum Idempotency {
     StateChange,
 }
 
+/// `body` as JSON, or an input error naming the body (nothing is sent): the one rule for the
+/// SDK's endpoints and for [`EndpointBuilder::json`].
+fn json_body(body: &impl serde::Serialize) -> Result<Vec<u8>, InvalidInput> {
+    serde_json::to_vec(body)
+        .map_err(|e| InvalidInput::new("body", format!("could not be serialised as JSON: {e}")))
+}
+
 /// One call to Zoom, ready to be sent by a client: see [`crate::Client::send`].
 ///
 /// ```
@@ -70,10 +77,11 @@ impl<T: FromResponse> Endpoint<T> {
         }
     }
 
-    fn json(mut self, body: &impl serde::Serialize) -> Self {
-        // Serialising these plain structs cannot fail: no maps with non-string keys.
-        self.body = Some(serde_json::to_vec(body).unwrap_or_default());
-        self
+    /// With `body` as JSON; a body that cannot be serialised is an input error, never an
+    /// empty body sent.
+    fn json(mut self, body: &impl serde::Serialize) -> Result<Self, Error> {
+        self.body = Some(json_body(body)?);
+        Ok(self)
     }
 
     /// The HTTP method.
@@ -367,7 +375,7 @@ pub fn update_meeting_live_stream(
 ) -> Result<Endpoint<()>, Error> {
     update.validate()?;
     let path = path(MEETINGS, &id.into().path_segment(), LIVESTREAM);
-    Ok(Endpoint::new(Method::PATCH, path, Idempotency::Idempotent).json(update))
+    Endpoint::new(Method::PATCH, path, Idempotency::Idempotent).json(update)
 }
 
 /// `PATCH /meetings/{meetingId}/livestream/status`, after checking the body.
@@ -377,7 +385,7 @@ pub fn update_meeting_live_stream_status(
 ) -> Result<Endpoint<()>, Error> {
     status.validate(false)?;
     let path = path(MEETINGS, &id.into().path_segment(), LIVESTREAM_STATUS);
-    Ok(status_endpoint(path, status))
+    status_endpoint(path, status)
 }
 
 /// `GET /meetings/{meetingId}/jointoken/live_streaming`: a join token with which a bot built
@@ -401,7 +409,7 @@ pub fn update_webinar_live_stream(
 ) -> Result<Endpoint<()>, Error> {
     update.validate()?;
     let path = path(WEBINARS, &id.into().path_segment(), LIVESTREAM);
-    Ok(Endpoint::new(Method::PATCH, path, Idempotency::Idempotent).json(update))
+    Endpoint::new(Method::PATCH, path, Idempotency::Idempotent).json(update)
 }
 
 /// `PATCH /webinars/{webinarId}/livestream/status`, after checking the body
@@ -412,7 +420,7 @@ pub fn update_webinar_live_stream_status(
 ) -> Result<Endpoint<()>, Error> {
     status.validate(true)?;
     let path = path(WEBINARS, &id.into().path_segment(), LIVESTREAM_STATUS);
-    Ok(status_endpoint(path, status))
+    status_endpoint(path, status)
 }
 
 /// `GET /webinars/{webinarId}/jointoken/live_streaming`: a join token with which a bot built
@@ -423,17 +431,30 @@ pub fn get_webinar_live_stream_join_token(id: impl Into<WebinarId>) -> Endpoint<
 }
 
 /// A status PATCH: a state change, and a start carries Zoom's documented 30-second advice.
-fn status_endpoint(path: String, status: &LiveStreamStatus) -> Endpoint<()> {
-    let mut endpoint = Endpoint::new(Method::PATCH, path, Idempotency::StateChange).json(status);
+fn status_endpoint(path: String, status: &LiveStreamStatus) -> Result<Endpoint<()>, Error> {
+    let mut endpoint = Endpoint::new(Method::PATCH, path, Idempotency::StateChange).json(status)?;
     if status.action == StreamAction::Start {
         endpoint.rate_limit_advice = Some(START_RETRY_AFTER);
     }
-    endpoint
+    Ok(endpoint)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_that_cannot_be_serialised_is_an_input_error_not_an_empty_body() {
+        // JSON objects need string keys: this map cannot be written.
+        let body = std::collections::BTreeMap::from([((1, 2), 3)]);
+        let error = Endpoint::<()>::new(Method::PATCH, "/x".into(), Idempotency::Idempotent)
+            .json(&body)
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidInput(e) if e.field() == "body"),
+            "{error}"
+        );
+    }
     use crate::ids::{MeetingUuid, WebinarUuid};
     use crate::model::LiveStreamSettings;
 

@@ -138,13 +138,10 @@ impl<T: FromResponse> EndpointBuilder<T> {
 
     /// Sends `body` as JSON (`Content-Type: application/json`).
     pub fn json(mut self, body: &impl serde::Serialize) -> Self {
-        match serde_json::to_vec(body) {
+        match super::json_body(body) {
             Ok(bytes) => self.body = Some(bytes),
-            Err(error) => {
-                self.problem.get_or_insert(InvalidInput::new(
-                    "body",
-                    format!("could not be serialised as JSON: {error}"),
-                ));
+            Err(problem) => {
+                self.problem.get_or_insert(problem);
             }
         }
         self
