@@ -6,6 +6,10 @@
 #
 # Also checks that zoom-live-stream's default dependency tree has exactly one rustls crypto
 # provider. Prints one line per check; exits non-zero if any failed.
+#
+# The programs' Cargo.lock files are committed and used with --locked. After a change to the
+# SDK's dependencies, `cargo build --manifest-path ci/codeps/<program>/Cargo.toml` (without
+# --locked) updates one, changing only what it must.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -40,7 +44,7 @@ if providers=$(cargo tree -p zoom-live-stream -e normal --locked --prefix none 2
     failed=1
   fi
 else
-  echo "FAIL providers: cargo tree failed: $(tail -n 1 <<<"$providers")"
+  echo "FAIL providers: cargo tree failed: $(grep -m1 '^error' <<<"$providers" || tail -n 1 <<<"$providers")"
   failed=1
 fi
 

@@ -6,8 +6,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::thread;
 
 /// The body every request gets: a live stream as Zoom would answer it.
-const BODY: &str =
-    r#"{"stream_url":"https://example.com/live","stream_key":"k","page_url":"https://example.com/p"}"#;
+const BODY: &str = r#"{"stream_url":"https://example.com/live","stream_key":"k","page_url":"https://example.com/p"}"#;
 
 /// A plain-HTTP server on 127.0.0.1 answering every request with [`BODY`], on a thread that
 /// lives as long as the process.
@@ -68,7 +67,10 @@ pub fn run(name: &str) {
     let stream = runtime
         .block_on(sdk.meeting_live_stream(zoom_live_stream::MeetingId::new(85746065432)))
         .expect("the SDK's client reads the live stream");
-    assert_eq!(stream.stream_url.as_deref(), Some("https://example.com/live"));
+    assert_eq!(
+        stream.stream_url.as_deref(),
+        Some("https://example.com/live")
+    );
     assert_eq!(
         stream.stream_key.as_ref().map(|key| key.expose_secret()),
         Some("k")
