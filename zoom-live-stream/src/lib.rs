@@ -25,10 +25,18 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `reqwest` | yes | [`Client`]: async, on reqwest, retries waited on tokio's timer (call it from a tokio runtime) |
-//! | `blocking` | no | [`blocking::Client`]: blocking, on ureq, no async runtime |
-//! | `rustls` | yes | TLS for the async client through rustls on the ring crypto provider (or the one your program installed), with the system's root certificates |
+//! | `blocking` | no | [`blocking::Client`]: blocking, on ureq, no async runtime; TLS through rustls on the ring crypto provider |
+//! | `rustls` | yes | TLS for the async client through reqwest's rustls on the aws-lc-rs crypto provider (or the one your program installed), with the system's root certificates |
 //! | `native-tls` | no | TLS through the platform's library for the async client (the blocking client always uses rustls) |
-//! | `redis` | no | [`redis`](mod@redis): the Redis store, for many processes sharing one account's token and rate limit |
+//! | `redis` | no | [`redis`](mod@redis): the Redis store, for many processes sharing one account's token and rate limit (`rediss://` through rustls on ring) |
+//!
+//! The default features bring one rustls crypto provider, aws-lc-rs, and install none
+//! process-wide; a reqwest client of your program's own works as it does without this crate,
+//! whatever reqwest features it has. `blocking` or `redis` next to the default features
+//! add ring, a second provider: everything keeps working, but rustls can then no longer
+//! choose a process-wide provider by itself, so code that calls
+//! `rustls::ClientConfig::builder()` needs one installed first (see
+//! `zoom-transport-reqwest`'s Features section).
 //!
 //! # Your own transport
 //!

@@ -35,6 +35,11 @@ pub struct RedisConfig {
 impl RedisConfig {
     /// A `redis://` or `rediss://` URL (`rediss` needs the crate's `tls` feature), with
     /// `user:password@` for Redis AUTH and `/db` for the database. Nothing is connected yet.
+    ///
+    /// For `rediss://`, the redis crate builds its TLS on rustls's process-wide crypto
+    /// provider, so if your program installed none, this installs ring (which this crate
+    /// compiles) as that provider: rustls could not choose one itself in a build that also
+    /// has aws-lc-rs, as one with the SDK's async client does.
     pub fn new(url: &str) -> Result<Self, StoreError> {
         let parsed = url::Url::parse(url.trim()).map_err(|e| {
             StoreError::new(StoreErrorKind::Config, format!("not a Redis URL: {e}"))
@@ -57,8 +62,8 @@ impl RedisConfig {
             "redis" => {}
             "rediss" if cfg!(feature = "tls") => {
                 // redis builds its rustls config on the process-wide crypto provider. With
-                // both ring and aws-lc-rs in the build (a program's own reqwest with its
-                // `rustls` feature brings aws-lc-rs), rustls cannot pick one itself and
+                // both ring and aws-lc-rs in the build (the async client's reqwest, or a
+                // program's own, brings aws-lc-rs), rustls cannot pick one itself and
                 // panics, so pick ring, which this crate compiles, unless the program chose
                 // one already.
                 #[cfg(feature = "tls")]

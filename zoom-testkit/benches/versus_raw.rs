@@ -10,8 +10,7 @@
 //! - **SDK async**: `zoom_core::Client` on `ReqwestTransport::default()`;
 //! - **raw reqwest**: `reqwest::Client::new()`, `get(url).bearer_auth(token).send()`,
 //!   `bytes()`, `serde_json::from_slice` into a hand-written struct (reqwest's TLS here is
-//!   rustls without a provider, so the process installs ring first, as a user would: the
-//!   same provider the SDK's transport uses);
+//!   its rustls on aws-lc-rs, the same as the SDK's transport);
 //! - **SDK blocking**: `zoom_core::blocking::Client` on `UreqTransport::default()`;
 //! - **raw ureq**: `ureq::Agent::new_with_defaults()`, `get(url).header(..).call()`,
 //!   `read_to_vec()`, `serde_json::from_slice`.
@@ -129,8 +128,6 @@ struct Clients {
 impl Clients {
     fn new(addr: SocketAddr) -> Self {
         let base = format!("http://{addr}/v2");
-        // Without it, `reqwest::Client::new()` panics (see zoom-transport-reqwest's Features).
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let sdk_async = zoom_core::Client::builder(ReqwestTransport::default())
             .bearer_token(TOKEN)
             .api_base(&base)

@@ -616,9 +616,6 @@ fn users_ureq_agent() -> ureq::Agent {
 /// A client of the user's own, built as `from_client` asks (no redirects), carrying a
 /// default header with a secret.
 fn users_reqwest_client() -> reqwest::Client {
-    // reqwest's own TLS set-up has no crypto provider in this build; a user chooses one, as
-    // zoom-transport-reqwest's docs say.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut headers = http::HeaderMap::new();
     headers.insert("authorization", http::HeaderValue::from_static(TOKEN));
     reqwest::Client::builder()

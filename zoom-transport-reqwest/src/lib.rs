@@ -38,21 +38,41 @@
 //!
 //! # Features
 //!
-//! - `rustls` (default): TLS through rustls, set up as reqwest 0.13 would (the system's root
-//!   certificates through rustls-platform-verifier, TLS 1.2 and 1.3, ALPN `h2` and
-//!   `http/1.1`) but on one crypto provider: the one your program installed as the process
-//!   default, or else ring, which the transport uses without installing it. It turns on
-//!   reqwest's `rustls-no-provider`, not its `rustls`, which would compile aws-lc-rs as a
-//!   second provider next to the ring that ureq and the Redis store use.
+//! - `rustls` (default): TLS through rustls, set up by reqwest (its `rustls` feature): the
+//!   system's root certificates through rustls-platform-verifier, TLS 1.2 and 1.3, ALPN `h2`
+//!   and `http/1.1`, on the crypto provider your program installed as the process default,
+//!   or else aws-lc-rs, which reqwest uses without installing it. The transport stays on
+//!   rustls even if another crate in the build turns on reqwest's `native-tls`.
 //! - `native-tls`: TLS through the platform's library (OpenSSL on Linux). When both are
 //!   enabled, reqwest uses native-tls.
 //!
+//! Cargo unifies features, so the reqwest features this crate turns on are also those of
+//! any reqwest your program uses itself. `rustls` brings reqwest's complete rustls set-up,
+//! provider included, so a client of your own builds and works as it did without this
+//! crate: with reqwest's default features it is the same set-up, with `native-tls` reqwest
+//! still picks native-tls for it, and without any TLS feature it still talks plain HTTP
+//! (and could now talk HTTPS too).
+//!
+//! With this crate alone (or `zoom-live-stream`'s default features), aws-lc-rs is the only
+//! crypto provider in the build, which is also what rustls and reqwest choose by default.
+//! It is C code built by the `cc` crate: on x86-64 Linux a C compiler is all it needs, no
+//! cmake. (reqwest offers no feature for ring, and `rustls-no-provider` would reach your own
+//! reqwest as above, where its `Client::builder().build()` would panic for want of a
+//! provider.)
+//!
+//! The blocking transport (zoom-transport-ureq) and the Redis store (zoom-store-redis) use
+//! ring, so a build with either of them as well compiles both providers. The transports
+//! each name their provider and keep working, but rustls can then no longer pick a
+//! process-wide default from its crate features: code that calls
+//! `rustls::ClientConfig::builder()` rather than `builder_with_provider` panics unless a
+//! provider was installed first, e.g. with
+//! `rustls::crypto::aws_lc_rs::default_provider().install_default()` at the start of
+//! `main`. (The redis crate builds its `rediss://` config that way, so the Redis store
+//! installs ring for a `rediss://` URL when nothing is installed yet.)
+//!
 //! A client you build yourself for [`ReqwestTransport::from_client`] gets reqwest's own TLS
-//! set-up, which with this crate's `rustls` feature alone has no crypto provider: install one
-//! first (`rustls::crypto::ring::default_provider().install_default()`), enable reqwest's
-//! `rustls` feature in your own `Cargo.toml` (aws-lc-rs), or hand the builder a
-//! `rustls::ClientConfig` of yours with `tls_backend_preconfigured`. Otherwise reqwest panics
-//! when the client is built.
+//! set-up, the same as this transport's (unless reqwest's `native-tls` is on in the build,
+//! which reqwest then prefers).
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -127,12 +147,9 @@ impl ReqwestTransport {
     /// client's redirect policy cannot be changed, and reqwest follows up to 10 redirects
     /// by default, which would break the rule that a redirect comes back as a response.
     /// The client's connect timeout and default headers apply as they are. Its TLS is
-    /// reqwest's: see the crate's Features section for the crypto provider it needs.
+    /// reqwest's (see the crate's Features section).
     ///
     /// ```
-    /// // With this crate's `rustls` feature, reqwest's own TLS set-up needs a process-wide
-    /// // crypto provider (or reqwest's `rustls` feature, which brings aws-lc-rs).
-    /// let _ = rustls::crypto::ring::default_provider().install_default();
     /// let client = reqwest::Client::builder()
     ///     .redirect(reqwest::redirect::Policy::none())
     ///     .connect_timeout(std::time::Duration::from_secs(5))
@@ -353,12 +370,12 @@ impl ReqwestTransportBuilder {
     /// Fails (with [`TransportErrorKind::Other`]) only if the TLS backend cannot be
     /// initialised.
     pub fn build(self) -> Result<ReqwestTransport, TransportError> {
-        #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
-        let tls = rustls_config()?;
         let builder = || {
             let builder = reqwest::Client::builder();
+            // rustls even when another crate in the build turns on reqwest's native-tls, which
+            // reqwest would otherwise prefer: this crate's features choose its TLS.
             #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
-            let builder = builder.tls_backend_preconfigured(tls.clone());
+            let builder = builder.tls_backend_rustls();
             builder
                 .redirect(reqwest::redirect::Policy::none())
                 .connect_timeout(self.connect_timeout)
@@ -387,36 +404,6 @@ impl ReqwestTransportBuilder {
             connect_timeout: Some(self.connect_timeout),
         })
     }
-}
-
-/// The rustls configuration reqwest would build for itself with its `rustls` feature (the
-/// system's root certificates, TLS 1.2 and 1.3, ALPN `h2` then `http/1.1`), but on the
-/// crypto provider the program installed or else ring, without installing one for the
-/// process. reqwest's `rustls` feature would bring aws-lc-rs, a second provider next to the
-/// ring of ureq and the Redis store.
-#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
-fn rustls_config() -> Result<rustls::ClientConfig, TransportError> {
-    use std::sync::Arc;
-
-    let tls_error = |e: rustls::Error| {
-        TransportError::new(
-            TransportErrorKind::Other,
-            format!("could not set up TLS: {e}"),
-        )
-    };
-    let provider = rustls::crypto::CryptoProvider::get_default()
-        .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
-    let verifier =
-        rustls_platform_verifier::Verifier::new(Arc::clone(&provider)).map_err(tls_error)?;
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(rustls::ALL_VERSIONS)
-        .map_err(tls_error)?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
 }
 
 /// Whether the environment names a proxy reqwest would use.

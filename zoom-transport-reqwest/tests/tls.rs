@@ -1,7 +1,8 @@
 //! The default transport's TLS, in a test binary of its own: a fresh process in which nothing
 //! has installed a process-wide rustls crypto provider, as in a program that never thinks
-//! about one. The transport must then bring its own (ring) without installing it, verify
-//! certificates against the system's roots and offer reqwest's ALPN list.
+//! about one. The transport must then use reqwest's own (aws-lc-rs) without installing it,
+//! verify certificates against the system's roots and offer reqwest's ALPN list; a provider
+//! the program did install is used instead.
 //!
 //! The server is a loopback rustls server with the certificate in `tests/tls/` (for
 //! 127.0.0.1 and localhost, signed by the test CA `tests/tls/ca.pem`, which no system
@@ -16,8 +17,7 @@
 //! openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -out server.pem -days 36500 \
 //!   -extfile <(printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n')
 //! ```
-// Only where the transport builds the rustls config itself (with `native-tls` too, reqwest
-// uses native-tls).
+// Only where the transport uses rustls (with `native-tls` too, reqwest uses native-tls).
 #![cfg(all(feature = "rustls", not(feature = "native-tls")))]
 
 use std::io::{self, Read, Write};
@@ -26,6 +26,7 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use rustls::NamedGroup;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -46,6 +47,8 @@ const PATIENCE: Duration = Duration::from_secs(20);
 struct Seen {
     /// The ALPN protocols the client offered, in its order.
     offered_alpn: Vec<Vec<u8>>,
+    /// The key exchange groups the client offered: they tell its crypto provider.
+    offered_groups: Vec<NamedGroup>,
     /// How the handshake and the exchange ended on the server's side.
     outcome: io::Result<()>,
 }
@@ -72,12 +75,18 @@ fn serve_one_connection() -> (String, JoinHandle<io::Result<Seen>>) {
             .alpn()
             .map(|list| list.map(<[u8]>::to_vec).collect())
             .unwrap_or_default();
+        let offered_groups = accepted
+            .client_hello()
+            .named_groups()
+            .map(<[NamedGroup]>::to_vec)
+            .unwrap_or_default();
         let connection = accepted
             .into_connection(server_config())
             .map_err(|(e, _)| io::Error::other(e))?;
         let outcome = answer(connection, &mut tcp);
         Ok(Seen {
             offered_alpn,
+            offered_groups,
             outcome,
         })
     });
@@ -151,6 +160,12 @@ fn offered_by_reqwest() -> Vec<Vec<u8>> {
     vec![b"h2".to_vec(), b"http/1.1".to_vec()]
 }
 
+/// Whether the client that offered `groups` was on aws-lc-rs: rustls offers the hybrid
+/// post-quantum X25519MLKEM768 group first with aws-lc-rs, and ring has no ML-KEM.
+fn on_aws_lc_rs(groups: &[NamedGroup]) -> bool {
+    groups.contains(&NamedGroup::X25519MLKEM768)
+}
+
 #[test]
 fn a_certificate_no_system_root_signed_is_refused_as_a_connect_error() {
     assert!(
@@ -179,6 +194,7 @@ fn a_certificate_no_system_root_signed_is_refused_as_a_connect_error() {
     // hung up.
     let seen = server.join().unwrap().expect("a TLS ClientHello");
     assert_eq!(seen.offered_alpn, offered_by_reqwest());
+    assert!(on_aws_lc_rs(&seen.offered_groups), "{seen:?}");
     let refused = seen.outcome.expect_err("the client refuses the handshake");
     assert_eq!(
         rustls_error(&refused),
@@ -232,8 +248,30 @@ fn a_certificate_the_system_trusts_is_accepted() {
     assert_eq!(response.body(), b"ok");
     let seen = server.join().unwrap().expect("a TLS ClientHello");
     assert_eq!(seen.offered_alpn, offered_by_reqwest());
+    assert!(on_aws_lc_rs(&seen.offered_groups), "{seen:?}");
     seen.outcome.expect("the exchange completes");
     assert!(CryptoProvider::get_default().is_none());
+}
+
+/// A provider the program installed as the process default (ring here) is the one the
+/// transport uses, and the call completes on it.
+#[test]
+#[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+fn the_provider_the_program_installed_is_used() {
+    if !in_a_child("the_provider_the_program_installed_is_used", CA) {
+        return;
+    }
+    rustls::crypto::ring::default_provider()
+        .install_default()
+        .expect("no provider installed yet");
+    let transport = ReqwestTransport::new().expect("the default transport");
+    let (url, server) = serve_one_connection();
+    let response = get(&transport, &url).expect("a trusted certificate is accepted");
+    assert_eq!(response.status(), StatusCode::OK);
+    let seen = server.join().unwrap().expect("a TLS ClientHello");
+    assert!(!seen.offered_groups.is_empty(), "{seen:?}");
+    assert!(!on_aws_lc_rs(&seen.offered_groups), "{seen:?}");
+    seen.outcome.expect("the exchange completes");
 }
 
 /// On a system without a single root certificate, TLS cannot be set up: `new` and `build`
