@@ -71,7 +71,9 @@
 //! - Zoom's `live_streaming_started` confirms, even before the start's own outcome. No
 //!   confirmation within 60 s: one more start, then give up.
 //! - A stream that stops while the meeting runs is started again after 10 s, at most 5
-//!   times per run; the next drop gives up. The machine never stops a stream.
+//!   times per run; the next drop gives up. The machine never stops a stream, and takes
+//!   every stop it hears of in a run as unasked: a driver that stops a stream on purpose
+//!   does not feed the machine that stop's webhook.
 //! - `Ended` ends the run: whatever was pending is dropped, and outcomes and timers that
 //!   come afterwards are ignored.
 //! - Events count in `event_ts` order (see [`Event`]); a redelivered or older event changes

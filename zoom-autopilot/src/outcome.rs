@@ -67,8 +67,9 @@ impl Outcome {
     ///
     /// - `Ok` is [`Outcome::Ok`]; so is a decode error, which only comes with a 2xx answer
     ///   (Zoom accepted the call; only its body was odd).
-    /// - A 429 is [`Outcome::RateLimited`] with the error's `retry_after`; the daily limit is
-    ///   [`Refusal::DailyLimit`].
+    /// - A 429 is [`Outcome::RateLimited`] with the error's `retry_after` (a `Retry-After`
+    ///   date is measured against the system clock, as zoom-core's `ApiError::retry_after`
+    ///   does); the daily limit is [`Refusal::DailyLimit`], since it lasts until midnight UTC.
     /// - Zoom's "has not started" answer is [`Outcome::NotRunning`]. It is a 400 with code
     ///   3000 for meetings and code 200 for webinars, but both codes also mean permanent
     ///   refusals ("not configured with a custom streaming service", "live streaming not

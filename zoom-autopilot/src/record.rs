@@ -98,6 +98,8 @@ impl Machine {
 
     /// A machine from a shared record, its timers armed again from `now`, conservatively:
     /// each for its full length, since the record does not say how much of it has passed.
+    /// So a process acting for a target keeps its machine and writes the record for the
+    /// others; it restores only to take a target over.
     ///
     /// - Updating, starting: the call may still be on its way elsewhere; its outcome is
     ///   still taken if it comes here, and after [`START_RATE_WINDOW`] without one the call
