@@ -35,5 +35,5 @@ mod sleep;
 pub mod webhooks;
 
 pub use clock::ManualClock;
-pub use mock::{MockTransport, RecordedRequest};
+pub use mock::{MockTransport, SentRequest};
 pub use sleep::InstantSleep;
