@@ -4,6 +4,9 @@
 //! It judges requests from HTTP alone (it does not use the SDK's model types),
 //! so it can catch an SDK that builds wrong requests.
 //!
+//! Behind the crate's `simulator` feature (`zoom-testkit = { version = "0.1", features =
+//! ["simulator"] }`), which brings hyper and tokio.
+//!
 //! # Endpoints
 //!
 //! - `POST /oauth/token` — Server-to-Server OAuth (`grant_type=account_credentials`,
