@@ -6,12 +6,19 @@
 //! - [`InstantSleep`]: a sleeper that takes no time, so retry tests run instantly.
 //! - [`ManualClock`]: a time source that moves only when told, so expiry, budget and pacing
 //!   tests never sleep.
-//! - [`simulator`]: a real loopback Zoom (hyper on 127.0.0.1) with state, OAuth, rate limits
-//!   and scriptable faults, plus the `zoom-simulator` binary.
-//! - [`conformance`]: a suite any `Transport` or `BlockingTransport` runs through against the
-//!   simulator to prove it keeps the transport contract.
 //! - [`webhooks`]: signed sample webhook deliveries (signatures computed outside Rust) and
 //!   builders for your own.
+//!
+//! With the `simulator` feature (off by default):
+//!
+#![cfg_attr(feature = "simulator", doc = "- [`simulator`]:")]
+#![cfg_attr(not(feature = "simulator"), doc = "- `simulator`:")]
+//!   a real loopback Zoom (hyper on 127.0.0.1) with state, OAuth, rate limits and
+//!   scriptable faults, plus the `zoom-simulator` binary.
+#![cfg_attr(feature = "simulator", doc = "- [`conformance`]:")]
+#![cfg_attr(not(feature = "simulator"), doc = "- `conformance`:")]
+//!   a suite any `Transport` or `BlockingTransport` runs through against the simulator to
+//!   prove it keeps the transport contract.
 //!
 //! ```
 //! use zoom_core::MeetingId;
@@ -24,16 +31,38 @@
 //! mock.assert_all_used();
 //! # Ok::<(), zoom_core::Error>(())
 //! ```
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `simulator` | no | the `simulator` and `conformance` modules and the `zoom-simulator` binary; compiles hyper and tokio |
+//!
+//! Without it, this crate compiles no HTTP server and no async runtime: enough for
+//! [`MockTransport`] and the fixtures.
+//!
+//! ```toml
+//! [dev-dependencies]
+//! zoom-testkit = { version = "0.1", features = ["simulator"] }
+//! ```
+//!
+//! The binary: `cargo run -p zoom-testkit --features simulator --bin zoom-simulator`
+//! (or `cargo install zoom-testkit --features simulator`).
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod clock;
+#[cfg(feature = "simulator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simulator")))]
 pub mod conformance;
 pub mod fixtures;
 mod mock;
+#[cfg(feature = "simulator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simulator")))]
 pub mod simulator;
 mod sleep;
 pub mod webhooks;
 
 pub use clock::ManualClock;
-pub use mock::{MockTransport, RecordedRequest};
+pub use mock::{MockTransport, SentRequest};
 pub use sleep::InstantSleep;

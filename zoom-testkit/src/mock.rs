@@ -9,9 +9,13 @@ use zoom_core::{
     BlockingTransport, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
 };
 
-/// A request the mock received.
+/// A request the client sent through a [`MockTransport`], as handed to the transport: typed
+/// method, whole URI, header map and body, in memory (nothing went over a network).
+///
+/// The simulator's record of a request that arrived over HTTP is a different type,
+/// `simulator::ReceivedRequest` (feature `simulator`).
 #[derive(Debug, Clone)]
-pub struct RecordedRequest {
+pub struct SentRequest {
     /// The method.
     pub method: Method,
     /// The whole URI.
@@ -22,7 +26,7 @@ pub struct RecordedRequest {
     pub body: Vec<u8>,
 }
 
-impl RecordedRequest {
+impl SentRequest {
     /// The body as UTF-8 text (lossy).
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -72,7 +76,7 @@ impl Route {
 struct State {
     in_order: VecDeque<Reply>,
     routes: Vec<Route>,
-    requests: Vec<RecordedRequest>,
+    requests: Vec<SentRequest>,
     allow_unused: bool,
 }
 
@@ -139,7 +143,7 @@ impl MockTransport {
     }
 
     /// Every request received so far, in order.
-    pub fn requests(&self) -> Vec<RecordedRequest> {
+    pub fn requests(&self) -> Vec<SentRequest> {
         self.lock().requests.clone()
     }
 
@@ -182,7 +186,7 @@ impl MockTransport {
             Some(index) => Some(state.routes.remove(index).reply),
             None => state.in_order.pop_front(),
         };
-        state.requests.push(RecordedRequest {
+        state.requests.push(SentRequest {
             method: parts.method,
             uri: parts.uri,
             headers: parts.headers,

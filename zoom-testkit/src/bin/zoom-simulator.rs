@@ -1,6 +1,9 @@
 //! `zoom-simulator`: the loopback Zoom live-stream simulator as a process, for
 //! tests written in any language (drive it through its `/__admin/` API).
 //!
+//! Built with the `simulator` feature of zoom-testkit: from a checkout,
+//! `cargo run -p zoom-testkit --features simulator --bin zoom-simulator -- --port 8080`.
+//!
 //! ```text
 //! zoom-simulator [--port N] [--rate-limit N] [--daily-limit N] [--token-ttl SECS]
 //!                [--webhook-url URL [--webhook-secret-token SECRET] [--webhook-time-scale N]]

@@ -1,6 +1,9 @@
 //! A conformance suite for [`Transport`]s and [`BlockingTransport`]s, run against the
 //! [simulator](crate::simulator).
 //!
+//! Behind the crate's `simulator` feature, like the simulator itself: every check sets the
+//! simulator up and judges what reached it.
+//!
 //! ```no_run
 //! use std::time::Duration;
 //! use zoom_testkit::conformance::{self, Expectations};

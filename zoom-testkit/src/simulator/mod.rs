@@ -4,6 +4,9 @@
 //! It judges requests from HTTP alone (it does not use the SDK's model types),
 //! so it can catch an SDK that builds wrong requests.
 //!
+//! Behind the crate's `simulator` feature (`zoom-testkit = { version = "0.1", features =
+//! ["simulator"] }`), which brings hyper and tokio.
+//!
 //! # Endpoints
 //!
 //! - `POST /oauth/token` — Server-to-Server OAuth (`grant_type=account_credentials`,
@@ -21,7 +24,7 @@
 //! Path ids are judged by the types of Zoom's OpenAPI document: the two `livestream` GETs
 //! take a number or a UUID, every other operation an int64 (anything else: 400, code 300,
 //! with the rule as the field error). [`spec_violations`] states the same rules for a
-//! recorded request.
+//! [`ReceivedRequest`].
 //! - `/__admin/…` — an unauthenticated JSON API to drive the simulator from any
 //!   language: `GET|DELETE requests`, `POST|DELETE faults`, `POST reset`,
 //!   `GET|PUT meetings/{id}`, `GET|PUT webinars/{id}`, `POST tokens/expire`,
@@ -101,7 +104,7 @@ pub use config::{
 pub use deliveries::{WebhookAttempt, WebhookDelivery, WebhookDeliveryState};
 pub(crate) use faults::padded_json;
 pub use faults::{CONTROL_TEXT, Fault, FaultRule, RetryAfterForm};
-pub use request::RecordedRequest;
+pub use request::ReceivedRequest;
 pub use server::Simulator;
 pub use spec::spec_violations;
 pub use state::SimulatorControl;

@@ -1,11 +1,15 @@
-//! Incoming requests: the parsed form the handlers read, and [`RecordedRequest`].
+//! Incoming requests: the parsed form the handlers read, and [`ReceivedRequest`].
 
 use bytes::Bytes;
 use http::{HeaderMap, Method};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
-/// A request the simulator received, as it arrived.
+/// A request that reached the simulator over HTTP, as it arrived: method, path, query and
+/// headers as text, in arrival order, and the body bytes.
+///
+/// What a client handed to a [`MockTransport`](crate::MockTransport) is recorded as a
+/// [`SentRequest`](crate::SentRequest) instead.
 ///
 /// The Rust API ([`SimulatorControl::requests`](super::SimulatorControl::requests))
 /// keeps every header raw. Serializing (what the admin API's
@@ -13,7 +17,7 @@ use serde::{Deserialize, Serialize};
 /// `headers` as `[name, value]` pairs and hides the credentials of
 /// `authorization` (`Bearer [redacted]`, `Basic [redacted]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordedRequest {
+pub struct ReceivedRequest {
     /// The method, e.g. `PATCH`.
     pub method: String,
     /// The path as sent (still percent-encoded), e.g. `/v2/meetings/1/livestream`.
@@ -28,7 +32,7 @@ pub struct RecordedRequest {
     pub body: Vec<u8>,
 }
 
-impl RecordedRequest {
+impl ReceivedRequest {
     /// The first value of a header (name compared case-insensitively).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -112,8 +116,8 @@ impl ApiRequest {
     }
 
     /// The record kept of this request.
-    pub(crate) fn record(&self) -> RecordedRequest {
-        RecordedRequest {
+    pub(crate) fn record(&self) -> ReceivedRequest {
+        ReceivedRequest {
             method: self.method.to_string(),
             path: self.path.clone(),
             query: self.query.clone(),
@@ -202,7 +206,7 @@ mod tests {
 
     #[test]
     fn redacts_authorization_when_serialized() {
-        let record = RecordedRequest {
+        let record = ReceivedRequest {
             method: "GET".into(),
             path: "/v2".into(),
             query: None,

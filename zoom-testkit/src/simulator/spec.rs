@@ -6,7 +6,7 @@ use http::Method;
 use serde_json::{Map, Value};
 
 use super::ids::{self, PathId};
-use super::request::RecordedRequest;
+use super::request::ReceivedRequest;
 use super::validate;
 
 /// Meetings or webinars: the two differ only in ids' errors and settings.
@@ -116,9 +116,9 @@ pub(crate) fn int64_id(raw: &str) -> Option<u64> {
 /// a PATCH has a JSON body with the required fields, lengths and enums.
 ///
 /// ```
-/// use zoom_testkit::simulator::{RecordedRequest, spec_violations};
+/// use zoom_testkit::simulator::{ReceivedRequest, spec_violations};
 ///
-/// let request = |method: &str, path: &str, body: &str| RecordedRequest {
+/// let request = |method: &str, path: &str, body: &str| ReceivedRequest {
 ///     method: method.into(),
 ///     path: path.into(),
 ///     query: None,
@@ -133,7 +133,7 @@ pub(crate) fn int64_id(raw: &str) -> Option<u64> {
 /// let uuid = request("PATCH", "/v2/meetings/aDYlohsHRtCd4ii1uC2%2BhA%3D%3D/livestream/status", r#"{"action":"stop"}"#);
 /// assert_eq!(spec_violations(&uuid), ["path parameter meetingId must be integer (int64)"]);
 /// ```
-pub fn spec_violations(request: &RecordedRequest) -> Vec<String> {
+pub fn spec_violations(request: &ReceivedRequest) -> Vec<String> {
     let mut violations = Vec::new();
     let Ok(method) = request.method.parse::<Method>() else {
         return vec![format!("{:?} is not an HTTP method", request.method)];
@@ -207,8 +207,8 @@ fn body_object(media: Option<&str>, body: &[u8]) -> Result<Map<String, Value>, S
 mod tests {
     use super::*;
 
-    fn request(method: &str, path: &str, body: &str) -> RecordedRequest {
-        RecordedRequest {
+    fn request(method: &str, path: &str, body: &str) -> ReceivedRequest {
+        ReceivedRequest {
             method: method.into(),
             path: path.into(),
             query: None,
@@ -259,7 +259,7 @@ mod tests {
     #[test]
     fn bodies_methods_and_auth_follow_the_spec() {
         let status = "/v2/meetings/1/livestream/status";
-        let problems = |r: &RecordedRequest| spec_violations(r).join("; ");
+        let problems = |r: &ReceivedRequest| spec_violations(r).join("; ");
         assert!(problems(&request("PATCH", status, r#"{"action":"go"}"#)).contains("action"));
         assert!(problems(&request("PATCH", status, "[]")).contains("JSON object"));
         assert!(problems(&request("DELETE", status, "")).contains("no operation"));

@@ -8,7 +8,7 @@ use std::time::Instant;
 use super::config::{SimMeeting, SimulatorConfig, WebhookConfig};
 use super::deliveries::{WebhookDelivery, Webhooks};
 use super::faults::{self, Fault, FaultRule};
-use super::request::{ApiRequest, RecordedRequest};
+use super::request::{ApiRequest, ReceivedRequest};
 use super::response::SimResponse;
 use super::routes;
 use super::world::World;
@@ -18,7 +18,7 @@ use super::world::World;
 pub(crate) struct State {
     config: SimulatorConfig,
     pub(crate) world: World,
-    requests: Vec<RecordedRequest>,
+    requests: Vec<ReceivedRequest>,
     faults: Vec<FaultRule>,
     token_requests: usize,
     webhooks: Webhooks,
@@ -55,7 +55,7 @@ impl State {
     }
 
     /// The recorded requests.
-    pub(crate) fn requests(&self) -> &[RecordedRequest] {
+    pub(crate) fn requests(&self) -> &[ReceivedRequest] {
         &self.requests
     }
 
@@ -145,7 +145,7 @@ impl SimulatorControl {
 
     /// Every request received (admin requests excluded), in arrival order,
     /// with headers and body exactly as sent.
-    pub fn requests(&self) -> Vec<RecordedRequest> {
+    pub fn requests(&self) -> Vec<ReceivedRequest> {
         self.lock().requests.clone()
     }
 

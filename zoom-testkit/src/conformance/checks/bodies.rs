@@ -92,7 +92,7 @@ fn chunked_url(env: &Env, extra: usize) -> String {
 
 fn at_cap(
     answer: &expect::Answer,
-    _: &[crate::simulator::RecordedRequest],
+    _: &[crate::simulator::ReceivedRequest],
     env: &Env,
 ) -> Result<(), String> {
     let response = expect::ok_with_status(answer, 200)?;

@@ -11,7 +11,7 @@ use zoom_core::{HttpRequest, http};
 use super::Expectations;
 use super::expect::{self, Answer};
 use crate::simulator::{
-    DEMO_MEETING_ID, DEMO_STATIC_TOKEN, Fault, FaultRule, RecordedRequest, SimStream,
+    DEMO_MEETING_ID, DEMO_STATIC_TOKEN, Fault, FaultRule, ReceivedRequest, SimStream,
     SimulatorControl,
 };
 
@@ -33,7 +33,7 @@ pub(super) struct Env {
 
 type Setup = Box<dyn Fn(&SimulatorControl, &Expectations) + Send + Sync>;
 type Build = Box<dyn Fn(&Env) -> HttpRequest + Send + Sync>;
-type Judge = Box<dyn Fn(&Answer, &[RecordedRequest], &Env) -> Result<(), String> + Send + Sync>;
+type Judge = Box<dyn Fn(&Answer, &[ReceivedRequest], &Env) -> Result<(), String> + Send + Sync>;
 
 /// One check: one request against a freshly reset simulator.
 pub(super) struct Check {
@@ -104,7 +104,7 @@ impl Check {
     /// Judges the answer with what reached the simulator and the run's settings.
     fn expect_with(
         mut self,
-        judge: fn(&Answer, &[RecordedRequest], &Env) -> Result<(), String>,
+        judge: fn(&Answer, &[ReceivedRequest], &Env) -> Result<(), String>,
     ) -> Self {
         self.expect = Box::new(judge);
         self
@@ -114,7 +114,7 @@ impl Check {
     pub(super) fn judge(
         &self,
         answer: &Answer,
-        received: &[RecordedRequest],
+        received: &[ReceivedRequest],
         env: &Env,
     ) -> Result<(), String> {
         let mut problems = Vec::new();
@@ -173,7 +173,7 @@ pub(super) fn padded_json(size: usize) -> Vec<u8> {
 }
 
 /// A header as it reached the simulator.
-fn arrived(request: &RecordedRequest, name: &str, expected: &str) -> Result<(), String> {
+fn arrived(request: &ReceivedRequest, name: &str, expected: &str) -> Result<(), String> {
     match request.header(name) {
         Some(value) => expect::same(
             &format!("request header `{name}` as received"),
@@ -184,7 +184,7 @@ fn arrived(request: &RecordedRequest, name: &str, expected: &str) -> Result<(), 
     }
 }
 
-fn first(received: &[RecordedRequest]) -> Result<&RecordedRequest, String> {
+fn first(received: &[ReceivedRequest]) -> Result<&ReceivedRequest, String> {
     received
         .first()
         .ok_or_else(|| "the request did not reach the server".to_owned())
