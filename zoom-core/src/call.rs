@@ -33,7 +33,7 @@
 //!         }
 //!         Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
 //!         Step::Send(request) => call.received(transport.send(request)),
-//!         Step::Store(op) => call.stored(store.run_blocking(op)),
+//!         Step::Store(op) => call.stored(store.run(op)),
 //!         Step::Done(result) => break result?,
 //!     };
 //! };
@@ -104,7 +104,7 @@ pub enum Step<'a, T> {
     /// [`Call::received`].
     Send(HttpRequest),
     /// Run this operation on the client's shared store (`store.run(op).await` or
-    /// `store.run_blocking(op)`) and hand the outcome to [`Call::stored`]. Only a client
+    /// `store.run(op)`) and hand the outcome to [`Call::stored`]. Only a client
     /// built with a shared store asks for it.
     Store(StoreOp),
     /// The call is over: return this.

@@ -34,6 +34,7 @@ pub mod call;
 pub mod client;
 pub mod endpoint;
 pub mod error;
+mod forward;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::TransportError;
+use crate::forward::forward;
 
 /// The cap on a response body every shipped transport applies by default: 4 MiB.
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
@@ -153,52 +154,8 @@ where
     }
 }
 
-// The wrappers hand on the inner transport's future as it is: written with
-// `#[async_trait]`, each would box a second future around it, on every call.
-impl<T: Transport + ?Sized> Transport for Arc<T> {
-    fn send<'a, 'f>(&'a self, request: HttpRequest) -> SendFuture<'f>
-    where
-        'a: 'f,
-        Self: 'f,
-    {
-        (**self).send(request)
-    }
-}
-
-impl<T: Transport + ?Sized> Transport for Box<T> {
-    fn send<'a, 'f>(&'a self, request: HttpRequest) -> SendFuture<'f>
-    where
-        'a: 'f,
-        Self: 'f,
-    {
-        (**self).send(request)
-    }
-}
-
-impl<T: Transport + ?Sized> Transport for &T {
-    fn send<'a, 'f>(&'a self, request: HttpRequest) -> SendFuture<'f>
-    where
-        'a: 'f,
-        Self: 'f,
-    {
-        (**self).send(request)
-    }
-}
-
-impl<T: BlockingTransport + ?Sized> BlockingTransport for Arc<T> {
-    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request)
-    }
-}
-
-impl<T: BlockingTransport + ?Sized> BlockingTransport for Box<T> {
-    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request)
-    }
-}
-
-impl<T: BlockingTransport + ?Sized> BlockingTransport for &T {
-    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request)
-    }
-}
+// `Arc`, `Box` and `&` of a transport are transports, handing on the inner one's future.
+forward!(impl Transport { async fn send(&self, request: HttpRequest) -> SendFuture } for Arc<T>, Box<T>, &T);
+forward!(impl BlockingTransport {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>
+} for Arc<T>, Box<T>, &T);

@@ -23,7 +23,7 @@ use crate::protocol::{self, RawEntry, Reservation};
 /// Cheap to clone; clones share the connection.
 #[derive(Clone)]
 pub struct RedisStore {
-    conn: Arc<BlockingConn>,
+    pub(crate) conn: Arc<BlockingConn>,
 }
 
 impl fmt::Debug for RedisStore {
@@ -83,8 +83,7 @@ impl RedisStore {
     pub fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
         let proof = TokenLock::random();
         let op = protocol::try_lock(&self.config().prefix, key, &proof, ttl);
-        let taken: Option<String> = self.conn.run(op)?;
-        Ok(taken.map(|_| proof))
+        Ok(protocol::read_lock(self.conn.run(op)?, proof))
     }
 
     /// Stores `token` and releases `lock` if still ours; returns whether it was.
@@ -95,14 +94,13 @@ impl RedisStore {
         lock: TokenLock,
     ) -> Result<bool, StoreError> {
         let op = protocol::put_and_unlock(&self.config().prefix, key, token, &lock);
-        let (_written, released): (i64, i64) = self.conn.run(op)?;
-        Ok(released == 1)
+        Ok(protocol::read_put(self.conn.run(op)?))
     }
 
     /// Releases `lock` if still ours (compare and delete); returns whether it was.
     pub fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
         let op = protocol::unlock(&self.config().prefix, key, &lock);
-        Ok(self.conn.run::<i64>(op)? == 1)
+        Ok(protocol::read_released(self.conn.run(op)?))
     }
 
     /// Marks `access_token` expired if it is still the stored one.

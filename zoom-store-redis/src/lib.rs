@@ -141,8 +141,7 @@ impl RedisStore {
     ) -> Result<Option<TokenLock>, StoreError> {
         let proof = TokenLock::random();
         let op = protocol::try_lock(&self.config().prefix, key, &proof, ttl);
-        let taken: Option<String> = self.conn.run(op).await?;
-        Ok(taken.map(|_| proof))
+        Ok(protocol::read_lock(self.conn.run(op).await?, proof))
     }
 
     /// Stores `token` and releases `lock` if still ours; returns whether it was.
@@ -153,14 +152,13 @@ impl RedisStore {
         lock: TokenLock,
     ) -> Result<bool, StoreError> {
         let op = protocol::put_and_unlock(&self.config().prefix, key, token, &lock);
-        let (_written, released): (i64, i64) = self.conn.run(op).await?;
-        Ok(released == 1)
+        Ok(protocol::read_put(self.conn.run(op).await?))
     }
 
     /// Releases `lock` if still ours (compare and delete); returns whether it was.
     pub async fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
         let op = protocol::unlock(&self.config().prefix, key, &lock);
-        Ok(self.conn.run::<i64>(op).await? == 1)
+        Ok(protocol::read_released(self.conn.run(op).await?))
     }
 
     /// Marks `access_token` expired if it is still the stored one.
