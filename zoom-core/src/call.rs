@@ -49,7 +49,7 @@ use crate::auth::{
     Auth, Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, SingleFlight, SingleFlightGuard, Token,
 };
 use crate::endpoint::{BaseUrl, Endpoint, Idempotency};
-use crate::error::{ApiErrorKind, AuthError, Error, TransportError};
+use crate::error::{ApiErrorKind, AuthError, CallMisuse, Error, TransportError};
 use crate::limiter::RateLimiter;
 use crate::response::{Answer, FromResponse};
 use crate::retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
@@ -161,7 +161,8 @@ struct Polls {
 /// the next.
 ///
 /// A driver that does something else than the step says (resumes instead of sending, say)
-/// gets [`Step::Done`] with an input error rather than a panic.
+/// gets [`Step::Done`] with [`Error::Misuse`] rather than a panic: a bug in the driver, told
+/// apart from the caller's input errors.
 #[derive(Debug)]
 pub struct Call<'a, T> {
     shared: &'a Shared,
@@ -668,26 +669,23 @@ impl<'a, T: FromResponse> Call<'a, T> {
         Step::Done(result)
     }
 
-    fn misdriven(&mut self, state: State<'a>, called: &str) -> Step<'a, T> {
+    /// The driver called `called` where the step asked for something else: the call ends
+    /// (dropping any lock it held) with [`Error::Misuse`].
+    fn misdriven(&mut self, state: State<'a>, called: &'static str) -> Step<'a, T> {
         let expected = match state {
-            State::Attempt if self.attempts == 0 => "start",
-            State::Attempt | State::Paced | State::Polling(_) => "resume",
-            State::Locking { .. } => "locked",
-            State::FetchingToken(..) | State::Sending(_) => "received",
+            State::Attempt if self.attempts == 0 => Some("start"),
+            State::Attempt | State::Paced | State::Polling(_) => Some("resume"),
+            State::Locking { .. } => Some("locked"),
+            State::FetchingToken(..) | State::Sending(_) => Some("received"),
             State::Reserving
             | State::Looking(_)
             | State::TakingLock(_)
             | State::Rereading(..)
-            | State::Acknowledging(_) => "stored",
-            State::Over => "nothing: the call is over",
+            | State::Acknowledging(_) => Some("stored"),
+            State::Over => None,
         };
-        let error = Error::invalid(
-            "call",
-            format!(
-                "driven out of order: `{called}` was called where the step asked for {expected}"
-            ),
-        );
-        self.done(Err(error))
+        drop(state);
+        self.done(Err(Error::Misuse(CallMisuse::new(called, expected))))
     }
 }
 
@@ -698,8 +696,7 @@ mod tests {
     use crate::ids::MeetingId;
     use crate::transport::FnTransport;
 
-    #[test]
-    fn a_call_driven_out_of_order_ends_with_an_input_error() {
+    fn refused_call<R>(check: impl FnOnce(&mut Call<'_, crate::model::LiveStream>) -> R) -> R {
         let refused = FnTransport(|_: HttpRequest| {
             Err(TransportError::from_kind(TransportErrorKind::Connect))
         });
@@ -709,14 +706,71 @@ mod tests {
             .unwrap();
         let endpoint = crate::endpoint::get_meeting_live_stream(MeetingId::new(1));
         let mut call = client.call(&endpoint);
-        assert!(matches!(call.start(), Step::Send(_)));
-        let Step::Done(Err(error)) = call.resume() else {
-            panic!("a resume where a send was asked for ends the call")
-        };
-        assert_eq!(error.kind(), ErrorKind::InvalidInput);
-        assert!(error.to_string().contains("`resume`"), "{error}");
-        for step in [call.start(), call.resume()] {
-            assert!(matches!(step, Step::Done(Err(_))));
+        check(&mut call)
+    }
+
+    #[test]
+    fn a_call_driven_out_of_order_ends_with_a_misuse_not_an_input_error() {
+        refused_call(|call| {
+            assert!(matches!(call.start(), Step::Send(_)));
+            let Step::Done(Err(error)) = call.resume() else {
+                panic!("a resume where a send was asked for ends the call")
+            };
+            assert_eq!(error.kind(), ErrorKind::Misuse);
+            assert_ne!(error.kind(), ErrorKind::InvalidInput);
+            let misuse = error.misuse().expect("the misuse itself");
+            assert_eq!(
+                (misuse.called(), misuse.expected()),
+                ("resume", Some("received"))
+            );
+            assert_eq!(
+                error.to_string(),
+                "call driven out of order: `resume` was called where the step asked for `received`"
+            );
+            assert!(!error.is_retryable());
+            assert!(std::error::Error::source(&error).is_none());
+            for (step, called) in [(call.start(), "start"), (call.resume(), "resume")] {
+                let Step::Done(Err(error)) = step else {
+                    panic!("an ended call stays ended")
+                };
+                let misuse = error.misuse().unwrap();
+                assert_eq!((misuse.called(), misuse.expected()), (called, None));
+                assert!(
+                    error.to_string().ends_with("after the call was over"),
+                    "{error}"
+                );
+            }
+        });
+    }
+
+    #[test]
+    fn every_wrong_step_names_the_step_that_was_due() {
+        fn misuse<T>(step: Step<'_, T>) -> (&'static str, Option<&'static str>) {
+            match step {
+                Step::Done(Err(error)) => {
+                    let misuse = error.misuse().expect("a misuse");
+                    (misuse.called(), misuse.expected())
+                }
+                _ => panic!("the call goes on"),
+            }
         }
+        let stored = refused_call(|call| {
+            let _ = call.start();
+            misuse(call.stored(Ok(StoreOutcome::Invalidated)))
+        });
+        assert_eq!(stored, ("stored", Some("received")));
+        let started_twice = refused_call(|call| {
+            let _ = call.start();
+            misuse(call.start())
+        });
+        assert_eq!(started_twice, ("start", Some("received")));
+        // A connect failure is retried: the call waits, and a send result is not due.
+        let received = refused_call(|call| {
+            let _ = call.start();
+            let refused = TransportError::from_kind(TransportErrorKind::Connect);
+            assert!(matches!(call.received(Err(refused)), Step::Wait(_)));
+            misuse(call.received(Err(TransportError::from_kind(TransportErrorKind::Timeout))))
+        });
+        assert_eq!(received, ("received", Some("resume")));
     }
 }

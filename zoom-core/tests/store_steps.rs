@@ -470,7 +470,7 @@ fn user_oauth_refreshes_with_the_stored_newest_refresh_token_and_stores_the_next
 }
 
 #[test]
-fn a_call_driven_with_a_store_outcome_where_none_was_asked_for_ends_with_an_input_error() {
+fn a_call_driven_with_a_store_outcome_where_none_was_asked_for_ends_with_a_misuse() {
     let zoom = zoom("ref-0");
     let process = Process::s2s(&zoom, Arc::new(MemoryStore::new()));
     let endpoint = endpoint::get_meeting_live_stream(MeetingId::new(1));
@@ -480,6 +480,12 @@ fn a_call_driven_with_a_store_outcome_where_none_was_asked_for_ends_with_an_inpu
         panic!("a store outcome where a lock was asked for ends the call")
     };
     assert!(error.to_string().contains("`stored`"), "{error}");
+    assert_eq!(error.kind(), zoom_core::ErrorKind::Misuse);
+    let misuse = error.misuse().unwrap();
+    assert_eq!(
+        (misuse.called(), misuse.expected()),
+        ("stored", Some("locked"))
+    );
 }
 
 #[test]
