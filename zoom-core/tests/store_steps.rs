@@ -105,6 +105,8 @@ fn answer(zoom: &SharedZoom, request: &HttpRequest) -> HttpResponse {
     }
 }
 
+type Builder = zoom_core::ClientBuilder<zoom_core::blocking::BlockingParts>;
+
 /// One "process": a blocking client over the fake Zoom and `store`, on `clock`.
 struct Process {
     client: Client,
@@ -130,11 +132,18 @@ impl Process {
     fn with(
         zoom: &SharedZoom,
         store: Arc<dyn BlockingSharedStore>,
-        configure: impl FnOnce(
-            zoom_core::ClientBuilder<zoom_core::blocking::BlockingParts>,
-        ) -> zoom_core::ClientBuilder<zoom_core::blocking::BlockingParts>,
+        configure: impl FnOnce(Builder) -> Builder,
     ) -> Self {
-        let clock = Clock::default();
+        Self::on_clock(zoom, store, Clock::default(), configure)
+    }
+
+    /// A process on `clock` (which the store may read too).
+    fn on_clock(
+        zoom: &SharedZoom,
+        store: Arc<dyn BlockingSharedStore>,
+        clock: Clock,
+        configure: impl FnOnce(Builder) -> Builder,
+    ) -> Self {
         let seen = Arc::clone(zoom);
         let transport = FnTransport(move |request: HttpRequest| Ok(answer(&seen, &request)));
         let builder = Client::builder(transport)
@@ -380,6 +389,36 @@ fn a_caller_polls_while_another_process_holds_the_lock_then_fetches_itself() {
     // Pauses of 5 ms doubling to 100 ms, each jittered to between half and all of it.
     let polls = trace.stores.iter().filter(|s| *s == "TryLock").count();
     assert!((150..=310).contains(&polls), "{polls} polls");
+}
+
+#[test]
+fn a_dead_holders_lock_expires_on_the_stores_clock_and_a_poller_takes_it_over() {
+    let zoom = zoom("ref-0");
+    let clock = Clock::default();
+    let memory = Arc::new(MemoryStore::with_time_source(clock.clone()));
+    let key = TokenKey::new("acct", "cid");
+    // Another process took the lock for 2 s and died; only the clock can free it.
+    let _dead = memory.try_lock(&key, Duration::from_secs(2)).unwrap();
+    let process = Process::on_clock(&zoom, Arc::clone(&memory) as _, clock, |b| {
+        b.server_to_server_oauth("acct", "cid", "secret")
+    });
+    let (result, trace) = process.get();
+    result.unwrap();
+    assert_eq!(token_requests(&zoom), 1);
+    // Polled until the lock expired on the clock both read, well before the 15 s wait.
+    assert!(
+        trace.waited >= Duration::from_secs(2)
+            && trace.waited < Duration::from_secs(2) + Duration::from_millis(100),
+        "{trace:?}"
+    );
+    assert_eq!(
+        trace.stores[trace.stores.len() - 3..],
+        ["TryLock", "Get", "PutAndUnlock"],
+        "took the lock, read under it, stored its token"
+    );
+    let stored = memory.get(&key).expect("stored");
+    assert_eq!(stored.access_token.expose_secret(), "tok-1");
+    assert_eq!(stored.expires_in, Duration::from_secs(3599));
 }
 
 #[test]

@@ -265,6 +265,16 @@ impl Error {
         self.api()?.retry_after()
     }
 
+    /// Whether Zoom rejected the access token (401, or code 124): a fresh token may pass.
+    pub(crate) fn rejects_token(&self) -> bool {
+        self.api().is_some_and(|api| {
+            matches!(
+                api.kind(),
+                ApiErrorKind::InvalidAccessToken | ApiErrorKind::Unauthorized
+            )
+        })
+    }
+
     pub(crate) fn api_error(error: ApiError) -> Self {
         Error::Api(Box::new(error))
     }
