@@ -34,7 +34,6 @@ pub mod call;
 pub mod client;
 pub mod endpoint;
 pub mod error;
-mod forward;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -45,6 +44,7 @@ pub mod model;
 pub mod rate_limit;
 pub mod response;
 pub mod retry;
+mod seam;
 pub mod secret;
 pub mod sleep;
 pub mod store;

@@ -61,12 +61,9 @@
 //! ```
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::forward::forward;
+use crate::seam::seam;
 use crate::secret::SecretString;
 
 mod keys;
@@ -213,35 +210,26 @@ pub enum StoreOutcome {
     Invalidated,
 }
 
-/// The future [`SharedStore::run`] returns: what `#[async_trait]` makes of its `async fn`,
-/// named for an implementation that writes the method out by hand.
-pub type RunFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<StoreOutcome, StoreError>> + Send + 'a>>;
+seam! {
+    /// A store shared across processes, as an async client takes it
+    /// (`ClientBuilder::shared_store`): one method, like [`crate::Transport::send`].
+    ///
+    /// Object safe: `Arc<dyn SharedStore>` and `Box<dyn SharedStore>` are stores too.
+    pub trait SharedStore, future RunFuture;
 
-/// A store shared across processes, as an async client takes it
-/// (`ClientBuilder::shared_store`): one method, like [`crate::Transport::send`].
-///
-/// Object safe: `Arc<dyn SharedStore>` and `Box<dyn SharedStore>` are stores too.
-#[async_trait::async_trait]
-pub trait SharedStore: Send + Sync {
-    /// Runs `op`: what an async driver does with [`Step::Store`](crate::call::Step::Store).
-    async fn run(&self, op: StoreOp) -> Result<StoreOutcome, StoreError>;
-}
+    /// A store shared across processes, as a blocking client takes it: one method, like
+    /// [`crate::BlockingTransport::send`]. See the [module](self) for an adapter.
+    pub trait BlockingSharedStore;
 
-/// A store shared across processes, as a blocking client takes it: one method, like
-/// [`crate::BlockingTransport::send`].
-pub trait BlockingSharedStore: Send + Sync {
-    /// Runs `op`: what a blocking driver does with [`Step::Store`](crate::call::Step::Store).
+    /// Runs `op`: what a driver does with [`Step::Store`](crate::call::Step::Store). An
+    /// operation the store does not know answers [`StoreError::unsupported`].
     fn run(&self, op: StoreOp) -> Result<StoreOutcome, StoreError>;
 }
 
-forward!(impl SharedStore { async fn run(&self, op: StoreOp) -> RunFuture } for Arc<T>, Box<T>, &T);
-forward!(impl BlockingSharedStore {
-    fn run(&self, op: StoreOp) -> Result<StoreOutcome, StoreError>
-} for Arc<T>, Box<T>, &T);
-
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]
