@@ -8,7 +8,6 @@
 //! # Ok::<(), zoom_core::store::StoreError>(())
 //! ```
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,13 +25,7 @@ pub struct RedisStore {
     pub(crate) conn: Arc<BlockingConn>,
 }
 
-impl fmt::Debug for RedisStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("blocking::RedisStore")
-            .field("config", self.conn.config())
-            .finish()
-    }
-}
+crate::store_basics!("blocking::RedisStore");
 
 impl RedisStore {
     /// A store for `url` with the default timeouts. Nothing is connected yet, so this fails
@@ -45,20 +38,6 @@ impl RedisStore {
     pub fn with_config(config: RedisConfig) -> Self {
         Self {
             conn: Arc::new(BlockingConn::new(&config)),
-        }
-    }
-
-    /// The store's configuration (its URL shown without password).
-    pub fn config(&self) -> &RedisConfig {
-        self.conn.config()
-    }
-
-    /// The limiter of `account` for Zoom's `label` at `rate` calls per second; see
-    /// [`crate::RedisStore::limiter`].
-    pub fn limiter(&self, account: &str, label: &str, rate: u32) -> RedisLimiter {
-        RedisLimiter {
-            store: self.clone(),
-            key: LimiterKey::per_second(account, label, rate),
         }
     }
 
@@ -114,32 +93,5 @@ impl RedisStore {
     }
 }
 
-/// The blocking twin of [`crate::RedisLimiter`].
-#[derive(Debug, Clone)]
-pub struct RedisLimiter {
-    store: RedisStore,
-    key: LimiterKey,
-}
-
-impl RedisLimiter {
-    /// How many calls may go back to back (at least 1); default half the rate.
-    pub fn burst(mut self, burst: u32) -> Self {
-        self.key = self.key.burst(burst);
-        self
-    }
-
-    /// The limiter's key (account, label, spacing, burst).
-    pub fn key(&self) -> &LimiterKey {
-        &self.key
-    }
-
-    /// Reserves a slot for one call (one round trip) and returns how long to wait.
-    pub fn reserve(&self) -> Result<Duration, StoreError> {
-        self.store.reserve(&self.key)
-    }
-
-    /// Like [`reserve`](Self::reserve), with the slot's time on Redis's clock.
-    pub fn reservation(&self) -> Result<Reservation, StoreError> {
-        self.store.reservation(&self.key)
-    }
-}
+/// The blocking twin of [`crate::RedisLimiter`]: the same handle on this store.
+pub type RedisLimiter = crate::RedisLimiter<RedisStore>;

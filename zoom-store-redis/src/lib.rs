@@ -50,7 +50,6 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -80,13 +79,43 @@ pub struct RedisStore {
     conn: Arc<AsyncConn>,
 }
 
-impl fmt::Debug for RedisStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedisStore")
-            .field("config", self.conn.config())
-            .finish()
-    }
+/// What both stores (`RedisStore` of the module it is used in, over a `conn`) have alike:
+/// a `Debug` that shows the configuration (never the password), `config` and `limiter`.
+macro_rules! store_basics {
+    ($shown:literal) => {
+        impl std::fmt::Debug for RedisStore {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct($shown)
+                    .field("config", self.conn.config())
+                    .finish()
+            }
+        }
+
+        impl RedisStore {
+            /// The store's configuration (its URL shown without password).
+            pub fn config(&self) -> &RedisConfig {
+                self.conn.config()
+            }
+
+            /// The limiter of `account` for Zoom's `label` (e.g. `light`) at `rate` calls
+            /// per second: spaced `1/rate` apart, bursts of `rate/2` (at least 1), as the
+            /// local limiter.
+            pub fn limiter(
+                &self,
+                account: &str,
+                label: &str,
+                rate: u32,
+            ) -> $crate::RedisLimiter<Self> {
+                let key = LimiterKey::per_second(account, label, rate);
+                $crate::limiter::RedisLimiter::new(self.clone(), key)
+            }
+        }
+    };
 }
+
+pub(crate) use store_basics;
+
+store_basics!("RedisStore");
 
 impl RedisStore {
     /// A store for `url` with the default timeouts. Nothing is connected yet, so this fails
@@ -100,20 +129,6 @@ impl RedisStore {
         Ok(Self {
             conn: Arc::new(AsyncConn::new(&config)?),
         })
-    }
-
-    /// The store's configuration (its URL shown without password).
-    pub fn config(&self) -> &RedisConfig {
-        self.conn.config()
-    }
-
-    /// The limiter of `account` for Zoom's `label` (e.g. `light`) at `rate` calls per
-    /// second: spaced `1/rate` apart, bursts of `rate/2` (at least 1), as the local limiter.
-    pub fn limiter(&self, account: &str, label: &str, rate: u32) -> RedisLimiter {
-        RedisLimiter {
-            store: self.clone(),
-            key: LimiterKey::per_second(account, label, rate),
-        }
     }
 
     /// Reserves a slot on `key`'s schedule and returns how long to wait.
