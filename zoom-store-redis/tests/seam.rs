@@ -131,6 +131,32 @@ fn the_memory_store_and_the_redis_store_keep_the_same_limiter_rules() {
     limiter_rules(&redis_store(&TestRedis::shared()));
 }
 
+#[test]
+fn the_memory_store_keeps_its_rules_on_a_manual_clock() {
+    let clock = zoom_testkit::ManualClock::new();
+    let memory = MemoryStore::with_time_source(clock.clone());
+    let store = Ops(&memory);
+    // The limiter's rules to the microsecond: the clock stands still until moved.
+    let key = LimiterKey::per_second("acct", "light", 4);
+    let waits: Vec<_> = (0..3).map(|_| store.reserve(&key)).collect();
+    assert_eq!(waits, [Duration::ZERO, Duration::ZERO, key.interval]);
+    clock.advance(HOUR);
+    assert!(
+        store.reserve(&key).is_zero(),
+        "an idle hour refills the burst"
+    );
+    // A dead holder's lock and a token expire on the store's clock, not the system's.
+    let key = TokenKey::new("acct", "client");
+    let _dead = store.try_lock(&key).expect("free");
+    clock.advance(HOUR - Duration::from_millis(1));
+    assert!(store.try_lock(&key).is_none(), "still held");
+    clock.advance(Duration::from_millis(1));
+    let lock = store.try_lock(&key).expect("expired with its holder");
+    assert!(store.put(&key, token("a", None), lock));
+    clock.advance(HOUR / 2);
+    assert_eq!(store.get(&key).unwrap().expires_in, HOUR / 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_async_seam_reaches_redis_too() {
     let redis = TestRedis::shared();
