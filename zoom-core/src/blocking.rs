@@ -57,7 +57,7 @@ impl Client {
                 }
                 Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
                 Step::Send(request) => call.received(self.0.transport.send(request)),
-                Step::Store(op) => call.stored(self.0.store.run_blocking(op)),
+                Step::Store(op) => call.stored(self.0.store.run(op)),
                 Step::Done(result) => return result,
             };
         }

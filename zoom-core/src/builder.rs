@@ -8,13 +8,13 @@ use crate::auth::{
     Auth, Credentials, DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth,
     is_cleartext_to_another_host,
 };
-use crate::call::{Shared, StorePlan};
 use crate::endpoint::{BaseUrl, DEFAULT_API_BASE, redact_userinfo};
 use crate::error::{Error, InvalidInput};
 use crate::limiter::RateLimiter;
 use crate::retry::{Jitter, RetryPolicy};
 use crate::secret::SecretString;
 use crate::time::{SystemTimeSource, TimeSource};
+use crate::wiring::{Shared, StorePlan};
 
 /// ZoomGov's API base.
 pub const ZOOMGOV_API_BASE: &str = "https://api.zoomgov.com/v2";

@@ -33,7 +33,7 @@
 //!         }
 //!         Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
 //!         Step::Send(request) => call.received(transport.send(request)),
-//!         Step::Store(op) => call.stored(store.run_blocking(op)),
+//!         Step::Store(op) => call.stored(store.run(op)),
 //!         Step::Done(result) => break result?,
 //!     };
 //! };
@@ -41,54 +41,18 @@
 //! # Ok::<(), zoom_core::Error>(())
 //! ```
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::auth::{
-    Auth, Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, SingleFlight, SingleFlightGuard, Token,
-};
-use crate::endpoint::{BaseUrl, Endpoint, Idempotency};
-use crate::error::{ApiErrorKind, AuthError, Error, TransportError};
-use crate::limiter::RateLimiter;
+use crate::auth::shared::{Context, Flight, Holding, Pause, Polls, Turn};
+use crate::auth::{Failure, Lookup, SharedAuthError, SingleFlight, SingleFlightGuard, Token};
+use crate::endpoint::{Endpoint, Idempotency};
+use crate::error::{AuthError, CallMisuse, Error, TransportError};
 use crate::response::{Answer, FromResponse};
-use crate::retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
-use crate::store::{LimiterKey, StoreError, StoreOp, StoreOutcome, TokenKey, TokenLock};
-use crate::time::{TimeSource, Timestamp};
+use crate::retry::{RetryContext, RetryDecision, RetryPolicy};
+use crate::store::{StoreError, StoreOp, StoreOutcome};
+use crate::time::Timestamp;
 use crate::transport::{HttpRequest, HttpResponse};
-
-/// What a client shares between its clones: configuration, clock, token cache, limiter.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) api_base: BaseUrl,
-    pub(crate) auth: Auth,
-    pub(crate) limiter: Option<RateLimiter>,
-    pub(crate) jitter: Jitter,
-    pub(crate) time: Arc<dyn TimeSource>,
-    /// What the client keeps in a shared store, if it has one.
-    pub(crate) store: Option<StorePlan>,
-}
-
-/// What a client with a shared store keeps there.
-#[derive(Debug)]
-pub(crate) struct StorePlan {
-    /// The token entry (OAuth credentials only).
-    pub(crate) token: Option<TokenKey>,
-    /// The limiter's schedule (with a rate limiter configured only).
-    pub(crate) limiter: Option<LimiterKey>,
-    /// Whether the last store operation failed: one warning per outage, not per call.
-    pub(crate) down: AtomicBool,
-}
-
-/// How long a store lock lives if its holder dies before releasing it.
-pub(crate) const STORE_LOCK_TTL: Duration = Duration::from_secs(10);
-/// How long a caller polls the store while another process holds the lock, before it
-/// fetches on its own; longer than the lock's time to live, so a dead holder's lock is
-/// taken over first.
-pub(crate) const STORE_WAIT: Duration = Duration::from_secs(15);
-/// The first pause between polls; it doubles up to [`POLL_MAX`].
-const POLL_FIRST: Duration = Duration::from_millis(5);
-const POLL_MAX: Duration = Duration::from_millis(100);
+use crate::wiring::Shared;
 
 /// What the driver of a [`Call`] does next.
 #[derive(Debug)]
@@ -104,7 +68,7 @@ pub enum Step<'a, T> {
     /// [`Call::received`].
     Send(HttpRequest),
     /// Run this operation on the client's shared store (`store.run(op).await` or
-    /// `store.run_blocking(op)`) and hand the outcome to [`Call::stored`]. Only a client
+    /// `store.run(op)`) and hand the outcome to [`Call::stored`]. Only a client
     /// built with a shared store asks for it.
     Store(StoreOp),
     /// The call is over: return this.
@@ -122,16 +86,14 @@ enum State<'a> {
     Paced,
     /// Waiting for the single-flight lock; the fetch count was this when it was asked for.
     Locking { fetches_before: u64 },
-    /// Holding the lock, reading the shared store's token.
-    Looking(SingleFlightGuard<'a>),
-    /// Holding the lock, asking for the store's lock.
-    TakingLock(SingleFlightGuard<'a>),
-    /// Holding the lock, waiting before reading the store again: another process fetches.
-    Polling(SingleFlightGuard<'a>),
-    /// Holding both locks, reading the store's token again.
-    Rereading(SingleFlightGuard<'a>, TokenLock),
-    /// Holding the lock (and the store's, if taken), waiting for the token endpoint.
-    FetchingToken(SingleFlightGuard<'a>, Option<TokenLock>),
+    /// Holding the lock, in the single flight across processes (`auth/shared.rs`): waiting
+    /// for a store outcome.
+    Sharing(Flight<'a>),
+    /// The same, pausing before reading the store again: another process fetches.
+    Pausing(Pause<'a>),
+    /// Holding the lock (and what the shared store holds for us), waiting for the token
+    /// endpoint.
+    FetchingToken(SingleFlightGuard<'a>, Option<Holding<'a>>),
     /// Waiting for a store write (token, unlock, invalidation); then this.
     Acknowledging(Next),
     /// Waiting for the API's answer to a request sent with this token.
@@ -148,20 +110,14 @@ enum Next {
     CarryOut(RetryDecision, Box<Error>),
 }
 
-/// A caller's polls of the store while another process holds its lock.
-#[derive(Debug, Clone, Copy)]
-struct Polls {
-    deadline: Timestamp,
-    next: Duration,
-}
-
 /// One call's progress across its attempts. Get one from `Client::call` (or
 /// `blocking::Client::call`), then drive it: [`Call::start`] returns the first [`Step`],
 /// and each of [`Call::resume`], [`Call::locked`], [`Call::received`] and [`Call::stored`]
 /// the next.
 ///
 /// A driver that does something else than the step says (resumes instead of sending, say)
-/// gets [`Step::Done`] with an input error rather than a panic.
+/// gets [`Step::Done`] with [`Error::Misuse`] rather than a panic: a bug in the driver, told
+/// apart from the caller's input errors.
 #[derive(Debug)]
 pub struct Call<'a, T> {
     shared: &'a Shared,
@@ -177,7 +133,7 @@ pub struct Call<'a, T> {
     refreshed: bool,
     /// The number of the last failed token fetch this call took as an attempt of its own.
     counted_failure: u64,
-    polls: Option<Polls>,
+    polls: Polls,
 }
 
 impl<'a, T: FromResponse> Call<'a, T> {
@@ -197,7 +153,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
             waits_end: Timestamp::ORIGIN,
             refreshed: false,
             counted_failure: 0,
-            polls: None,
+            polls: Polls::default(),
         }
     }
 
@@ -214,7 +170,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         match std::mem::replace(&mut self.state, State::Over) {
             State::Attempt => self.attempt(),
             State::Paced => self.with_token(None),
-            State::Polling(guard) => self.look_in_store(guard),
+            State::Pausing(pause) => self.take_turn(pause.resume()),
             other => self.misdriven(other, "resume"),
         }
     }
@@ -230,27 +186,18 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// The outcome of sending the request of the last [`Step::Send`].
     pub fn received(&mut self, outcome: Result<HttpResponse, TransportError>) -> Step<'a, T> {
         match std::mem::replace(&mut self.state, State::Over) {
-            State::FetchingToken(guard, lock) => {
-                let accepted = self.shared.auth.accept_token_response(outcome, self.now());
-                match accepted {
+            State::FetchingToken(guard, holding) => {
+                match self.shared.auth.accept_token_response(outcome, self.now()) {
                     Ok((token, stored)) => {
                         drop(guard);
-                        match self.token_key() {
-                            // Stored even without the store's lock (it failed or timed out):
-                            // the store keeps it only if newer than its own, and a rotated
-                            // refresh token must not be lost.
-                            Some(key) => self.acknowledge(
-                                StoreOp::PutAndUnlock {
-                                    key: key.clone(),
-                                    token: stored,
-                                    lock: lock.unwrap_or_else(TokenLock::random),
-                                },
-                                Next::Send(token),
-                            ),
+                        match holding {
+                            Some(holding) => {
+                                self.acknowledge(holding.put(stored), Next::Send(token))
+                            }
                             None => self.send(token),
                         }
                     }
-                    Err(error) => self.token_fetch_failed(error, guard, lock),
+                    Err(error) => self.token_fetch_failed(error, guard, holding),
                 }
             }
             State::Sending(token) => self.on_answer(outcome, &token),
@@ -261,66 +208,31 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// The outcome of the shared store's operation of the last [`Step::Store`]. A failure
     /// (or an outcome of another operation) means going on without the store.
     pub fn stored(&mut self, outcome: Result<StoreOutcome, StoreError>) -> Step<'a, T> {
-        use StoreOutcome::{Locked, Reserved, Token as Found};
-        let state = std::mem::replace(&mut self.state, State::Over);
-        let outcome = match state {
-            State::Reserving
-            | State::Looking(_)
-            | State::TakingLock(_)
-            | State::Rereading(..)
-            | State::Acknowledging(_) => self.note_store(outcome),
-            other => return self.misdriven(other, "stored"),
-        };
-        match (state, outcome) {
-            (State::Reserving, Some(Reserved(wait))) => self.paced(self.shared.time.now(), wait),
-            (State::Reserving, _) => {
+        match std::mem::replace(&mut self.state, State::Over) {
+            State::Reserving => {
                 let now = self.shared.time.now();
-                let wait = self.reserve_locally(now);
+                let wait = match self.shared.note_store(outcome) {
+                    Some(StoreOutcome::Reserved(wait)) => wait,
+                    _ => self.reserve_locally(now),
+                };
                 self.paced(now, wait)
             }
-            (State::Looking(guard), Some(Found(Some(stored))))
-                if self.shared.auth.usable(&stored) =>
-            {
-                let token = self.shared.auth.adopt(&stored, self.now());
-                drop(guard);
-                self.send(token)
+            State::Sharing(flight) => {
+                let outcome = self.shared.note_store(outcome);
+                let shared = self.shared;
+                let cx = Context {
+                    auth: &shared.auth,
+                    now: self.now(),
+                    jitter: &shared.jitter,
+                };
+                let turn = flight.stored(outcome, &mut self.polls, &cx);
+                self.take_turn(turn)
             }
-            (State::Looking(guard), Some(Found(_))) => match self.token_key() {
-                Some(key) => {
-                    self.state = State::TakingLock(guard);
-                    Step::Store(StoreOp::TryLock {
-                        key: key.clone(),
-                        ttl: STORE_LOCK_TTL,
-                    })
-                }
-                None => self.fetch(guard, None),
-            },
-            (State::TakingLock(guard), Some(Locked(Some(lock)))) => match self.token_key() {
-                // Read again under the lock: another process may have just refreshed.
-                Some(key) => {
-                    self.state = State::Rereading(guard, lock);
-                    Step::Store(StoreOp::Get(key.clone()))
-                }
-                None => self.fetch(guard, Some(lock)),
-            },
-            (State::TakingLock(guard), Some(Locked(None))) => self.poll(guard),
-            (State::Rereading(guard, lock), Some(Found(Some(stored))))
-                if self.shared.auth.usable(&stored) =>
-            {
-                let token = self.shared.auth.adopt(&stored, self.now());
-                drop(guard);
-                self.release(lock, Next::Send(token))
+            State::Acknowledging(next) => {
+                self.shared.note_store(outcome);
+                self.go_on(next)
             }
-            (State::Rereading(guard, lock), Some(Found(stored))) => {
-                if let Some(stored) = &stored {
-                    self.shared.auth.use_stored_refresh_token(stored);
-                }
-                self.fetch(guard, Some(lock))
-            }
-            (State::Rereading(guard, lock), _) => self.fetch(guard, Some(lock)),
-            (State::Looking(guard) | State::TakingLock(guard), _) => self.fetch(guard, None),
-            (State::Acknowledging(next), _) => self.go_on(next),
-            (other, _) => self.misdriven(other, "stored"),
+            other => self.misdriven(other, "stored"),
         }
     }
 
@@ -339,7 +251,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// Paces to stay under the client-side rate limit: on the shared schedule when the
     /// client has one, else (or when the store fails) on its own.
     fn attempt(&mut self) -> Step<'a, T> {
-        if let Some(key) = self.shared.store.as_ref().and_then(|s| s.limiter.as_ref()) {
+        if let Some(key) = self.shared.limiter_key() {
             self.state = State::Reserving;
             return Step::Store(StoreOp::Reserve(key.clone()));
         }
@@ -394,54 +306,33 @@ impl<'a, T: FromResponse> Call<'a, T> {
                 };
                 Step::Lock(self.shared.auth.single_flight())
             }
-            (Lookup::Fetch, Some((guard, _))) => self.look_in_store(guard),
+            (Lookup::Fetch, Some((guard, _))) => match self.shared.token_key() {
+                Some(key) => self.take_turn(Flight::start(guard, key)),
+                None => self.fetch(guard, None),
+            },
         }
     }
 
-    /// The store's token entry, when the client keeps tokens in a shared store.
-    fn token_key(&self) -> Option<&'a TokenKey> {
-        self.shared.store.as_ref().and_then(|s| s.token.as_ref())
-    }
-
-    /// Holding the single-flight lock with no token in the process: read the shared
-    /// store first, if there is one, else fetch.
-    fn look_in_store(&mut self, guard: SingleFlightGuard<'a>) -> Step<'a, T> {
-        match self.token_key() {
-            Some(key) => {
-                self.state = State::Looking(guard);
-                Step::Store(StoreOp::Get(key.clone()))
+    /// Carries out the single flight's next move across processes.
+    fn take_turn(&mut self, turn: Turn<'a>) -> Step<'a, T> {
+        match turn {
+            Turn::Store(flight, op) => {
+                self.state = State::Sharing(flight);
+                Step::Store(op)
             }
-            None => self.fetch(guard, None),
+            Turn::Wait(pause, wait) => self.wait(wait, State::Pausing(pause)),
+            Turn::Use(token, None) => self.send(token),
+            Turn::Use(token, Some(release)) => self.acknowledge(release, Next::Send(token)),
+            Turn::Fetch(guard, holding) => self.fetch(guard, Some(holding)),
         }
     }
 
-    /// Another process holds the store's lock: read the store again after a pause (5 ms
-    /// doubling to 100 ms, jittered), or fetch in this process once the wait is over.
-    fn poll(&mut self, guard: SingleFlightGuard<'a>) -> Step<'a, T> {
-        let now = self.now();
-        let polls = self.polls.get_or_insert(Polls {
-            deadline: now.saturating_add(STORE_WAIT),
-            next: POLL_FIRST,
-        });
-        let left = polls.deadline.saturating_duration_since(now);
-        if left.is_zero() {
-            tracing::warn!(
-                waited_s = STORE_WAIT.as_secs(),
-                "another process held the shared token lock too long; fetching in this process"
-            );
-            return self.fetch(guard, None);
-        }
-        // Between half and all of the pause, so that pollers spread out.
-        let pause = polls.next.mul_f64(0.5 + self.shared.jitter.sample() / 2.0);
-        polls.next = polls.next.saturating_mul(2).min(POLL_MAX);
-        self.wait(pause.min(left), State::Polling(guard))
-    }
-
-    /// Sends the token request, holding the single-flight lock (and the store's, if taken).
-    fn fetch(&mut self, guard: SingleFlightGuard<'a>, lock: Option<TokenLock>) -> Step<'a, T> {
+    /// Sends the token request, holding the single-flight lock (and, with a shared store,
+    /// what it holds for us).
+    fn fetch(&mut self, guard: SingleFlightGuard<'a>, holding: Option<Holding<'a>>) -> Step<'a, T> {
         match self.shared.auth.token_request() {
             Ok(request) => {
-                self.state = State::FetchingToken(guard, lock);
+                self.state = State::FetchingToken(guard, holding);
                 Step::Send(request)
             }
             Err(error) => self.done(Err(error)),
@@ -454,48 +345,11 @@ impl<'a, T: FromResponse> Call<'a, T> {
         Step::Store(op)
     }
 
-    /// Releases the store's lock (compare and delete), then goes on with `next`.
-    fn release(&mut self, lock: TokenLock, next: Next) -> Step<'a, T> {
-        match self.token_key() {
-            Some(key) => self.acknowledge(
-                StoreOp::Unlock {
-                    key: key.clone(),
-                    lock,
-                },
-                next,
-            ),
-            None => self.go_on(next),
-        }
-    }
-
     fn go_on(&mut self, next: Next) -> Step<'a, T> {
         match next {
             Next::Send(token) => self.send(token),
             Next::Attempt => self.attempt(),
             Next::CarryOut(decision, error) => self.carry_out(decision, *error),
-        }
-    }
-
-    /// The outcome, if the store answered; a failure is logged once per outage and the call
-    /// goes on with the process's own limiter and token cache.
-    fn note_store(&self, outcome: Result<StoreOutcome, StoreError>) -> Option<StoreOutcome> {
-        let down = &self.shared.store.as_ref()?.down;
-        match outcome {
-            Ok(outcome) => {
-                if down.swap(false, Ordering::Relaxed) {
-                    tracing::info!("shared store reachable again");
-                }
-                Some(outcome)
-            }
-            Err(error) => {
-                if !down.swap(true, Ordering::Relaxed) {
-                    tracing::warn!(
-                        %error,
-                        "shared store unavailable; using this process's limiter and token cache until it is back"
-                    );
-                }
-                None
-            }
         }
     }
 
@@ -521,25 +375,24 @@ impl<'a, T: FromResponse> Call<'a, T> {
         &mut self,
         error: AuthError,
         guard: SingleFlightGuard<'a>,
-        lock: Option<TokenLock>,
+        holding: Option<Holding<'a>>,
     ) -> Step<'a, T> {
         self.attempts += 1;
         let shared = SharedAuthError::from(error);
-        let transient = shared.to_error().is_transient();
         let error = Error::from(shared.to_error());
         let decision = self.decide(&error, Idempotency::Idempotent);
-        let now = self.now();
-        let until = match decision {
-            RetryDecision::RetryAfter(wait) => now.saturating_add(wait),
-            RetryDecision::Stop if transient => now,
-            RetryDecision::Stop => now.saturating_add(REFUSAL_MEMORY),
+        let retry_in = match decision {
+            RetryDecision::RetryAfter(wait) => Some(wait),
+            RetryDecision::Stop => None,
         };
-        let failure = self.shared.auth.fetch_failed(shared, self.attempts, until);
+        let failure = self
+            .shared
+            .auth
+            .fetch_failed(shared, self.attempts, retry_in, self.now());
         self.counted_failure = failure.number;
         drop(guard);
-        match lock {
-            // Released at once, so that the next caller anywhere tries without waiting.
-            Some(lock) => self.release(lock, Next::CarryOut(decision, Box::new(error))),
+        match holding.and_then(Holding::release) {
+            Some(release) => self.acknowledge(release, Next::CarryOut(decision, Box::new(error))),
             None => self.carry_out(decision, error),
         }
     }
@@ -592,13 +445,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
             }
             Err(error) => error,
         };
-        let token_rejected = error.api().is_some_and(|api| {
-            matches!(
-                api.kind(),
-                ApiErrorKind::InvalidAccessToken | ApiErrorKind::Unauthorized
-            )
-        });
-        if token_rejected && !self.refreshed && self.shared.auth.can_refresh() {
+        if error.rejects_token() && !self.refreshed && self.shared.auth.can_refresh() {
             // A 401 was not applied: refreshing and repeating once is safe for any call.
             tracing::debug!(
                 path = self.endpoint.path(),
@@ -606,7 +453,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
             );
             self.refreshed = true;
             self.shared.auth.invalidate(token);
-            if let Some(key) = self.token_key() {
+            if let Some(key) = self.shared.token_key() {
                 // The store drops it only if it is still the stored one.
                 let op = StoreOp::Invalidate {
                     key: key.clone(),
@@ -668,26 +515,19 @@ impl<'a, T: FromResponse> Call<'a, T> {
         Step::Done(result)
     }
 
-    fn misdriven(&mut self, state: State<'a>, called: &str) -> Step<'a, T> {
+    /// The driver called `called` where the step asked for something else: the call ends
+    /// (dropping any lock it held) with [`Error::Misuse`].
+    fn misdriven(&mut self, state: State<'a>, called: &'static str) -> Step<'a, T> {
         let expected = match state {
-            State::Attempt if self.attempts == 0 => "start",
-            State::Attempt | State::Paced | State::Polling(_) => "resume",
-            State::Locking { .. } => "locked",
-            State::FetchingToken(..) | State::Sending(_) => "received",
-            State::Reserving
-            | State::Looking(_)
-            | State::TakingLock(_)
-            | State::Rereading(..)
-            | State::Acknowledging(_) => "stored",
-            State::Over => "nothing: the call is over",
+            State::Attempt if self.attempts == 0 => Some("start"),
+            State::Attempt | State::Paced | State::Pausing(_) => Some("resume"),
+            State::Locking { .. } => Some("locked"),
+            State::FetchingToken(..) | State::Sending(_) => Some("received"),
+            State::Reserving | State::Sharing(_) | State::Acknowledging(_) => Some("stored"),
+            State::Over => None,
         };
-        let error = Error::invalid(
-            "call",
-            format!(
-                "driven out of order: `{called}` was called where the step asked for {expected}"
-            ),
-        );
-        self.done(Err(error))
+        drop(state);
+        self.done(Err(Error::Misuse(CallMisuse::new(called, expected))))
     }
 }
 
@@ -698,8 +538,7 @@ mod tests {
     use crate::ids::MeetingId;
     use crate::transport::FnTransport;
 
-    #[test]
-    fn a_call_driven_out_of_order_ends_with_an_input_error() {
+    fn refused_call<R>(check: impl FnOnce(&mut Call<'_, crate::model::LiveStream>) -> R) -> R {
         let refused = FnTransport(|_: HttpRequest| {
             Err(TransportError::from_kind(TransportErrorKind::Connect))
         });
@@ -709,14 +548,71 @@ mod tests {
             .unwrap();
         let endpoint = crate::endpoint::get_meeting_live_stream(MeetingId::new(1));
         let mut call = client.call(&endpoint);
-        assert!(matches!(call.start(), Step::Send(_)));
-        let Step::Done(Err(error)) = call.resume() else {
-            panic!("a resume where a send was asked for ends the call")
-        };
-        assert_eq!(error.kind(), ErrorKind::InvalidInput);
-        assert!(error.to_string().contains("`resume`"), "{error}");
-        for step in [call.start(), call.resume()] {
-            assert!(matches!(step, Step::Done(Err(_))));
+        check(&mut call)
+    }
+
+    #[test]
+    fn a_call_driven_out_of_order_ends_with_a_misuse_not_an_input_error() {
+        refused_call(|call| {
+            assert!(matches!(call.start(), Step::Send(_)));
+            let Step::Done(Err(error)) = call.resume() else {
+                panic!("a resume where a send was asked for ends the call")
+            };
+            assert_eq!(error.kind(), ErrorKind::Misuse);
+            assert_ne!(error.kind(), ErrorKind::InvalidInput);
+            let misuse = error.misuse().expect("the misuse itself");
+            assert_eq!(
+                (misuse.called(), misuse.expected()),
+                ("resume", Some("received"))
+            );
+            assert_eq!(
+                error.to_string(),
+                "call driven out of order: `resume` was called where the step asked for `received`"
+            );
+            assert!(!error.is_retryable());
+            assert!(std::error::Error::source(&error).is_none());
+            for (step, called) in [(call.start(), "start"), (call.resume(), "resume")] {
+                let Step::Done(Err(error)) = step else {
+                    panic!("an ended call stays ended")
+                };
+                let misuse = error.misuse().unwrap();
+                assert_eq!((misuse.called(), misuse.expected()), (called, None));
+                assert!(
+                    error.to_string().ends_with("after the call was over"),
+                    "{error}"
+                );
+            }
+        });
+    }
+
+    #[test]
+    fn every_wrong_step_names_the_step_that_was_due() {
+        fn misuse<T>(step: Step<'_, T>) -> (&'static str, Option<&'static str>) {
+            match step {
+                Step::Done(Err(error)) => {
+                    let misuse = error.misuse().expect("a misuse");
+                    (misuse.called(), misuse.expected())
+                }
+                _ => panic!("the call goes on"),
+            }
         }
+        let stored = refused_call(|call| {
+            let _ = call.start();
+            misuse(call.stored(Ok(StoreOutcome::Invalidated)))
+        });
+        assert_eq!(stored, ("stored", Some("received")));
+        let started_twice = refused_call(|call| {
+            let _ = call.start();
+            misuse(call.start())
+        });
+        assert_eq!(started_twice, ("start", Some("received")));
+        // A connect failure is retried: the call waits, and a send result is not due.
+        let received = refused_call(|call| {
+            let _ = call.start();
+            let refused = TransportError::from_kind(TransportErrorKind::Connect);
+            assert!(matches!(call.received(Err(refused)), Step::Wait(_)));
+            misuse(call.received(Err(TransportError::from_kind(TransportErrorKind::Timeout))))
+        });
+        assert_eq!(received, ("received", Some("resume")));
     }
 }

@@ -44,6 +44,7 @@ pub mod model;
 pub mod rate_limit;
 pub mod response;
 pub mod retry;
+mod seam;
 pub mod secret;
 pub mod sleep;
 pub mod store;
@@ -57,8 +58,8 @@ pub use builder::{ClientBuilder, ZOOMGOV_API_BASE, ZOOMGOV_OAUTH_BASE};
 pub use client::Client;
 pub use endpoint::{BaseUrl, DEFAULT_API_BASE, Endpoint, Idempotency};
 pub use error::{
-    ApiError, ApiErrorKind, AuthError, AuthErrorKind, BoxError, DecodeError, Error, ErrorKind,
-    FieldError, InvalidInput, Result, RetryClass, TransportError, TransportErrorKind,
+    ApiError, ApiErrorKind, AuthError, AuthErrorKind, BoxError, CallMisuse, DecodeError, Error,
+    ErrorKind, FieldError, InvalidInput, Result, RetryClass, TransportError, TransportErrorKind,
 };
 pub use http;
 pub use ids::{MeetingId, MeetingRef, MeetingUuid, WebinarId, WebinarRef, WebinarUuid};

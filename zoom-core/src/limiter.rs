@@ -44,18 +44,47 @@ impl Plan {
 /// ```
 #[derive(Debug, Clone)]
 pub struct RateLimiter {
-    interval: Duration,
-    burst: u32,
+    gcra: Gcra,
     next_free: Arc<Mutex<Option<Timestamp>>>,
+}
+
+/// GCRA (virtual scheduling): the one implementation of the rule, for the local limiter and
+/// for the in-memory shared store's schedules (`zoom-store-redis` runs the same in Lua).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Gcra {
+    /// Spacing between calls.
+    pub(crate) interval: Duration,
+    /// How many calls may go back to back (taken as at least 1).
+    pub(crate) burst: u32,
+}
+
+impl Gcra {
+    /// At most `rate` calls per second (at least 1), bursts of half the rate (at least 1).
+    pub(crate) fn per_second(rate: u32) -> Self {
+        let rate = rate.max(1);
+        Self {
+            interval: Duration::from_secs(1) / rate,
+            burst: (rate / 2).max(1),
+        }
+    }
+
+    /// Books the next slot at `now` on the schedule whose theoretical arrival time of the
+    /// next call is `next_free` (`None`: nothing booked yet) and returns how long to wait.
+    pub(crate) fn reserve(self, next_free: &mut Option<Timestamp>, now: Timestamp) -> Duration {
+        let theoretical = next_free.map_or(now, |t| t.max(now));
+        let tolerance = self.interval.saturating_mul(self.burst.saturating_sub(1));
+        *next_free = Some(theoretical.saturating_add(self.interval));
+        theoretical
+            .saturating_duration_since(now)
+            .saturating_sub(tolerance)
+    }
 }
 
 impl RateLimiter {
     /// At most `rate` calls per second (at least 1).
     pub fn per_second(rate: u32) -> Self {
-        let rate = rate.max(1);
         Self {
-            interval: Duration::from_secs(1) / rate,
-            burst: (rate / 2).max(1),
+            gcra: Gcra::per_second(rate),
             next_free: Arc::new(Mutex::new(None)),
         }
     }
@@ -67,7 +96,7 @@ impl RateLimiter {
 
     /// How many calls may go back to back (at least 1).
     pub fn burst(mut self, burst: u32) -> Self {
-        self.burst = burst.max(1);
+        self.gcra.burst = burst.max(1);
         self
     }
 
@@ -76,8 +105,8 @@ impl RateLimiter {
         crate::store::LimiterKey {
             account,
             label: "light".to_owned(),
-            interval: self.interval,
-            burst: self.burst,
+            interval: self.gcra.interval,
+            burst: self.gcra.burst,
         }
     }
 
@@ -90,12 +119,7 @@ impl RateLimiter {
             .next_free
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let theoretical = next_free.map_or(now, |t| t.max(now));
-        let tolerance = self.interval.saturating_mul(self.burst - 1);
-        *next_free = Some(theoretical.saturating_add(self.interval));
-        theoretical
-            .saturating_duration_since(now)
-            .saturating_sub(tolerance)
+        self.gcra.reserve(&mut next_free, now)
     }
 }
 

@@ -1,8 +1,10 @@
 //! Zoom's rate-limit headers and `Retry-After` in all three forms Zoom uses.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, HeaderName};
+
+use crate::time::{SystemTimeSource, TimeSource, since_unix_epoch, unix_time};
 
 /// The rate-limit state Zoom reported on an answer (`X-RateLimit-*` headers).
 ///
@@ -125,9 +127,10 @@ impl RetryAfter {
         }
     }
 
-    /// The wait from the current wall-clock time.
+    /// The wait from the current wall-clock time, as [`SystemTimeSource`] reads it; a
+    /// client's own clock goes through [`RetryAfter::delay_from`].
     pub fn delay_from_now(&self) -> Duration {
-        self.delay_from(SystemTime::now())
+        self.delay_from(SystemTimeSource.system_time())
     }
 
     /// The wall-clock time to come back, taking a delay from `now`; `None` only if that
@@ -139,9 +142,10 @@ impl RetryAfter {
         }
     }
 
-    /// The wall-clock time to come back, taking a delay from now (see [`RetryAfter::at_from`]).
+    /// The wall-clock time to come back, taking a delay from now as [`SystemTimeSource`]
+    /// reads it (see [`RetryAfter::at_from`]).
     pub fn at_from_now(&self) -> Option<SystemTime> {
-        self.at_from(SystemTime::now())
+        self.at_from(SystemTimeSource.system_time())
     }
 
     /// For `Display`: an HTTP-date only for instants an HTTP-date can express (httpdate
@@ -151,11 +155,9 @@ impl RetryAfter {
             RetryAfter::Delay(d) => format!("{} s", d.as_secs()),
             RetryAfter::At(at) => match http_date_secs(at) {
                 Some(_) => httpdate::fmt_http_date(at),
-                None => match at.duration_since(UNIX_EPOCH) {
+                None => match since_unix_epoch(at) {
                     Ok(after) => format!("{} s after the Unix epoch", after.as_secs()),
-                    Err(before) => {
-                        format!("{} s before the Unix epoch", before.duration().as_secs())
-                    }
+                    Err(before) => format!("{} s before the Unix epoch", before.as_secs()),
                 },
             },
         }
@@ -164,7 +166,7 @@ impl RetryAfter {
 
 /// Seconds since the epoch of `at`, if an HTTP-date can express it (1970 to 9999).
 fn http_date_secs(at: SystemTime) -> Option<u64> {
-    let secs = at.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    let secs = since_unix_epoch(at).ok()?.as_secs();
     (secs <= LAST_HTTP_DATE_SECS).then_some(secs)
 }
 
@@ -249,7 +251,7 @@ fn parse_iso8601(value: &str) -> Option<SystemTime> {
     if seconds > LAST_HTTP_DATE_SECS {
         return None;
     }
-    Some(UNIX_EPOCH + Duration::from_secs(seconds))
+    unix_time(seconds)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -265,6 +267,8 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    use std::time::UNIX_EPOCH;
+
     use super::*;
 
     fn at(seconds: u64) -> Option<RetryAfter> {
@@ -368,7 +372,7 @@ mod tests {
             );
         }
         let delay = RetryAfter::Delay(Duration::MAX);
-        assert_eq!(delay.at_from(SystemTime::now()), None);
+        assert_eq!(delay.at_from(SystemTimeSource.system_time()), None);
         assert_eq!(delay.to_display_string(), format!("{} s", u64::MAX));
     }
 

@@ -106,8 +106,8 @@ impl RetryPolicy {
     /// Decides whether to repeat a call that failed with `error`.
     ///
     /// ```
-    /// use std::time::{Duration, SystemTime};
-    /// use zoom_core::{Idempotency, RetryContext, RetryDecision, RetryPolicy};
+    /// use std::time::Duration;
+    /// use zoom_core::{Idempotency, RetryContext, RetryDecision, RetryPolicy, SystemTimeSource, TimeSource};
     ///
     /// let refused = zoom_core::Error::Transport {
     ///     error: zoom_core::TransportError::from_kind(zoom_core::TransportErrorKind::Connect),
@@ -117,7 +117,7 @@ impl RetryPolicy {
     ///     attempts: 1,
     ///     idempotency: Idempotency::StateChange,
     ///     elapsed: Duration::ZERO,
-    ///     now: SystemTime::now(),
+    ///     now: SystemTimeSource.system_time(),
     ///     random: 0.5,
     /// };
     /// // A connect failure never left this machine: even a start/stop is repeated.
@@ -209,10 +209,12 @@ impl Jitter {
 }
 
 impl Default for Jitter {
-    /// A xorshift generator seeded from the standard library's per-process random keys.
+    /// A xorshift generator seeded from the standard library's random hash keys
+    /// (`RandomState`: drawn from the operating system once per thread, then a new key per
+    /// `RandomState`), so each default jitter has its own seed. No clock is read.
     fn default() -> Self {
-        use std::hash::{BuildHasher, RandomState};
-        let seed = RandomState::new().hash_one(SystemTime::now()) | 1;
+        use std::hash::{BuildHasher, Hasher, RandomState};
+        let seed = RandomState::new().build_hasher().finish() | 1;
         let state = AtomicU64::new(seed);
         Self(Arc::new(move || {
             let mut x = state.load(Ordering::Relaxed);
@@ -497,5 +499,9 @@ mod tests {
         let samples: Vec<f64> = (0..1000).map(|_| jitter.sample()).collect();
         assert!(samples.iter().all(|s| (0.0..1.0).contains(s)));
         assert!(samples.windows(2).any(|w| w[0] != w[1]));
+        // Each default jitter draws its own seed (no clock to tie two together).
+        let other = Jitter::default();
+        let theirs: Vec<f64> = (0..8).map(|_| other.sample()).collect();
+        assert_ne!(samples[..8], theirs[..]);
     }
 }

@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A point on a time source's monotonic clock, as the time elapsed since the source's origin.
 ///
@@ -79,6 +79,17 @@ impl TimeSource for SystemTimeSource {
     }
 }
 
+/// The wall-clock time `seconds` after the Unix epoch, if a [`SystemTime`] can hold it.
+pub(crate) fn unix_time(seconds: u64) -> Option<SystemTime> {
+    UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
+}
+
+/// How far `at` lies from the Unix epoch: `Ok` after it (or at it), `Err` before it.
+pub(crate) fn since_unix_epoch(at: SystemTime) -> Result<Duration, Duration> {
+    at.duration_since(UNIX_EPOCH)
+        .map_err(|before| before.duration())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +98,14 @@ mod tests {
     fn the_system_source_never_goes_back() {
         let (a, b) = (SystemTimeSource.now(), SystemTimeSource.now());
         assert!(a <= b);
+    }
+
+    #[test]
+    fn unix_times_convert_both_ways_and_never_overflow() {
+        let at = unix_time(1_590_883_200).unwrap();
+        assert_eq!(since_unix_epoch(at), Ok(Duration::from_secs(1_590_883_200)));
+        let before = UNIX_EPOCH - Duration::from_secs(1);
+        assert_eq!(since_unix_epoch(before), Err(Duration::from_secs(1)));
+        assert_eq!(unix_time(u64::MAX), None);
     }
 }

@@ -6,12 +6,10 @@
 //! a body over the size cap) is a [`TransportError`]. Auth, retries, encoding and error
 //! mapping all live in zoom-core, once, for both traits.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::TransportError;
+use crate::seam::seam;
 
 /// The cap on a response body every shipped transport applies by default: 4 MiB.
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = 4 * 1024 * 1024;
@@ -50,50 +48,42 @@ pub type HttpRequest = http::Request<Vec<u8>>;
 /// A whole HTTP response as a transport returns it.
 pub type HttpResponse = http::Response<Vec<u8>>;
 
-/// The future [`Transport::send`] returns: what `#[async_trait]` makes of its `async fn`,
-/// named for an implementation that writes the method out by hand (to do some of the work
-/// before the future is built, say).
-pub type SendFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+seam! {
+    /// An asynchronous HTTP transport.
+    ///
+    /// Object safe: `Arc<dyn Transport>` and `Box<dyn Transport>` are transports too.
+    ///
+    /// ```
+    /// use zoom_core::{HttpRequest, HttpResponse, Transport, TransportError};
+    ///
+    /// struct AlwaysNoContent;
+    ///
+    /// #[async_trait::async_trait]
+    /// impl Transport for AlwaysNoContent {
+    ///     async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
+    ///         Ok(http::Response::builder().status(204).body(Vec::new()).unwrap())
+    ///     }
+    /// }
+    /// let shared: std::sync::Arc<dyn Transport> = std::sync::Arc::new(AlwaysNoContent);
+    /// # let _ = shared;
+    /// ```
+    pub trait Transport, future SendFuture;
 
-/// An asynchronous HTTP transport.
-///
-/// Object safe: `Arc<dyn Transport>` and `Box<dyn Transport>` are transports too.
-///
-/// ```
-/// use zoom_core::{HttpRequest, HttpResponse, Transport, TransportError};
-///
-/// struct AlwaysNoContent;
-///
-/// #[async_trait::async_trait]
-/// impl Transport for AlwaysNoContent {
-///     async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
-///         Ok(http::Response::builder().status(204).body(Vec::new()).unwrap())
-///     }
-/// }
-/// let shared: std::sync::Arc<dyn Transport> = std::sync::Arc::new(AlwaysNoContent);
-/// # let _ = shared;
-/// ```
-#[async_trait::async_trait]
-pub trait Transport: Send + Sync {
-    /// Sends `request` and returns the whole response, whatever its status.
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
-}
+    /// A blocking HTTP transport.
+    ///
+    /// A closure can be used through [`FnTransport`]:
+    ///
+    /// ```
+    /// use zoom_core::{BlockingTransport, FnTransport};
+    ///
+    /// let transport = FnTransport(|_request: zoom_core::HttpRequest| {
+    ///     Ok(http::Response::builder().status(204).body(Vec::new()).unwrap())
+    /// });
+    /// let response = transport.send(http::Request::new(Vec::new())).unwrap();
+    /// assert_eq!(response.status(), 204);
+    /// ```
+    pub trait BlockingTransport;
 
-/// A blocking HTTP transport.
-///
-/// A closure can be used through [`FnTransport`]:
-///
-/// ```
-/// use zoom_core::{BlockingTransport, FnTransport};
-///
-/// let transport = FnTransport(|_request: zoom_core::HttpRequest| {
-///     Ok(http::Response::builder().status(204).body(Vec::new()).unwrap())
-/// });
-/// let response = transport.send(http::Request::new(Vec::new())).unwrap();
-/// assert_eq!(response.status(), 204);
-/// ```
-pub trait BlockingTransport: Send + Sync {
     /// Sends `request` and returns the whole response, whatever its status.
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
 }
@@ -150,55 +140,5 @@ where
 {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         (self.0)(request).await
-    }
-}
-
-// The wrappers hand on the inner transport's future as it is: written with
-// `#[async_trait]`, each would box a second future around it, on every call.
-impl<T: Transport + ?Sized> Transport for Arc<T> {
-    fn send<'a, 'f>(&'a self, request: HttpRequest) -> SendFuture<'f>
-    where
-        'a: 'f,
-        Self: 'f,
-    {
-        (**self).send(request)
-    }
-}
-
-impl<T: Transport + ?Sized> Transport for Box<T> {
-    fn send<'a, 'f>(&'a self, request: HttpRequest) -> SendFuture<'f>
-    where
-        'a: 'f,
-        Self: 'f,
-    {
-        (**self).send(request)
-    }
-}
-
-impl<T: Transport + ?Sized> Transport for &T {
-    fn send<'a, 'f>(&'a self, request: HttpRequest) -> SendFuture<'f>
-    where
-        'a: 'f,
-        Self: 'f,
-    {
-        (**self).send(request)
-    }
-}
-
-impl<T: BlockingTransport + ?Sized> BlockingTransport for Arc<T> {
-    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request)
-    }
-}
-
-impl<T: BlockingTransport + ?Sized> BlockingTransport for Box<T> {
-    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request)
-    }
-}
-
-impl<T: BlockingTransport + ?Sized> BlockingTransport for &T {
-    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request)
     }
 }

@@ -3,9 +3,76 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::call::Shared;
-use crate::retry::RetryPolicy;
+use crate::auth::Auth;
+use crate::endpoint::BaseUrl;
+use crate::limiter::RateLimiter;
+use crate::retry::{Jitter, RetryPolicy};
+use crate::store::{LimiterKey, StoreError, StoreOutcome, TokenKey};
+use crate::time::TimeSource;
+
+/// What a client shares between its clones, and each of its calls reads: configuration,
+/// clock, token cache, limiter, and what it keeps in a shared store.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) api_base: BaseUrl,
+    pub(crate) auth: Auth,
+    pub(crate) limiter: Option<RateLimiter>,
+    pub(crate) jitter: Jitter,
+    pub(crate) time: Arc<dyn TimeSource>,
+    /// What the client keeps in a shared store, if it has one.
+    pub(crate) store: Option<StorePlan>,
+}
+
+/// What a client with a shared store keeps there.
+#[derive(Debug)]
+pub(crate) struct StorePlan {
+    /// The token entry (OAuth credentials only).
+    pub(crate) token: Option<TokenKey>,
+    /// The limiter's schedule (with a rate limiter configured only).
+    pub(crate) limiter: Option<LimiterKey>,
+    /// Whether the last store operation failed: one warning per outage, not per call.
+    pub(crate) down: AtomicBool,
+}
+
+impl Shared {
+    /// The store's token entry, when the client keeps tokens in a shared store.
+    pub(crate) fn token_key(&self) -> Option<&TokenKey> {
+        self.store.as_ref()?.token.as_ref()
+    }
+
+    /// The shared schedule, when the client paces on one.
+    pub(crate) fn limiter_key(&self) -> Option<&LimiterKey> {
+        self.store.as_ref()?.limiter.as_ref()
+    }
+
+    /// The outcome, if the store answered. A failure is logged once per outage (and its end
+    /// once), and the call goes on with the process's own limiter and token cache.
+    pub(crate) fn note_store(
+        &self,
+        outcome: Result<StoreOutcome, StoreError>,
+    ) -> Option<StoreOutcome> {
+        let down = &self.store.as_ref()?.down;
+        match outcome {
+            Ok(outcome) => {
+                if down.swap(false, Ordering::Relaxed) {
+                    tracing::info!("shared store reachable again");
+                }
+                Some(outcome)
+            }
+            Err(error) => {
+                if !down.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        %error,
+                        "shared store unavailable; using this process's limiter and token cache until it is back"
+                    );
+                }
+                None
+            }
+        }
+    }
+}
 
 /// A transport, a sleeper and a store, as a builder holds them. The store is an empty
 /// `MemoryStore` unless one is configured; a call only uses it when one is.

@@ -9,12 +9,12 @@ use std::time::{Duration, SystemTime};
 use zoom_core::blocking::Client;
 use zoom_core::call::Step;
 use zoom_core::store::{
-    BlockingLimiterStore, BlockingSharedStore, BlockingTokenStore, LimiterKey, MemoryStore,
-    StoreError, StoreErrorKind, StoredToken, TokenKey, TokenLock,
+    BlockingSharedStore, LimiterKey, MemoryStore, StoreError, StoreErrorKind, StoreOp,
+    StoreOutcome, StoredToken, TokenKey,
 };
 use zoom_core::{
-    Error, FnTransport, HttpRequest, HttpResponse, MeetingId, RateLimiter, SecretString,
-    TimeSource, Timestamp, UserOAuth, endpoint,
+    Error, FnTransport, HttpRequest, HttpResponse, MeetingId, RateLimiter, TimeSource, Timestamp,
+    UserOAuth, endpoint,
 };
 
 /// A clock that moves only when a `Wait` step is carried out.
@@ -105,6 +105,8 @@ fn answer(zoom: &SharedZoom, request: &HttpRequest) -> HttpResponse {
     }
 }
 
+type Builder = zoom_core::ClientBuilder<zoom_core::blocking::BlockingParts>;
+
 /// One "process": a blocking client over the fake Zoom and `store`, on `clock`.
 struct Process {
     client: Client,
@@ -130,11 +132,18 @@ impl Process {
     fn with(
         zoom: &SharedZoom,
         store: Arc<dyn BlockingSharedStore>,
-        configure: impl FnOnce(
-            zoom_core::ClientBuilder<zoom_core::blocking::BlockingParts>,
-        ) -> zoom_core::ClientBuilder<zoom_core::blocking::BlockingParts>,
+        configure: impl FnOnce(Builder) -> Builder,
     ) -> Self {
-        let clock = Clock::default();
+        Self::on_clock(zoom, store, Clock::default(), configure)
+    }
+
+    /// A process on `clock` (which the store may read too).
+    fn on_clock(
+        zoom: &SharedZoom,
+        store: Arc<dyn BlockingSharedStore>,
+        clock: Clock,
+        configure: impl FnOnce(Builder) -> Builder,
+    ) -> Self {
         let seen = Arc::clone(zoom);
         let transport = FnTransport(move |request: HttpRequest| Ok(answer(&seen, &request)));
         let builder = Client::builder(transport)
@@ -175,7 +184,7 @@ impl Process {
                     trace
                         .stores
                         .push(name.split([' ', '(']).next().unwrap().to_owned());
-                    call.stored(self.store.run_blocking(op))
+                    call.stored(self.store.run(op))
                 }
                 Step::Done(result) => break result.map(drop),
             };
@@ -227,46 +236,19 @@ impl Hooked {
     }
 }
 
-impl BlockingLimiterStore for Hooked {
-    fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
+impl BlockingSharedStore for Hooked {
+    fn run(&self, op: StoreOp) -> Result<StoreOutcome, StoreError> {
         self.check()?;
-        match &self.reserve {
-            Some(reserve) => Ok(reserve(key)),
-            None => BlockingLimiterStore::reserve(&self.memory, key),
-        }
-    }
-}
-
-impl BlockingTokenStore for Hooked {
-    fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-        self.check()?;
-        if let Some(before_get) = &self.before_get {
-            before_get(&self.memory, key);
-        }
-        self.memory.get(key)
-    }
-    fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
-        self.check()?;
-        self.memory.try_lock(key, ttl)
-    }
-    fn put_and_unlock(
-        &self,
-        key: &TokenKey,
-        token: &StoredToken,
-        lock: TokenLock,
-    ) -> Result<bool, StoreError> {
-        self.check()?;
-        self.memory.put_and_unlock(key, token, lock)
-    }
-    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
-        self.check()?;
-        self.memory.unlock(key, lock)
-    }
-    fn invalidate(&self, key: &TokenKey, token: &SecretString) -> Result<(), StoreError> {
-        self.check()?;
-        match &self.invalidate {
-            Some(invalidate) => Err(invalidate()),
-            None => self.memory.invalidate(key, token),
+        match (op, &self.reserve, &self.invalidate) {
+            (StoreOp::Reserve(key), Some(reserve), _) => Ok(StoreOutcome::Reserved(reserve(&key))),
+            (StoreOp::Invalidate { .. }, _, Some(invalidate)) => Err(invalidate()),
+            (StoreOp::Get(key), ..) => {
+                if let Some(before_get) = &self.before_get {
+                    before_get(&self.memory, &key);
+                }
+                self.memory.run(StoreOp::Get(key))
+            }
+            (op, ..) => self.memory.run(op),
         }
     }
 }
@@ -395,9 +377,7 @@ fn a_caller_polls_while_another_process_holds_the_lock_then_fetches_itself() {
     let memory = Arc::new(MemoryStore::new());
     let key = TokenKey::new("acct", "cid");
     // Another process took the lock and died: the lock outlives the wait here.
-    let _held = BlockingTokenStore::try_lock(&*memory, &key, Duration::from_secs(3600))
-        .unwrap()
-        .unwrap();
+    let _held = memory.try_lock(&key, Duration::from_secs(3600)).unwrap();
     let process = Process::s2s(&zoom, memory);
     let (result, trace) = process.get();
     result.unwrap();
@@ -412,13 +392,41 @@ fn a_caller_polls_while_another_process_holds_the_lock_then_fetches_itself() {
 }
 
 #[test]
+fn a_dead_holders_lock_expires_on_the_stores_clock_and_a_poller_takes_it_over() {
+    let zoom = zoom("ref-0");
+    let clock = Clock::default();
+    let memory = Arc::new(MemoryStore::with_time_source(clock.clone()));
+    let key = TokenKey::new("acct", "cid");
+    // Another process took the lock for 2 s and died; only the clock can free it.
+    let _dead = memory.try_lock(&key, Duration::from_secs(2)).unwrap();
+    let process = Process::on_clock(&zoom, Arc::clone(&memory) as _, clock, |b| {
+        b.server_to_server_oauth("acct", "cid", "secret")
+    });
+    let (result, trace) = process.get();
+    result.unwrap();
+    assert_eq!(token_requests(&zoom), 1);
+    // Polled until the lock expired on the clock both read, well before the 15 s wait.
+    assert!(
+        trace.waited >= Duration::from_secs(2)
+            && trace.waited < Duration::from_secs(2) + Duration::from_millis(100),
+        "{trace:?}"
+    );
+    assert_eq!(
+        trace.stores[trace.stores.len() - 3..],
+        ["TryLock", "Get", "PutAndUnlock"],
+        "took the lock, read under it, stored its token"
+    );
+    let stored = memory.get(&key).expect("stored");
+    assert_eq!(stored.access_token.expose_secret(), "tok-1");
+    assert_eq!(stored.expires_in, Duration::from_secs(3599));
+}
+
+#[test]
 fn a_poller_takes_the_token_the_lock_holder_stores() {
     let zoom = zoom("ref-0");
     let memory = MemoryStore::new();
     let key = TokenKey::new("acct", "cid");
-    let held = BlockingTokenStore::try_lock(&memory, &key, Duration::from_secs(3600))
-        .unwrap()
-        .unwrap();
+    let held = memory.try_lock(&key, Duration::from_secs(3600)).unwrap();
     // The holder stores its token while the caller polls: on the third read.
     let (held, reads) = (Mutex::new(Some(held)), AtomicU64::new(0));
     let before_get = move |memory: &MemoryStore, key: &TokenKey| {
@@ -431,7 +439,7 @@ fn a_poller_takes_the_token_the_lock_holder_stores() {
                 expires_in: Duration::from_secs(3599),
                 lifetime: Duration::from_secs(3599),
             };
-            assert!(memory.put_and_unlock(key, &token, lock).unwrap());
+            assert!(memory.put_and_unlock(key, &token, &lock));
         }
     };
     zoom.lock().unwrap().valid.push("tok-other".into());
@@ -486,22 +494,22 @@ fn user_oauth_refreshes_with_the_stored_newest_refresh_token_and_stores_the_next
     let (a, b) = (user(Arc::clone(&memory)), user(Arc::clone(&memory)));
     a.get().0.unwrap();
     let key = TokenKey::new("user", "cid");
-    let stored = BlockingTokenStore::get(&*memory, &key).unwrap().unwrap();
+    let stored = memory.get(&key).unwrap();
     assert_eq!(stored.refresh_token.unwrap().expose_secret(), "ref-1");
     // a's token is rejected: a refreshes with ref-1, the one it got.
     zoom.lock().unwrap().valid.clear();
     a.get().0.unwrap();
     // b was configured with ref-0, long dead; its token expires from the store.
-    memory.invalidate(&key, &"tok-2".into()).unwrap();
+    memory.invalidate(&key, &"tok-2".into());
     b.get().0.unwrap();
     let sent = zoom.lock().unwrap().refresh_tokens_sent.clone();
     assert_eq!(sent, ["ref-0", "ref-1", "ref-2"], "never a stale one");
-    let stored = BlockingTokenStore::get(&*memory, &key).unwrap().unwrap();
+    let stored = memory.get(&key).unwrap();
     assert_eq!(stored.refresh_token.unwrap().expose_secret(), "ref-3");
 }
 
 #[test]
-fn a_call_driven_with_a_store_outcome_where_none_was_asked_for_ends_with_an_input_error() {
+fn a_call_driven_with_a_store_outcome_where_none_was_asked_for_ends_with_a_misuse() {
     let zoom = zoom("ref-0");
     let process = Process::s2s(&zoom, Arc::new(MemoryStore::new()));
     let endpoint = endpoint::get_meeting_live_stream(MeetingId::new(1));
@@ -511,6 +519,12 @@ fn a_call_driven_with_a_store_outcome_where_none_was_asked_for_ends_with_an_inpu
         panic!("a store outcome where a lock was asked for ends the call")
     };
     assert!(error.to_string().contains("`stored`"), "{error}");
+    assert_eq!(error.kind(), zoom_core::ErrorKind::Misuse);
+    let misuse = error.misuse().unwrap();
+    assert_eq!(
+        (misuse.called(), misuse.expected()),
+        ("stored", Some("locked"))
+    );
 }
 
 #[test]

@@ -3,13 +3,10 @@
 //! own token and rate limit, which is all a one-shot process has anyway).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
-use zoom_live_stream::SecretString;
 use zoom_live_stream::redis::{self, RedisConfig};
 use zoom_live_stream::store::{
-    BlockingLimiterStore, BlockingTokenStore, LimiterKey, LimiterStore, StoreError, StoredToken,
-    TokenKey, TokenLock, TokenStore,
+    BlockingSharedStore, SharedStore, StoreError, StoreOp, StoreOutcome,
 };
 
 use crate::report;
@@ -61,69 +58,14 @@ impl<S> Noted<S> {
 }
 
 #[zoom_live_stream::async_trait]
-impl<S: LimiterStore> LimiterStore for Noted<S> {
-    async fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
-        self.note(self.store.reserve(key).await)
+impl<S: SharedStore> SharedStore for Noted<S> {
+    async fn run(&self, op: StoreOp) -> Result<StoreOutcome, StoreError> {
+        self.note(self.store.run(op).await)
     }
 }
 
-#[zoom_live_stream::async_trait]
-impl<S: TokenStore> TokenStore for Noted<S> {
-    async fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-        self.note(self.store.get(key).await)
-    }
-    async fn try_lock(
-        &self,
-        key: &TokenKey,
-        ttl: Duration,
-    ) -> Result<Option<TokenLock>, StoreError> {
-        self.note(self.store.try_lock(key, ttl).await)
-    }
-    async fn put_and_unlock(
-        &self,
-        key: &TokenKey,
-        token: &StoredToken,
-        lock: TokenLock,
-    ) -> Result<bool, StoreError> {
-        self.note(self.store.put_and_unlock(key, token, lock).await)
-    }
-    async fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
-        self.note(self.store.unlock(key, lock).await)
-    }
-    async fn invalidate(
-        &self,
-        key: &TokenKey,
-        access_token: &SecretString,
-    ) -> Result<(), StoreError> {
-        self.note(self.store.invalidate(key, access_token).await)
-    }
-}
-
-impl<S: BlockingLimiterStore> BlockingLimiterStore for Noted<S> {
-    fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
-        self.note(self.store.reserve(key))
-    }
-}
-
-impl<S: BlockingTokenStore> BlockingTokenStore for Noted<S> {
-    fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-        self.note(self.store.get(key))
-    }
-    fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
-        self.note(self.store.try_lock(key, ttl))
-    }
-    fn put_and_unlock(
-        &self,
-        key: &TokenKey,
-        token: &StoredToken,
-        lock: TokenLock,
-    ) -> Result<bool, StoreError> {
-        self.note(self.store.put_and_unlock(key, token, lock))
-    }
-    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
-        self.note(self.store.unlock(key, lock))
-    }
-    fn invalidate(&self, key: &TokenKey, access_token: &SecretString) -> Result<(), StoreError> {
-        self.note(self.store.invalidate(key, access_token))
+impl<S: BlockingSharedStore> BlockingSharedStore for Noted<S> {
+    fn run(&self, op: StoreOp) -> Result<StoreOutcome, StoreError> {
+        self.note(self.store.run(op))
     }
 }

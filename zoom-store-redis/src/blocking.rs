@@ -8,7 +8,6 @@
 //! # Ok::<(), zoom_core::store::StoreError>(())
 //! ```
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,16 +22,10 @@ use crate::protocol::{self, RawEntry, Reservation};
 /// Cheap to clone; clones share the connection.
 #[derive(Clone)]
 pub struct RedisStore {
-    conn: Arc<BlockingConn>,
+    pub(crate) conn: Arc<BlockingConn>,
 }
 
-impl fmt::Debug for RedisStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("blocking::RedisStore")
-            .field("config", self.conn.config())
-            .finish()
-    }
-}
+crate::store_basics!("blocking::RedisStore");
 
 impl RedisStore {
     /// A store for `url` with the default timeouts. Nothing is connected yet, so this fails
@@ -45,20 +38,6 @@ impl RedisStore {
     pub fn with_config(config: RedisConfig) -> Self {
         Self {
             conn: Arc::new(BlockingConn::new(&config)),
-        }
-    }
-
-    /// The store's configuration (its URL shown without password).
-    pub fn config(&self) -> &RedisConfig {
-        self.conn.config()
-    }
-
-    /// The limiter of `account` for Zoom's `label` at `rate` calls per second; see
-    /// [`crate::RedisStore::limiter`].
-    pub fn limiter(&self, account: &str, label: &str, rate: u32) -> RedisLimiter {
-        RedisLimiter {
-            store: self.clone(),
-            key: LimiterKey::per_second(account, label, rate),
         }
     }
 
@@ -83,8 +62,7 @@ impl RedisStore {
     pub fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
         let proof = TokenLock::random();
         let op = protocol::try_lock(&self.config().prefix, key, &proof, ttl);
-        let taken: Option<String> = self.conn.run(op)?;
-        Ok(taken.map(|_| proof))
+        Ok(protocol::read_lock(self.conn.run(op)?, proof))
     }
 
     /// Stores `token` and releases `lock` if still ours; returns whether it was.
@@ -95,14 +73,13 @@ impl RedisStore {
         lock: TokenLock,
     ) -> Result<bool, StoreError> {
         let op = protocol::put_and_unlock(&self.config().prefix, key, token, &lock);
-        let (_written, released): (i64, i64) = self.conn.run(op)?;
-        Ok(released == 1)
+        Ok(protocol::read_put(self.conn.run(op)?))
     }
 
     /// Releases `lock` if still ours (compare and delete); returns whether it was.
     pub fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
         let op = protocol::unlock(&self.config().prefix, key, &lock);
-        Ok(self.conn.run::<i64>(op)? == 1)
+        Ok(protocol::read_released(self.conn.run(op)?))
     }
 
     /// Marks `access_token` expired if it is still the stored one.
@@ -116,32 +93,5 @@ impl RedisStore {
     }
 }
 
-/// The blocking twin of [`crate::RedisLimiter`].
-#[derive(Debug, Clone)]
-pub struct RedisLimiter {
-    store: RedisStore,
-    key: LimiterKey,
-}
-
-impl RedisLimiter {
-    /// How many calls may go back to back (at least 1); default half the rate.
-    pub fn burst(mut self, burst: u32) -> Self {
-        self.key = self.key.burst(burst);
-        self
-    }
-
-    /// The limiter's key (account, label, spacing, burst).
-    pub fn key(&self) -> &LimiterKey {
-        &self.key
-    }
-
-    /// Reserves a slot for one call (one round trip) and returns how long to wait.
-    pub fn reserve(&self) -> Result<Duration, StoreError> {
-        self.store.reserve(&self.key)
-    }
-
-    /// Like [`reserve`](Self::reserve), with the slot's time on Redis's clock.
-    pub fn reservation(&self) -> Result<Reservation, StoreError> {
-        self.store.reservation(&self.key)
-    }
-}
+/// The blocking twin of [`crate::RedisLimiter`]: the same handle on this store.
+pub type RedisLimiter = crate::RedisLimiter<RedisStore>;

@@ -50,7 +50,6 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -80,13 +79,43 @@ pub struct RedisStore {
     conn: Arc<AsyncConn>,
 }
 
-impl fmt::Debug for RedisStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedisStore")
-            .field("config", self.conn.config())
-            .finish()
-    }
+/// What both stores (`RedisStore` of the module it is used in, over a `conn`) have alike:
+/// a `Debug` that shows the configuration (never the password), `config` and `limiter`.
+macro_rules! store_basics {
+    ($shown:literal) => {
+        impl std::fmt::Debug for RedisStore {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct($shown)
+                    .field("config", self.conn.config())
+                    .finish()
+            }
+        }
+
+        impl RedisStore {
+            /// The store's configuration (its URL shown without password).
+            pub fn config(&self) -> &RedisConfig {
+                self.conn.config()
+            }
+
+            /// The limiter of `account` for Zoom's `label` (e.g. `light`) at `rate` calls
+            /// per second: spaced `1/rate` apart, bursts of `rate/2` (at least 1), as the
+            /// local limiter.
+            pub fn limiter(
+                &self,
+                account: &str,
+                label: &str,
+                rate: u32,
+            ) -> $crate::RedisLimiter<Self> {
+                let key = LimiterKey::per_second(account, label, rate);
+                $crate::limiter::RedisLimiter::new(self.clone(), key)
+            }
+        }
+    };
 }
+
+pub(crate) use store_basics;
+
+store_basics!("RedisStore");
 
 impl RedisStore {
     /// A store for `url` with the default timeouts. Nothing is connected yet, so this fails
@@ -100,20 +129,6 @@ impl RedisStore {
         Ok(Self {
             conn: Arc::new(AsyncConn::new(&config)?),
         })
-    }
-
-    /// The store's configuration (its URL shown without password).
-    pub fn config(&self) -> &RedisConfig {
-        self.conn.config()
-    }
-
-    /// The limiter of `account` for Zoom's `label` (e.g. `light`) at `rate` calls per
-    /// second: spaced `1/rate` apart, bursts of `rate/2` (at least 1), as the local limiter.
-    pub fn limiter(&self, account: &str, label: &str, rate: u32) -> RedisLimiter {
-        RedisLimiter {
-            store: self.clone(),
-            key: LimiterKey::per_second(account, label, rate),
-        }
     }
 
     /// Reserves a slot on `key`'s schedule and returns how long to wait.
@@ -141,8 +156,7 @@ impl RedisStore {
     ) -> Result<Option<TokenLock>, StoreError> {
         let proof = TokenLock::random();
         let op = protocol::try_lock(&self.config().prefix, key, &proof, ttl);
-        let taken: Option<String> = self.conn.run(op).await?;
-        Ok(taken.map(|_| proof))
+        Ok(protocol::read_lock(self.conn.run(op).await?, proof))
     }
 
     /// Stores `token` and releases `lock` if still ours; returns whether it was.
@@ -153,14 +167,13 @@ impl RedisStore {
         lock: TokenLock,
     ) -> Result<bool, StoreError> {
         let op = protocol::put_and_unlock(&self.config().prefix, key, token, &lock);
-        let (_written, released): (i64, i64) = self.conn.run(op).await?;
-        Ok(released == 1)
+        Ok(protocol::read_put(self.conn.run(op).await?))
     }
 
     /// Releases `lock` if still ours (compare and delete); returns whether it was.
     pub async fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
         let op = protocol::unlock(&self.config().prefix, key, &lock);
-        Ok(self.conn.run::<i64>(op).await? == 1)
+        Ok(protocol::read_released(self.conn.run(op).await?))
     }
 
     /// Marks `access_token` expired if it is still the stored one.

@@ -5,9 +5,11 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use redis::{Cmd, Script, ScriptInvocation};
+use redis::{Cmd, RedisError, Script, ScriptInvocation, Value, from_redis_value};
 use zoom_core::SecretString;
-use zoom_core::store::{LimiterKey, StoreError, StoreErrorKind, StoredToken, TokenKey, TokenLock};
+use zoom_core::store::{
+    LimiterKey, StoreError, StoreErrorKind, StoreOp, StoreOutcome, StoredToken, TokenKey, TokenLock,
+};
 
 /// What a key component keeps unencoded; `{`, `}` and `:` are always encoded, so a name can
 /// neither break out of its hash tag nor forge another key.
@@ -133,6 +135,60 @@ pub(crate) enum Op {
     Cmd(Cmd),
 }
 
+/// How to read the answer to the round trip of a [`StoreOp`].
+pub(crate) enum Reply {
+    Reserved,
+    Token,
+    /// The lock asked for, with the owner value written.
+    Locked(TokenLock),
+    PutAndUnlocked,
+    Unlocked,
+    Invalidated,
+}
+
+/// A [`StoreOp`] as one round trip, and how to read its answer: what both stores' `run`
+/// does, sans-IO. An operation this crate does not know is [`StoreError::unsupported`].
+pub(crate) fn prepare(prefix: &str, op: StoreOp) -> Result<(Op, Reply), StoreError> {
+    Ok(match op {
+        StoreOp::Reserve(key) => (reserve(prefix, &key), Reply::Reserved),
+        StoreOp::Get(key) => (get(prefix, &key), Reply::Token),
+        StoreOp::TryLock { key, ttl } => {
+            let proof = TokenLock::random();
+            (try_lock(prefix, &key, &proof, ttl), Reply::Locked(proof))
+        }
+        StoreOp::PutAndUnlock { key, token, lock } => (
+            put_and_unlock(prefix, &key, &token, &lock),
+            Reply::PutAndUnlocked,
+        ),
+        StoreOp::Unlock { key, lock } => (unlock(prefix, &key, &lock), Reply::Unlocked),
+        StoreOp::Invalidate { key, access_token } => {
+            (invalidate(prefix, &key, &access_token), Reply::Invalidated)
+        }
+        other => return Err(StoreError::unsupported(&other)),
+    })
+}
+
+impl Reply {
+    /// The outcome the answer `value` says.
+    pub(crate) fn read(self, value: Value) -> Result<StoreOutcome, RedisError> {
+        Ok(match self {
+            Reply::Reserved => {
+                StoreOutcome::Reserved(read_reservation(from_redis_value(value)?).wait)
+            }
+            Reply::Token => StoreOutcome::Token(read_entry(from_redis_value(value)?)),
+            Reply::Locked(proof) => {
+                StoreOutcome::Locked(read_lock(from_redis_value(value)?, proof))
+            }
+            Reply::PutAndUnlocked => StoreOutcome::Unlocked(read_put(from_redis_value(value)?)),
+            Reply::Unlocked => StoreOutcome::Unlocked(read_released(from_redis_value(value)?)),
+            Reply::Invalidated => {
+                from_redis_value::<i64>(value)?;
+                StoreOutcome::Invalidated
+            }
+        })
+    }
+}
+
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
@@ -197,6 +253,11 @@ pub(crate) fn try_lock(prefix: &str, key: &TokenKey, proof: &TokenLock, ttl: Dur
     Op::Cmd(cmd)
 }
 
+/// `SET NX` answers `OK` when it took the lock, nil when it was held.
+pub(crate) fn read_lock(taken: Option<String>, proof: TokenLock) -> Option<TokenLock> {
+    taken.map(|_| proof)
+}
+
 pub(crate) fn put_and_unlock(
     prefix: &str,
     key: &TokenKey,
@@ -220,10 +281,20 @@ pub(crate) fn put_and_unlock(
     Op::Script(call)
 }
 
+/// The put script answers `{written, released}`.
+pub(crate) fn read_put((_written, released): (i64, i64)) -> bool {
+    released == 1
+}
+
 pub(crate) fn unlock(prefix: &str, key: &TokenKey, proof: &TokenLock) -> Op {
     let mut call = UNLOCK_SCRIPT.prepare_invoke();
     call.key(lock_key(prefix, key)).arg(proof.owner());
     Op::Script(call)
+}
+
+/// Compare and delete answers how many keys it deleted.
+pub(crate) fn read_released(deleted: i64) -> bool {
+    deleted == 1
 }
 
 pub(crate) fn invalidate(prefix: &str, key: &TokenKey, access_token: &SecretString) -> Op {
@@ -302,6 +373,66 @@ mod tests {
             (Duration::ZERO, Duration::ZERO)
         );
         assert_eq!((token.api_url, token.refresh_token), (None, None));
+    }
+
+    #[test]
+    fn every_operation_is_one_round_trip_read_into_its_outcome() {
+        let key = TokenKey::new("acct", "client");
+        let lock = TokenLock::random();
+        let ops = [
+            StoreOp::Reserve(LimiterKey::per_second("acct", "light", 1)),
+            StoreOp::Get(key.clone()),
+            StoreOp::TryLock {
+                key: key.clone(),
+                ttl: Duration::from_secs(1),
+            },
+            StoreOp::PutAndUnlock {
+                key: key.clone(),
+                token: read_entry(Some(("a".into(), String::new(), String::new(), 1, 1))).unwrap(),
+                lock: lock.clone(),
+            },
+            StoreOp::Unlock {
+                key: key.clone(),
+                lock,
+            },
+            StoreOp::Invalidate {
+                key,
+                access_token: "a".into(),
+            },
+        ];
+        let answers = [
+            Value::Array(vec![Value::Int(5), Value::Int(7)]),
+            Value::Nil,
+            Value::Okay,
+            Value::Array(vec![Value::Int(1), Value::Int(1)]),
+            Value::Int(0),
+            Value::Int(1),
+        ];
+        let mut outcomes = Vec::new();
+        for (op, answer) in ops.into_iter().zip(answers) {
+            let (_, reply) = prepare("zoom", op).unwrap();
+            outcomes.push(format!("{:?}", reply.read(answer).unwrap()));
+        }
+        assert_eq!(outcomes[0], "Reserved(5µs)");
+        assert_eq!(outcomes[1], "Token(None)");
+        assert!(outcomes[2].starts_with("Locked(Some("), "{}", outcomes[2]);
+        assert_eq!(
+            outcomes[3..],
+            ["Unlocked(true)", "Unlocked(false)", "Invalidated"]
+        );
+    }
+
+    #[test]
+    fn an_answer_of_the_wrong_shape_is_an_error_not_a_panic() {
+        for reply in [
+            Reply::Reserved,
+            Reply::Token,
+            Reply::PutAndUnlocked,
+            Reply::Unlocked,
+        ] {
+            let garbled = Value::SimpleString("garbled".into());
+            assert!(reply.read(garbled).is_err());
+        }
     }
 
     #[test]

@@ -1,81 +1,24 @@
-//! The store traits of [`zoom_core::store`], implemented by delegation to the inherent
-//! methods, so that a client takes a Redis store (`.shared_store(..)`) as it takes a
-//! [`zoom_core::store::MemoryStore`].
+//! The store seam of [`zoom_core::store`]: each store runs a [`StoreOp`] as the one round
+//! trip [`protocol::prepare`] makes of it, so that a client takes a Redis store
+//! (`.shared_store(..)`) as it takes a [`zoom_core::store::MemoryStore`].
 
-use std::time::Duration;
+use zoom_core::store::{BlockingSharedStore, SharedStore, StoreError, StoreOp, StoreOutcome};
 
-use zoom_core::SecretString;
-use zoom_core::store::{
-    BlockingLimiterStore, BlockingTokenStore, LimiterKey, LimiterStore, StoreError, StoredToken,
-    TokenKey, TokenLock, TokenStore,
-};
-
-use crate::{RedisStore, blocking};
+use crate::{RedisStore, blocking, protocol};
 
 #[async_trait::async_trait]
-impl LimiterStore for RedisStore {
-    async fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
-        RedisStore::reserve(self, key).await
+impl SharedStore for RedisStore {
+    async fn run(&self, op: StoreOp) -> Result<StoreOutcome, StoreError> {
+        let (op, reply) = protocol::prepare(&self.config().prefix, op)?;
+        let answer = self.conn.run(op).await?;
+        reply.read(answer).map_err(|e| self.config().error(&e))
     }
 }
 
-#[async_trait::async_trait]
-impl TokenStore for RedisStore {
-    async fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-        self.get_token(key).await
-    }
-    async fn try_lock(
-        &self,
-        key: &TokenKey,
-        ttl: Duration,
-    ) -> Result<Option<TokenLock>, StoreError> {
-        RedisStore::try_lock(self, key, ttl).await
-    }
-    async fn put_and_unlock(
-        &self,
-        key: &TokenKey,
-        token: &StoredToken,
-        lock: TokenLock,
-    ) -> Result<bool, StoreError> {
-        RedisStore::put_and_unlock(self, key, token, lock).await
-    }
-    async fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
-        RedisStore::unlock(self, key, lock).await
-    }
-    async fn invalidate(
-        &self,
-        key: &TokenKey,
-        access_token: &SecretString,
-    ) -> Result<(), StoreError> {
-        RedisStore::invalidate(self, key, access_token).await
-    }
-}
-
-impl BlockingLimiterStore for blocking::RedisStore {
-    fn reserve(&self, key: &LimiterKey) -> Result<Duration, StoreError> {
-        blocking::RedisStore::reserve(self, key)
-    }
-}
-
-impl BlockingTokenStore for blocking::RedisStore {
-    fn get(&self, key: &TokenKey) -> Result<Option<StoredToken>, StoreError> {
-        self.get_token(key)
-    }
-    fn try_lock(&self, key: &TokenKey, ttl: Duration) -> Result<Option<TokenLock>, StoreError> {
-        blocking::RedisStore::try_lock(self, key, ttl)
-    }
-    fn put_and_unlock(
-        &self,
-        key: &TokenKey,
-        token: &StoredToken,
-        lock: TokenLock,
-    ) -> Result<bool, StoreError> {
-        blocking::RedisStore::put_and_unlock(self, key, token, lock)
-    }
-    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> Result<bool, StoreError> {
-        blocking::RedisStore::unlock(self, key, lock)
-    }
-    fn invalidate(&self, key: &TokenKey, access_token: &SecretString) -> Result<(), StoreError> {
-        blocking::RedisStore::invalidate(self, key, access_token)
+impl BlockingSharedStore for blocking::RedisStore {
+    fn run(&self, op: StoreOp) -> Result<StoreOutcome, StoreError> {
+        let (op, reply) = protocol::prepare(&self.config().prefix, op)?;
+        let answer = self.conn.run(op)?;
+        reply.read(answer).map_err(|e| self.config().error(&e))
     }
 }

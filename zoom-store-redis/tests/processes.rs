@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use support::TestRedis;
-use zoom_core::store::{BlockingTokenStore, StoredToken, TokenKey};
+use zoom_core::store::{StoredToken, TokenKey};
 use zoom_core::{ApiErrorKind, RateLimiter, RetryPolicy, UserOAuth};
 use zoom_store_redis::{RedisConfig, blocking};
 use zoom_testkit::simulator::{
@@ -271,7 +271,7 @@ fn user_oauth_refreshes() {
         expires_in: Duration::ZERO,
         lifetime: Duration::from_secs(3599),
     };
-    assert!(BlockingTokenStore::put_and_unlock(&store, &key, &seeded, lock).unwrap());
+    assert!(store.put_and_unlock(&key, &seeded, lock).unwrap());
     let part = Part {
         role: "concurrent",
         redis: shared(&redis),

@@ -1,15 +1,17 @@
-//! The same rules for the default in-memory store and the Redis store, through the traits
-//! proposed in `zoom_core::store`: whatever a client does with one, it can do with the other.
+//! The same rules for the default in-memory store and the Redis store, through the one seam
+//! of `zoom_core::store` (`run(StoreOp)`): whatever a client does with one, it can do with
+//! the other.
 
 mod support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use support::TestRedis;
 use zoom_core::SecretString;
 use zoom_core::store::{
-    BlockingLimiterStore, BlockingTokenStore, LimiterKey, LimiterStore, MemoryStore, StoredToken,
-    TokenKey, TokenLock, TokenStore,
+    BlockingSharedStore, LimiterKey, MemoryStore, SharedStore, StoreOp, StoreOutcome, StoredToken,
+    TokenKey, TokenLock,
 };
 use zoom_store_redis::{RedisConfig, RedisStore, blocking};
 
@@ -25,44 +27,87 @@ fn token(access: &str, refresh: Option<&str>) -> StoredToken {
     }
 }
 
-fn token_rules(store: &dyn BlockingTokenStore) {
+/// The typed answers of the seam's operations, for the rules below.
+struct Ops<'s>(&'s dyn BlockingSharedStore);
+
+impl Ops<'_> {
+    fn get(&self, key: &TokenKey) -> Option<StoredToken> {
+        match self.0.run(StoreOp::Get(key.clone())).unwrap() {
+            StoreOutcome::Token(token) => token,
+            other => panic!("Get answered {other:?}"),
+        }
+    }
+
+    fn try_lock(&self, key: &TokenKey) -> Option<TokenLock> {
+        let op = StoreOp::TryLock {
+            key: key.clone(),
+            ttl: HOUR,
+        };
+        match self.0.run(op).unwrap() {
+            StoreOutcome::Locked(lock) => lock,
+            other => panic!("TryLock answered {other:?}"),
+        }
+    }
+
+    fn released(&self, op: StoreOp) -> bool {
+        match self.0.run(op).unwrap() {
+            StoreOutcome::Unlocked(ours) => ours,
+            other => panic!("a release answered {other:?}"),
+        }
+    }
+
+    fn put(&self, key: &TokenKey, token: StoredToken, lock: TokenLock) -> bool {
+        let key = key.clone();
+        self.released(StoreOp::PutAndUnlock { key, token, lock })
+    }
+
+    fn unlock(&self, key: &TokenKey, lock: TokenLock) -> bool {
+        let key = key.clone();
+        self.released(StoreOp::Unlock { key, lock })
+    }
+
+    fn invalidate(&self, key: &TokenKey, access_token: &str) {
+        let op = StoreOp::Invalidate {
+            key: key.clone(),
+            access_token: access_token.into(),
+        };
+        assert!(matches!(self.0.run(op).unwrap(), StoreOutcome::Invalidated));
+    }
+
+    fn reserve(&self, key: &LimiterKey) -> Duration {
+        match self.0.run(StoreOp::Reserve(key.clone())).unwrap() {
+            StoreOutcome::Reserved(wait) => wait,
+            other => panic!("Reserve answered {other:?}"),
+        }
+    }
+}
+
+fn token_rules(store: &dyn BlockingSharedStore) {
+    let store = Ops(store);
     let key = TokenKey::new("acct", "client");
-    assert_eq!(store.get(&key).unwrap(), None);
-    let lock = store.try_lock(&key, HOUR).unwrap().expect("free");
-    assert!(store.try_lock(&key, HOUR).unwrap().is_none(), "one holder");
-    assert!(
-        !store.unlock(&key, TokenLock::random()).unwrap(),
-        "not ours"
-    );
-    assert!(
-        store
-            .put_and_unlock(&key, &token("a-1", Some("r-1")), lock)
-            .unwrap()
-    );
-    let lock = store
-        .try_lock(&key, HOUR)
-        .unwrap()
-        .expect("released by put");
-    assert!(
-        store
-            .put_and_unlock(&key, &token("a-2", None), lock)
-            .unwrap()
-    );
-    let read = store.get(&key).unwrap().unwrap();
+    assert_eq!(store.get(&key), None);
+    let lock = store.try_lock(&key).expect("free");
+    assert!(store.try_lock(&key).is_none(), "one holder");
+    assert!(!store.unlock(&key, TokenLock::random()), "not ours");
+    assert!(store.put(&key, token("a-1", Some("r-1")), lock));
+    let lock = store.try_lock(&key).expect("released by put");
+    assert!(store.put(&key, token("a-2", None), lock));
+    let read = store.get(&key).unwrap();
     assert_eq!(read.access_token.expose_secret(), "a-2");
     assert_eq!(
         read.refresh_token.unwrap().expose_secret(),
         "r-1",
         "refresh token kept"
     );
-    store.invalidate(&key, &"a-2".into()).unwrap();
-    assert_eq!(store.get(&key).unwrap().unwrap().expires_in, Duration::ZERO);
+    store.invalidate(&key, "a-2");
+    assert_eq!(store.get(&key).unwrap().expires_in, Duration::ZERO);
 }
 
-fn limiter_rules(store: &dyn BlockingLimiterStore) {
+fn limiter_rules(store: &dyn BlockingSharedStore) {
+    let store = Ops(store);
     let mut key = LimiterKey::per_second("acct", "light", 4);
     key.interval = HOUR;
-    let waits: Vec<_> = (0..3).map(|_| store.reserve(&key).unwrap()).collect();
+    let waits: Vec<_> = (0..3).map(|_| store.reserve(&key)).collect();
     assert!(waits[0].is_zero() && waits[1].is_zero(), "{waits:?}");
     assert!(waits[2] > HOUR - Duration::from_secs(60), "{waits:?}");
 }
@@ -86,25 +131,64 @@ fn the_memory_store_and_the_redis_store_keep_the_same_limiter_rules() {
     limiter_rules(&redis_store(&TestRedis::shared()));
 }
 
+#[test]
+fn the_memory_store_keeps_its_rules_on_a_manual_clock() {
+    let clock = zoom_testkit::ManualClock::new();
+    let memory = MemoryStore::with_time_source(clock.clone());
+    let store = Ops(&memory);
+    // The limiter's rules to the microsecond: the clock stands still until moved.
+    let key = LimiterKey::per_second("acct", "light", 4);
+    let waits: Vec<_> = (0..3).map(|_| store.reserve(&key)).collect();
+    assert_eq!(waits, [Duration::ZERO, Duration::ZERO, key.interval]);
+    clock.advance(HOUR);
+    assert!(
+        store.reserve(&key).is_zero(),
+        "an idle hour refills the burst"
+    );
+    // A dead holder's lock and a token expire on the store's clock, not the system's.
+    let key = TokenKey::new("acct", "client");
+    let _dead = store.try_lock(&key).expect("free");
+    clock.advance(HOUR - Duration::from_millis(1));
+    assert!(store.try_lock(&key).is_none(), "still held");
+    clock.advance(Duration::from_millis(1));
+    let lock = store.try_lock(&key).expect("expired with its holder");
+    assert!(store.put(&key, token("a", None), lock));
+    clock.advance(HOUR / 2);
+    assert_eq!(store.get(&key).unwrap().expires_in, HOUR / 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_async_traits_reach_redis_too() {
+async fn the_async_seam_reaches_redis_too() {
     let redis = TestRedis::shared();
     let config = RedisConfig::new(&redis.url)
         .unwrap()
         .key_prefix(redis.prefix.clone());
-    let store: std::sync::Arc<dyn TokenStore> =
-        std::sync::Arc::new(RedisStore::with_config(config.clone()).unwrap());
+    let store: Arc<dyn SharedStore> = Arc::new(RedisStore::with_config(config.clone()).unwrap());
     let key = TokenKey::new("acct", "client");
-    let lock = store.try_lock(&key, HOUR).await.unwrap().unwrap();
-    assert!(
-        store
-            .put_and_unlock(&key, &token("a", None), lock)
-            .await
-            .unwrap()
-    );
-    let read = store.get(&key).await.unwrap().unwrap();
+    let try_lock = StoreOp::TryLock {
+        key: key.clone(),
+        ttl: HOUR,
+    };
+    let Ok(StoreOutcome::Locked(Some(lock))) = store.run(try_lock).await else {
+        panic!("a free lock")
+    };
+    let put = StoreOp::PutAndUnlock {
+        key: key.clone(),
+        token: token("a", None),
+        lock,
+    };
+    assert!(matches!(
+        store.run(put).await,
+        Ok(StoreOutcome::Unlocked(true))
+    ));
+    let Ok(StoreOutcome::Token(Some(read))) = store.run(StoreOp::Get(key)).await else {
+        panic!("the stored token")
+    };
     assert_eq!(read.access_token.expose_secret(), "a");
-    let limiter: Box<dyn LimiterStore> = Box::new(RedisStore::with_config(config).unwrap());
+    let limiter: Box<dyn SharedStore> = Box::new(RedisStore::with_config(config).unwrap());
     let key = LimiterKey::per_second("acct", "light", 1);
-    assert!(limiter.reserve(&key).await.unwrap().is_zero());
+    assert!(matches!(
+        limiter.run(StoreOp::Reserve(key)).await,
+        Ok(StoreOutcome::Reserved(wait)) if wait.is_zero()
+    ));
 }

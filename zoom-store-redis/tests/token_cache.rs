@@ -267,7 +267,7 @@ fn traced_get(
             Step::Store(op) => {
                 let name = format!("{op:?}");
                 let name = name.split([' ', '(']).next().unwrap_or_default().to_owned();
-                let outcome = store.run_blocking(op);
+                let outcome = store.run(op);
                 let said = match &outcome {
                     Ok(StoreOutcome::Token(found)) => {
                         ["none", "found"][usize::from(found.is_some())]

@@ -7,15 +7,20 @@
 //!
 //! - `credentials`: who the client is;
 //! - `token_endpoint`: the token request and answer on the wire;
-//! - `cache`: where tokens are kept, the single-flight lock, shared failures.
+//! - `cache`: where tokens are kept, the single-flight lock, shared failures;
+//! - `shared`: the single flight across processes through a shared store, a sub-machine of
+//!   the call.
 
 mod cache;
 mod credentials;
+pub(crate) mod shared;
 mod token_endpoint;
 
 use std::fmt;
+use std::time::Duration;
 
-pub(crate) use cache::{Failure, Lookup, REFUSAL_MEMORY, SharedAuthError, Token, TokenParts};
+use cache::REFUSAL_MEMORY;
+pub(crate) use cache::{Failure, Lookup, SharedAuthError, Token, TokenParts};
 pub use cache::{SingleFlight, SingleFlightGuard};
 pub(crate) use credentials::Credentials;
 pub use credentials::{ServerToServerOAuth, TokenSource, UserOAuth};
@@ -212,13 +217,22 @@ impl Auth {
         }
     }
 
-    /// Records a failed fetch, shared with other callers until `until`.
+    /// Records this caller's failed fetch, its `attempt`, for the callers behind it: the
+    /// failure stands until the fetcher tries again (`retry_in` from `now`), or, once it
+    /// gives up, at once for a transient failure and for a few seconds
+    /// ([`REFUSAL_MEMORY`]) for refused credentials.
     pub(crate) fn fetch_failed(
         &self,
         error: SharedAuthError,
         attempt: u32,
-        until: Timestamp,
+        retry_in: Option<Duration>,
+        now: Timestamp,
     ) -> Failure {
+        let until = match retry_in {
+            Some(wait) => now.saturating_add(wait),
+            None if error.to_error().is_transient() => now,
+            None => now.saturating_add(REFUSAL_MEMORY),
+        };
         self.cache.failed(error, attempt, until)
     }
 

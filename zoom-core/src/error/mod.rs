@@ -8,12 +8,14 @@ use http::StatusCode;
 mod api;
 mod auth;
 mod decode;
+mod misuse;
 mod text;
 mod transport;
 
 pub use api::{ApiError, ApiErrorKind, FieldError};
 pub use auth::{AuthError, AuthErrorKind};
 pub use decode::{DECODE_BODY_CAP, DecodeError};
+pub use misuse::CallMisuse;
 pub use text::escape_server_text;
 pub use transport::{TransportError, TransportErrorKind};
 
@@ -58,6 +60,9 @@ pub enum Error {
     Decode(Box<DecodeError>),
     /// No access token could be obtained.
     Auth(Box<AuthError>),
+    /// A driver called the steps of a [`Call`](crate::call::Call) out of order: a bug in
+    /// the driver, not in the input (the clients' own `send` never does).
+    Misuse(CallMisuse),
 }
 
 impl fmt::Display for Error {
@@ -78,6 +83,7 @@ impl fmt::Display for Error {
             Error::Api(error) => fmt::Display::fmt(error, f),
             Error::Decode(error) => fmt::Display::fmt(error, f),
             Error::Auth(error) => fmt::Display::fmt(error, f),
+            Error::Misuse(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -92,7 +98,7 @@ impl std::error::Error for Error {
             Error::Auth(error) => std::error::Error::source(&**error),
             Error::Api(error) => std::error::Error::source(&**error),
             Error::Decode(error) => std::error::Error::source(&**error),
-            Error::InvalidInput(_) => None,
+            Error::InvalidInput(_) | Error::Misuse(_) => None,
         }
     }
 }
@@ -133,6 +139,8 @@ pub enum ErrorKind {
     Decode,
     /// No access token.
     Auth,
+    /// A call driven out of order by its driver (see [`CallMisuse`]).
+    Misuse,
 }
 
 impl Error {
@@ -144,6 +152,7 @@ impl Error {
             Error::Api(_) => ErrorKind::Api,
             Error::Decode(_) => ErrorKind::Decode,
             Error::Auth(_) => ErrorKind::Auth,
+            Error::Misuse(_) => ErrorKind::Misuse,
         }
     }
 
@@ -167,6 +176,15 @@ impl Error {
     pub fn transport(&self) -> Option<&TransportError> {
         match self {
             Error::Transport { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// What the driver of a [`Call`](crate::call::Call) did out of order, if that is what
+    /// ended the call.
+    pub fn misuse(&self) -> Option<&CallMisuse> {
+        match self {
+            Error::Misuse(e) => Some(e),
             _ => None,
         }
     }
@@ -245,6 +263,16 @@ impl Error {
     /// How long Zoom asked us to wait (from `Retry-After`), measured from now.
     pub fn retry_after(&self) -> Option<Duration> {
         self.api()?.retry_after()
+    }
+
+    /// Whether Zoom rejected the access token (401, or code 124): a fresh token may pass.
+    pub(crate) fn rejects_token(&self) -> bool {
+        self.api().is_some_and(|api| {
+            matches!(
+                api.kind(),
+                ApiErrorKind::InvalidAccessToken | ApiErrorKind::Unauthorized
+            )
+        })
     }
 
     pub(crate) fn api_error(error: ApiError) -> Self {
