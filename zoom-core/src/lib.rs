@@ -34,9 +34,6 @@ pub mod call;
 pub mod client;
 pub mod endpoint;
 pub mod error;
-#[cfg(feature = "fuzzing")]
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod ids;
 pub mod limiter;
 mod methods;

@@ -1,5 +1,6 @@
-//! Fuzz harnesses: what the cargo-fuzz targets in `fuzz/` run, and what the regression test
-//! in zoom-testkit replays. Not part of the SDK's API (feature `fuzzing`, off by default).
+//! Fuzz harnesses: what the cargo-fuzz targets in `fuzz/fuzz_targets/` run, and what this
+//! package's test `tests/regressions.rs` replays on stable in every `cargo test` (the kept
+//! inputs of `fuzz/seeds/` and `fuzz/regressions/`). Not published; not part of the SDK's API.
 //!
 //! Every harness takes raw bytes, drives only the public API, and panics when an invariant
 //! breaks (a panic is what the fuzzer reports). The byte formats are plain text so that a
@@ -10,6 +11,7 @@
 //! - an id or a `Retry-After` value is the input itself (invalid UTF-8 replaced);
 //! - a webhook delivery is an HTTP answer whose headers are the request's and whose status
 //!   line only carries flags (see [`webhook`]).
+#![forbid(unsafe_code)]
 
 use std::error::Error as _;
 use std::fmt::Write as _;
@@ -18,16 +20,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderName, HeaderValue, StatusCode};
 
-use crate::endpoint::{self, BaseUrl, Idempotency};
-use crate::error::{ApiError, Error};
-use crate::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
-use crate::model::{JoinToken, LiveStream};
-use crate::rate_limit::{RateLimit, RetryAfter};
-use crate::response::{self, Answer};
-use crate::retry::{RetryContext, RetryPolicy};
-use crate::secret::SecretString;
-use crate::transport::{FnTransport, HttpRequest, HttpResponse};
-use crate::{UserOAuth, blocking};
+use zoom_core::endpoint::{self, BaseUrl, Idempotency};
+use zoom_core::error::{ApiError, Error};
+use zoom_core::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
+use zoom_core::model::{JoinToken, LiveStream};
+use zoom_core::rate_limit::{RateLimit, RetryAfter};
+use zoom_core::response::{self, Answer};
+use zoom_core::retry::{RetryContext, RetryPolicy};
+use zoom_core::secret::SecretString;
+use zoom_core::transport::{FnTransport, HttpRequest, HttpResponse};
+use zoom_core::{UserOAuth, blocking};
 
 /// An HTTP answer decoded from the text format above, and the flags after the status.
 pub fn http_answer(data: &[u8]) -> (HttpResponse, String) {
@@ -339,7 +341,7 @@ pub fn token_answer(data: &[u8]) {
 /// mismatch; a right one outside the window is refused; a parsed event's `Debug` redacts its
 /// stream key; a redelivery is recognised.
 pub fn webhook(data: &[u8]) {
-    use crate::webhook::{
+    use zoom_core::webhook::{
         Deduplicator, Event, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier, VerifyError,
         WebhookError,
     };
