@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use tokio::sync::mpsc::{self, error::TrySendError};
-use zoom_core::webhook::{
+use zoom_live_stream::webhook::{
     Deduplicator, Event, LiveStreaming, MAX_BODY_BYTES, MeetingLiveStreaming, SessionLiveStreaming,
     Verifier,
 };

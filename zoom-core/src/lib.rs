@@ -46,7 +46,6 @@ pub mod sleep;
 pub mod store;
 pub mod time;
 pub mod transport;
-pub mod webhook;
 mod wiring;
 
 pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth};

@@ -29,6 +29,10 @@
 //! | `rustls` | yes | TLS for the async client through rustls on the ring crypto provider (or the one your program installed), with the system's root certificates |
 //! | `native-tls` | no | TLS through the platform's library for the async client (the blocking client always uses rustls) |
 //! | `redis` | no | [`redis`](mod@redis): the Redis store, for many processes sharing one account's token and rate limit |
+//! | `webhook` | no | [`webhook`](mod@webhook): receive Zoom's webhooks: signature and timestamp checks, URL validation, typed live-stream and lifecycle events, redelivery detection (no I/O: any web framework) |
+//!
+//! An app that only calls the API leaves `webhook` off and compiles no HMAC; a receiver of
+//! Zoom's events turns it on (`features = ["webhook"]`).
 //!
 //! # Your own transport
 //!
@@ -61,6 +65,12 @@ pub mod blocking;
 /// rate limit. See its docs and `docs/SCALING.md`.
 #[cfg(feature = "redis")]
 pub use zoom_store_redis as redis;
+
+/// Zoom's webhooks (the `zoom-webhook` crate), sans I/O: verify a delivery's signature and
+/// age over its raw bytes, answer URL validation, read typed live-stream and lifecycle
+/// events, recognise redeliveries. See its docs and `docs/WEBHOOKS.md`.
+#[cfg(feature = "webhook")]
+pub use zoom_webhook as webhook;
 
 /// Forwards the configuration methods of [`zoom_core::ClientBuilder`] to a facade builder,
 /// which records them and applies them once the transport is built.

@@ -1,5 +1,5 @@
 //! Signed webhook deliveries: Zoom's live-stream events and URL validation, as a receiver gets
-//! them, for tests of [`zoom_core::webhook`] receivers and for the simulator.
+//! them, for tests of [`zoom_webhook`] receivers and for the simulator.
 //!
 //! The sample bodies are files in `zoom-testkit/fixtures/webhooks/`, byte for byte, and their
 //! signatures were computed **outside Rust**, by `sign.py` beside them (Python's `hmac` and
@@ -12,7 +12,7 @@
 //! So a test that accepts them proves the SDK computes Zoom's signature, not merely its own.
 //!
 //! ```
-//! use zoom_core::webhook::{Event, Verifier};
+//! use zoom_webhook::{Event, Verifier};
 //! use zoom_testkit::webhooks;
 //!
 //! let delivery = webhooks::meeting_live_streaming_started();
@@ -28,13 +28,13 @@
 //! );
 //! let delivery = webhooks::Delivery::signed("my-secret", webhooks::unix_now(), body);
 //! assert!(Verifier::new("my-secret").verify_event_now(&delivery.headers(), &delivery.body).is_ok());
-//! # Ok::<(), zoom_core::webhook::WebhookError>(())
+//! # Ok::<(), zoom_webhook::WebhookError>(())
 //! ```
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use zoom_core::http::{self, HeaderMap, HeaderValue};
-use zoom_core::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier};
+use zoom_webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier};
 
 /// The secret token the samples are signed with (made up; not a real Zoom token).
 pub const SECRET_TOKEN: &str = "Zk3vQ8mTx2RwLp5sNc7yBd";

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use simulator_common::{meeting_path, patch, request, webinar_path};
 use zoom_core::http::{HeaderMap, HeaderName, HeaderValue};
-use zoom_core::webhook::{Event, Verifier};
+use zoom_webhook::{Event, Verifier};
 use zoom_testkit::simulator::{
     self, BlockingSimulator, DEMO_MEETING_ID, DEMO_STREAM_KEY, DEMO_STREAM_URL, DEMO_WEBINAR_ID,
     Fault, FaultRule, SimMeeting, SimulatorConfig, WebhookConfig, WebhookDelivery,

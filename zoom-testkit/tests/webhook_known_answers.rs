@@ -1,4 +1,4 @@
-//! Known-answer tests of `zoom_core::webhook` against signatures computed outside Rust.
+//! Known-answer tests of `zoom_webhook` against signatures computed outside Rust.
 //!
 //! The vectors are `zoom-testkit/fixtures/webhooks/vectors.json`, written by Python's `hmac`
 //! and `hashlib` over the sample files' bytes:
@@ -18,7 +18,7 @@
 
 use std::time::Duration;
 
-use zoom_core::webhook::{
+use zoom_webhook::{
     DEFAULT_TOLERANCE, Deduplicator, Event, LiveStreamingService, SIGNATURE_HEADER,
     TIMESTAMP_HEADER, Verifier, VerifyError, WebhookError,
 };

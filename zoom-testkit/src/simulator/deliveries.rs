@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
-use zoom_core::webhook::{MEETING_LIVE_STREAMING_STARTED, MEETING_LIVE_STREAMING_STOPPED};
+use zoom_webhook::{MEETING_LIVE_STREAMING_STARTED, MEETING_LIVE_STREAMING_STOPPED};
 
 use super::clock;
 use super::config::{SimMeeting, WebhookConfig};

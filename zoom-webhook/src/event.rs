@@ -4,10 +4,10 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::envelope::Envelope;
-use super::url_validation::UrlValidation;
-use crate::ids::MeetingId;
-use crate::model::{LiveStream, open_enum};
+use crate::envelope::Envelope;
+use crate::url_validation::UrlValidation;
+use zoom_core::MeetingId;
+use zoom_core::LiveStream;
 
 /// `meeting.live_streaming_started`: a meeting's live stream started.
 pub const MEETING_LIVE_STREAMING_STARTED: &str = "meeting.live_streaming_started";
@@ -33,7 +33,7 @@ pub const ENDPOINT_URL_VALIDATION: &str = "endpoint.url_validation";
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use zoom_core::webhook::{Event, Verifier};
+/// use zoom_webhook::{Event, Verifier};
 ///
 /// # let body = r#"{"event":"meeting.live_streaming_started","event_ts":1795687200000,"payload":{"object":{"id":85746065432,"topic":"Café 直播"}}}"#;
 /// # let signature = "v0=cb1e630257b82bc29919240852bdcc05934043cfcbe297fd1de8188841fd3f1c";
@@ -79,7 +79,7 @@ pub enum Event {
 /// A redelivery of the same event carries the same three.
 ///
 /// ```
-/// use zoom_core::webhook::{DeliveryKey, Event, MeetingLiveStreaming};
+/// use zoom_webhook::{DeliveryKey, Event, MeetingLiveStreaming};
 ///
 /// let event = Event::MeetingLiveStreamingStopped(MeetingLiveStreaming::default());
 /// assert_eq!(
@@ -101,7 +101,7 @@ impl Event {
     /// The event's name as Zoom spells it.
     ///
     /// ```
-    /// use zoom_core::webhook::{Event, MeetingLiveStreaming};
+    /// use zoom_webhook::{Event, MeetingLiveStreaming};
     ///
     /// let event = Event::MeetingLiveStreamingStopped(MeetingLiveStreaming::default());
     /// assert_eq!(event.name(), "meeting.live_streaming_stopped");
@@ -120,7 +120,7 @@ impl Event {
     /// The event's `event_ts`: when Zoom produced it, in Unix **milliseconds**.
     ///
     /// ```
-    /// use zoom_core::webhook::Event;
+    /// use zoom_webhook::Event;
     ///
     /// let raw = serde_json::json!({"event": "meeting.started", "event_ts": 1795687140000_u64});
     /// let event = Event::Other { name: "meeting.started".into(), raw };
@@ -144,7 +144,7 @@ impl Event {
     /// [`Deduplicator`](super::Deduplicator).
     ///
     /// ```
-    /// use zoom_core::webhook::Event;
+    /// use zoom_webhook::Event;
     ///
     /// let raw = serde_json::json!({
     ///     "event": "meeting.started", "event_ts": 1795687140000_u64,
@@ -257,10 +257,10 @@ impl fmt::Debug for Event {
 /// `meeting.live_streaming_started` or `meeting.live_streaming_stopped`.
 ///
 /// ```
-/// use zoom_core::webhook::{Event, LiveStreamingService, MeetingLiveStreaming};
+/// use zoom_webhook::{Event, LiveStreamingService, MeetingLiveStreaming};
 ///
 /// # use std::time::{Duration, UNIX_EPOCH};
-/// # let verifier = zoom_core::webhook::Verifier::new("s");
+/// # let verifier = zoom_webhook::Verifier::new("s");
 /// # let body = r#"{"event":"meeting.live_streaming_started","event_ts":1795687200000,"payload":{"account_id":"acc","object":{"id":85746065432,"uuid":"aDYlohsHRtCd4ii1uC2+hA==","topic":"Demo","live_streaming":{"service":"YouTube","custom_live_streaming_settings":{"stream_url":"rtmp://a.example/live","stream_key":"k3y"}}}}}"#;
 /// # let sig = verifier.sign("1795687200", body.as_bytes());
 /// # let now = UNIX_EPOCH + Duration::from_secs(1795687200);
@@ -315,7 +315,7 @@ impl<'de> Deserialize<'de> for MeetingLiveStreaming {
 /// The meeting in a live-stream event.
 ///
 /// ```
-/// use zoom_core::webhook::LiveStreamMeeting;
+/// use zoom_webhook::LiveStreamMeeting;
 ///
 /// // Ids arrive as numbers, sometimes as strings of digits.
 /// let meeting: LiveStreamMeeting = serde_json::from_str(r#"{"id":"85746065432","type":2}"#)?;
@@ -353,7 +353,8 @@ impl LiveStreamMeeting {
     /// The meeting id as the REST API takes it.
     ///
     /// ```
-    /// use zoom_core::{MeetingId, webhook::LiveStreamMeeting};
+    /// use zoom_core::MeetingId;
+    /// use zoom_webhook::LiveStreamMeeting;
     ///
     /// let meeting: LiveStreamMeeting = serde_json::from_str(r#"{"id":85746065432}"#)?;
     /// assert_eq!(meeting.meeting_id(), Some(MeetingId::new(85746065432)));
@@ -367,7 +368,7 @@ impl LiveStreamMeeting {
 /// `session.live_streaming_started` or `session.live_streaming_stopped` (Video SDK).
 ///
 /// ```
-/// use zoom_core::webhook::SessionLiveStreaming;
+/// use zoom_webhook::SessionLiveStreaming;
 ///
 /// let event: SessionLiveStreaming = serde_json::from_str(
 ///     r#"{"event":"session.live_streaming_stopped","event_ts":1795690800000,
@@ -408,7 +409,7 @@ impl<'de> Deserialize<'de> for SessionLiveStreaming {
 /// The Video SDK session in a live-stream event.
 ///
 /// ```
-/// use zoom_core::webhook::LiveStreamSession;
+/// use zoom_webhook::LiveStreamSession;
 ///
 /// let session: LiveStreamSession = serde_json::from_str(r#"{"session_id":"Sx8P","new_field":1}"#)?;
 /// assert_eq!(session.session_id.as_deref(), Some("Sx8P"));
@@ -440,7 +441,7 @@ pub struct LiveStreamSession {
 /// A live stream in an event: where it goes and when it started or stopped.
 ///
 /// ```
-/// use zoom_core::webhook::{LiveStreaming, LiveStreamingService};
+/// use zoom_webhook::{LiveStreaming, LiveStreamingService};
 ///
 /// let live: LiveStreaming = serde_json::from_str(
 ///     r#"{"service":"Custom_Live_Streaming_Service","date_time":"2026-11-26T10:00:00Z",
@@ -458,23 +459,75 @@ pub struct LiveStreaming {
     pub service: Option<LiveStreamingService>,
     /// When the stream started or stopped, as Zoom wrote it.
     pub date_time: Option<String>,
-    /// The custom stream's settings; the stream key stays a [`crate::SecretString`].
+    /// The custom stream's settings; the stream key stays a [`zoom_core::SecretString`].
     pub custom_live_streaming_settings: Option<LiveStream>,
 }
 
-open_enum!(
-    /// The service a live stream goes to, as Zoom names it in webhooks.
-    LiveStreamingService {
-        /// `Facebook`.
-        Facebook = "Facebook",
-        /// `Workplace_by_Facebook`.
-        WorkplaceByFacebook = "Workplace_by_Facebook",
-        /// `YouTube`.
-        YouTube = "YouTube",
-        /// `Custom_Live_Streaming_Service`: an RTMP(S) destination of your own.
-        Custom = "Custom_Live_Streaming_Service",
+/// The service a live stream goes to, as Zoom names it in webhooks. Values the SDK does not
+/// know are kept as [`Other`](Self::Other), and written back as read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiveStreamingService {
+    /// `Facebook`.
+    Facebook,
+    /// `Workplace_by_Facebook`.
+    WorkplaceByFacebook,
+    /// `YouTube`.
+    YouTube,
+    /// `Custom_Live_Streaming_Service`: an RTMP(S) destination of your own.
+    Custom,
+    /// A value this SDK does not know yet, kept as Zoom sent it.
+    Other(String),
+}
+
+impl LiveStreamingService {
+    /// The value as Zoom spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Facebook => "Facebook",
+            Self::WorkplaceByFacebook => "Workplace_by_Facebook",
+            Self::YouTube => "YouTube",
+            Self::Custom => "Custom_Live_Streaming_Service",
+            Self::Other(other) => other,
+        }
     }
-);
+}
+
+impl From<String> for LiveStreamingService {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "Facebook" => Self::Facebook,
+            "Workplace_by_Facebook" => Self::WorkplaceByFacebook,
+            "YouTube" => Self::YouTube,
+            "Custom_Live_Streaming_Service" => Self::Custom,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl From<&str> for LiveStreamingService {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+
+impl fmt::Display for LiveStreamingService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for LiveStreamingService {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LiveStreamingService {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
 
 /// A meeting id as a JSON number or a string of digits.
 fn number_or_digits<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
@@ -517,7 +570,7 @@ fn string_or_number<'de, D: Deserializer<'de>>(
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use zoom_core::webhook::{ParseErrorKind, Verifier};
+/// use zoom_webhook::{ParseErrorKind, Verifier};
 ///
 /// let verifier = Verifier::new("secret");
 /// let body = b"{\"event\": ";
@@ -526,7 +579,7 @@ fn string_or_number<'de, D: Deserializer<'de>>(
 /// let error = verifier.verify(body, Some(&signature), Some("1795687200"), now)?.parse().unwrap_err();
 /// assert_eq!(error.kind(), &ParseErrorKind::NotJson);
 /// assert_eq!(error.to_string(), "the webhook body is not valid JSON (line 1, column 10)");
-/// # Ok::<(), zoom_core::webhook::VerifyError>(())
+/// # Ok::<(), zoom_webhook::VerifyError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.message())]

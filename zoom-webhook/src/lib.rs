@@ -1,7 +1,7 @@
-//! Zoom's webhooks, sans I/O: verify a delivery, answer URL validation, read typed
-//! live-stream events, recognise redeliveries.
+//! Zoom's webhooks for the live-stream SDK, sans I/O: verify a delivery, answer URL
+//! validation, read typed live-stream events, recognise redeliveries.
 //!
-//! Your web framework receives the request; this module only looks at its raw body bytes and
+//! Your web framework receives the request; this crate only looks at its raw body bytes and
 //! two headers, with your app's secret token and a clock:
 //!
 //! - [`Verifier`] checks `x-zm-signature` (HMAC-SHA256 over the **raw bytes received**,
@@ -21,7 +21,7 @@
 //! ```
 //! use std::time::{Duration, UNIX_EPOCH};
 //! use zoom_core::http::HeaderMap;
-//! use zoom_core::webhook::{Event, Verifier, WebhookError};
+//! use zoom_webhook::{Event, Verifier, WebhookError};
 //!
 //! // What the web framework hands you: headers and the raw body.
 //! let body = r#"{"event":"meeting.live_streaming_started","event_ts":1795687200000,"payload":{"object":{"id":85746065432,"topic":"Café 直播"}}}"#;
@@ -46,14 +46,15 @@
 //! assert_eq!(status, 200);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![forbid(unsafe_code)]
 
-mod dedup;
+mod deduplicator;
 mod envelope;
 mod event;
 mod url_validation;
-mod verify;
+mod verifier;
 
-pub use dedup::Deduplicator;
+pub use deduplicator::Deduplicator;
 pub use event::{
     DeliveryKey, ENDPOINT_URL_VALIDATION, Event, LiveStreamMeeting, LiveStreamSession,
     LiveStreaming, LiveStreamingService, MEETING_LIVE_STREAMING_STARTED,
@@ -61,7 +62,9 @@ pub use event::{
     SESSION_LIVE_STREAMING_STARTED, SESSION_LIVE_STREAMING_STOPPED, SessionLiveStreaming,
 };
 pub use url_validation::{UrlValidation, UrlValidationResponse};
-pub use verify::{DEFAULT_TOLERANCE, Verified, Verifier, VerifyError};
+pub use verifier::{DEFAULT_TOLERANCE, Verified, Verifier, VerifyError};
+
+use zoom_core::http;
 
 /// The header carrying the signature: `v0=` and 64 lowercase hex digits.
 pub const SIGNATURE_HEADER: &str = "x-zm-signature";
@@ -77,7 +80,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Zoom but unreadable (answer 400).
 ///
 /// ```
-/// use zoom_core::webhook::{VerifyError, WebhookError};
+/// use zoom_webhook::{VerifyError, WebhookError};
 ///
 /// let error = WebhookError::from(VerifyError::MissingSignature);
 /// assert_eq!(error.to_string(), "the webhook delivery has no x-zm-signature header");
@@ -99,7 +102,7 @@ impl WebhookError {
     ///
     /// ```
     /// use zoom_core::http::StatusCode;
-    /// use zoom_core::webhook::{Verifier, WebhookError};
+    /// use zoom_webhook::{Verifier, WebhookError};
     ///
     /// let refused = Verifier::new("secret").verify_event_now(&Default::default(), b"{}");
     /// assert_eq!(refused.unwrap_err().status(), StatusCode::UNAUTHORIZED);

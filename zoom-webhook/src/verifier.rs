@@ -6,10 +6,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::event::{Event, ParseError};
-use super::url_validation::UrlValidationResponse;
-use super::{SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookError};
-use crate::secret::SecretString;
+use crate::event::{Event, ParseError};
+use crate::url_validation::UrlValidationResponse;
+use crate::{SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookError};
+use zoom_core::SecretString;
+use zoom_core::http;
 
 /// How far a delivery's `x-zm-request-timestamp` may be from the clock, either way: 5 minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
@@ -30,7 +31,7 @@ const SCHEME: &str = "v0=";
 ///
 /// ```
 /// use std::time::{Duration, SystemTime, UNIX_EPOCH};
-/// use zoom_core::webhook::{Event, Verifier};
+/// use zoom_webhook::{Event, Verifier};
 ///
 /// let verifier = Verifier::new("test-secret-token");
 /// // A delivery as Zoom sends it (signature computed with Python's hmac module).
@@ -58,7 +59,8 @@ impl Verifier {
     /// with [`VerifyError::NoSecret`], since anyone could sign with it.
     ///
     /// ```
-    /// use zoom_core::{SecretString, webhook::Verifier};
+    /// use zoom_core::SecretString;
+    /// use zoom_webhook::Verifier;
     ///
     /// let verifier = Verifier::new(SecretString::new("from-your-config"));
     /// assert!(!format!("{verifier:?}").contains("from-your-config"));
@@ -78,7 +80,7 @@ impl Verifier {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use zoom_core::webhook::Verifier;
+    /// use zoom_webhook::Verifier;
     ///
     /// let strict = Verifier::new("secret").tolerance(Duration::from_secs(60));
     /// assert_eq!(strict.window(), Duration::from_secs(60));
@@ -91,7 +93,7 @@ impl Verifier {
     /// The tolerance window in force.
     ///
     /// ```
-    /// use zoom_core::webhook::{DEFAULT_TOLERANCE, Verifier};
+    /// use zoom_webhook::{DEFAULT_TOLERANCE, Verifier};
     ///
     /// assert_eq!(Verifier::new("secret").window(), DEFAULT_TOLERANCE);
     /// ```
@@ -108,7 +110,7 @@ impl Verifier {
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
-    /// use zoom_core::webhook::{Verifier, VerifyError};
+    /// use zoom_webhook::{Verifier, VerifyError};
     ///
     /// let verifier = Verifier::new("test-secret-token");
     /// let now = UNIX_EPOCH + Duration::from_secs(1795687200);
@@ -165,7 +167,7 @@ impl Verifier {
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
     /// use zoom_core::http::HeaderMap;
-    /// use zoom_core::webhook::{Verifier, VerifyError};
+    /// use zoom_webhook::{Verifier, VerifyError};
     ///
     /// let verifier = Verifier::new("test-secret-token");
     /// let now = UNIX_EPOCH + Duration::from_secs(1795687200);
@@ -192,7 +194,7 @@ impl Verifier {
     ///
     /// ```
     /// use zoom_core::http::HeaderMap;
-    /// use zoom_core::webhook::{Verifier, VerifyError};
+    /// use zoom_webhook::{Verifier, VerifyError};
     ///
     /// let refused = Verifier::new("secret").verify_headers_now(&HeaderMap::new(), b"{}");
     /// assert_eq!(refused.unwrap_err(), VerifyError::MissingSignature);
@@ -212,7 +214,7 @@ impl Verifier {
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
     /// use zoom_core::http::HeaderMap;
-    /// use zoom_core::webhook::{Event, Verifier};
+    /// use zoom_webhook::{Event, Verifier};
     ///
     /// let body = r#"{"event":"meeting.live_streaming_started","event_ts":1795687200000,"payload":{"object":{"id":85746065432,"topic":"Café 直播"}}}"#;
     /// let mut headers = HeaderMap::new();
@@ -237,7 +239,7 @@ impl Verifier {
     ///
     /// ```
     /// use zoom_core::http::HeaderMap;
-    /// use zoom_core::webhook::{Verifier, WebhookError};
+    /// use zoom_webhook::{Verifier, WebhookError};
     ///
     /// let refused = Verifier::new("secret").verify_event_now(&HeaderMap::new(), b"{}");
     /// assert!(matches!(refused, Err(WebhookError::Verify(_))));
@@ -255,7 +257,7 @@ impl Verifier {
     /// [`verify`](Self::verify), which compares in constant time.
     ///
     /// ```
-    /// use zoom_core::webhook::Verifier;
+    /// use zoom_webhook::Verifier;
     ///
     /// let body = r#"{"event":"meeting.live_streaming_started","event_ts":1795687200000,"payload":{"object":{"id":85746065432,"topic":"Café 直播"}}}"#;
     /// assert_eq!(
@@ -277,7 +279,7 @@ impl Verifier {
     /// this as the JSON body, after verifying the request like any other delivery.
     ///
     /// ```
-    /// use zoom_core::webhook::Verifier;
+    /// use zoom_webhook::Verifier;
     ///
     /// let answer = Verifier::new("test-secret-token").url_validation_response("plain-token-123");
     /// assert_eq!(
@@ -310,7 +312,7 @@ impl fmt::Debug for Verifier {
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use zoom_core::webhook::Verifier;
+/// use zoom_webhook::Verifier;
 ///
 /// let verifier = Verifier::new("test-secret-token");
 /// let body = r#"{"event":"meeting.live_streaming_started","event_ts":1795687200000,"payload":{"object":{"id":85746065432,"topic":"Café 直播"}}}"#.as_bytes();
@@ -319,7 +321,7 @@ impl fmt::Debug for Verifier {
 /// let verified = verifier.verify(body, Some(signature), Some("1795687200"), now)?;
 /// assert_eq!(verified.timestamp(), 1795687200);
 /// assert_eq!(verified.body(), body);
-/// # Ok::<(), zoom_core::webhook::VerifyError>(())
+/// # Ok::<(), zoom_webhook::VerifyError>(())
 /// ```
 #[derive(Clone, Copy)]
 pub struct Verified<'a> {
@@ -359,7 +361,7 @@ impl fmt::Debug for Verified<'_> {
 /// the secret, the body or the signature.
 ///
 /// ```
-/// use zoom_core::webhook::VerifyError;
+/// use zoom_webhook::VerifyError;
 ///
 /// let error = VerifyError::StaleTimestamp { timestamp: 1_000, now: 1_400, window: 300 };
 /// assert_eq!(
