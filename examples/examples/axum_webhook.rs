@@ -266,7 +266,7 @@ mod tests {
             next(&mut out).await.name(),
             "meeting.live_streaming_stopped"
         );
-        assert_eq!(next(&mut out).await.name(), "meeting.started");
+        assert_eq!(next(&mut out).await.name(), "meeting.participant_joined");
     }
 
     #[tokio::test]

@@ -313,7 +313,7 @@ fn answers_are_zooms_and_only_new_live_stream_events_are_printed() {
         "{stderr}"
     );
     assert!(stderr.contains("delivered again"), "{stderr}");
-    assert!(stderr.contains("meeting.started"), "{stderr}");
+    assert!(stderr.contains("meeting.participant_joined"), "{stderr}");
     assert!(!stderr.contains(webhooks::MEETING_STREAM_KEY), "{stderr}");
 }
 

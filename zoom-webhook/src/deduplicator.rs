@@ -20,10 +20,10 @@ use crate::event::{DeliveryKey, Event};
 /// use zoom_webhook::{Deduplicator, Event};
 ///
 /// let raw = serde_json::json!({
-///     "event": "meeting.started", "event_ts": 1795687140000_u64,
+///     "event": "meeting.participant_joined", "event_ts": 1795687260000_u64,
 ///     "payload": {"object": {"id": 85746065432_u64}},
 /// });
-/// let event = Event::Other { name: "meeting.started".into(), raw };
+/// let event = Event::Other { name: "meeting.participant_joined".into(), raw };
 ///
 /// let mut seen = Deduplicator::new(10_000);
 /// assert!(!seen.is_duplicate(&event)); // first delivery: do the work

@@ -1,13 +1,13 @@
-//! Zoom's webhook events, typed where the SDK knows them.
+//! [`Event`]: a verified delivery, typed where the SDK knows the event; the event names; and
+//! the [`DeliveryKey`] that tells one delivery from another.
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-use crate::envelope::Envelope;
+use crate::error::{ParseError, ParseErrorKind};
+use crate::lifecycle::{MeetingLifecycle, SessionLifecycle, WebinarLifecycle};
+use crate::live_streaming::{MeetingLiveStreaming, SessionLiveStreaming};
+use crate::target::Target;
 use crate::url_validation::UrlValidation;
-use zoom_core::MeetingId;
-use zoom_core::LiveStream;
 
 /// `meeting.live_streaming_started`: a meeting's live stream started.
 pub const MEETING_LIVE_STREAMING_STARTED: &str = "meeting.live_streaming_started";
@@ -17,16 +17,33 @@ pub const MEETING_LIVE_STREAMING_STOPPED: &str = "meeting.live_streaming_stopped
 pub const SESSION_LIVE_STREAMING_STARTED: &str = "session.live_streaming_started";
 /// `session.live_streaming_stopped`: a Video SDK session's live stream stopped.
 pub const SESSION_LIVE_STREAMING_STOPPED: &str = "session.live_streaming_stopped";
+/// `meeting.started`: a meeting began.
+pub const MEETING_STARTED: &str = "meeting.started";
+/// `meeting.ended`: a meeting ended.
+pub const MEETING_ENDED: &str = "meeting.ended";
+/// `webinar.started`: a webinar began.
+pub const WEBINAR_STARTED: &str = "webinar.started";
+/// `webinar.ended`: a webinar ended.
+pub const WEBINAR_ENDED: &str = "webinar.ended";
+/// `session.started`: a Video SDK session began.
+pub const SESSION_STARTED: &str = "session.started";
+/// `session.ended`: a Video SDK session ended.
+pub const SESSION_ENDED: &str = "session.ended";
 /// `endpoint.url_validation`: Zoom checks that the endpoint knows the secret token.
 pub const ENDPOINT_URL_VALIDATION: &str = "endpoint.url_validation";
 
 /// A verified webhook delivery.
 ///
-/// The live-stream events and URL validation are typed; every other event is
-/// [`Other`](Event::Other) with its raw JSON, never an error. In typed events every field is
-/// optional (Zoom omits some) and unknown fields are ignored. Get one from
-/// [`Verifier::verify_event`](super::Verifier::verify_event) or
-/// [`Verified::parse`](super::Verified::parse): nothing unverified is parsed.
+/// The live-stream events, the lifecycle events (meetings, webinars and Video SDK sessions
+/// starting and ending) and URL validation are typed; every other event is
+/// [`Other`](Event::Other) with its name and raw JSON, never an error. In typed events every
+/// field is optional (Zoom omits some), unknown fields are ignored, and an object's `id` may
+/// be a number or a string of digits. Get one from
+/// [`Verifier::verify_event`](crate::Verifier::verify_event) or
+/// [`Verified::parse`](crate::Verified::parse): nothing unverified is parsed.
+///
+/// Every event has an [`event_ts`](Self::event_ts) (when Zoom produced it) and, where it is
+/// about one, a [`target`](Self::target): the meeting, webinar or session to act on.
 ///
 /// `Debug` never shows a stream key, nor the raw JSON of other events (webhook bodies may
 /// carry credentials).
@@ -44,7 +61,7 @@ pub const ENDPOINT_URL_VALIDATION: &str = "endpoint.url_validation";
 ///         assert_eq!(started.meeting.id, Some(85746065432));
 ///         assert_eq!(started.event_ts, Some(1795687200000));
 ///     }
-///     Event::MeetingLiveStreamingStopped(_) => { /* … */ }
+///     Event::MeetingStarted(started) => { /* start its live stream, say */ }
 ///     Event::UrlValidation(request) => {
 ///         let _answer = verifier.url_validation_response(&request.plain_token);
 ///     }
@@ -63,12 +80,24 @@ pub enum Event {
     SessionLiveStreamingStarted(SessionLiveStreaming),
     /// `session.live_streaming_stopped` (Video SDK).
     SessionLiveStreamingStopped(SessionLiveStreaming),
+    /// `meeting.started`.
+    MeetingStarted(MeetingLifecycle),
+    /// `meeting.ended`.
+    MeetingEnded(MeetingLifecycle),
+    /// `webinar.started`.
+    WebinarStarted(WebinarLifecycle),
+    /// `webinar.ended`.
+    WebinarEnded(WebinarLifecycle),
+    /// `session.started` (Video SDK).
+    SessionStarted(SessionLifecycle),
+    /// `session.ended` (Video SDK).
+    SessionEnded(SessionLifecycle),
     /// `endpoint.url_validation`: answer with
-    /// [`Verifier::url_validation_response`](super::Verifier::url_validation_response).
+    /// [`Verifier::url_validation_response`](crate::Verifier::url_validation_response).
     UrlValidation(UrlValidation),
     /// Any other event, as Zoom sent it.
     Other {
-        /// The event's name, such as `meeting.started`.
+        /// The event's name, such as `meeting.participant_joined`.
         name: String,
         /// The whole body as JSON.
         raw: serde_json::Value,
@@ -93,7 +122,7 @@ pub struct DeliveryKey {
     pub event: String,
     /// The event's `event_ts`, in Unix milliseconds.
     pub event_ts: Option<u64>,
-    /// The object's id (meeting id or UUID, session id), where the event has one.
+    /// The object's id (meeting or webinar id or UUID, session id), where the event has one.
     pub object_id: Option<String>,
 }
 
@@ -112,19 +141,26 @@ impl Event {
             Event::MeetingLiveStreamingStopped(_) => MEETING_LIVE_STREAMING_STOPPED,
             Event::SessionLiveStreamingStarted(_) => SESSION_LIVE_STREAMING_STARTED,
             Event::SessionLiveStreamingStopped(_) => SESSION_LIVE_STREAMING_STOPPED,
+            Event::MeetingStarted(_) => MEETING_STARTED,
+            Event::MeetingEnded(_) => MEETING_ENDED,
+            Event::WebinarStarted(_) => WEBINAR_STARTED,
+            Event::WebinarEnded(_) => WEBINAR_ENDED,
+            Event::SessionStarted(_) => SESSION_STARTED,
+            Event::SessionEnded(_) => SESSION_ENDED,
             Event::UrlValidation(_) => ENDPOINT_URL_VALIDATION,
             Event::Other { name, .. } => name,
         }
     }
 
-    /// The event's `event_ts`: when Zoom produced it, in Unix **milliseconds**.
+    /// The event's `event_ts`: when Zoom produced it, in Unix **milliseconds**. Zoom may
+    /// deliver events late and out of order: order them by this.
     ///
     /// ```
     /// use zoom_webhook::Event;
     ///
-    /// let raw = serde_json::json!({"event": "meeting.started", "event_ts": 1795687140000_u64});
-    /// let event = Event::Other { name: "meeting.started".into(), raw };
-    /// assert_eq!(event.event_ts(), Some(1795687140000));
+    /// let raw = serde_json::json!({"event": "meeting.participant_joined", "event_ts": 1795687260000_u64});
+    /// let event = Event::Other { name: "meeting.participant_joined".into(), raw };
+    /// assert_eq!(event.event_ts(), Some(1795687260000));
     /// ```
     pub fn event_ts(&self) -> Option<u64> {
         match self {
@@ -134,37 +170,78 @@ impl Event {
             Event::SessionLiveStreamingStarted(e) | Event::SessionLiveStreamingStopped(e) => {
                 e.event_ts
             }
+            Event::MeetingStarted(e) | Event::MeetingEnded(e) => e.event_ts,
+            Event::WebinarStarted(e) | Event::WebinarEnded(e) => e.event_ts,
+            Event::SessionStarted(e) | Event::SessionEnded(e) => e.event_ts,
             Event::UrlValidation(v) => v.event_ts,
             Event::Other { raw, .. } => raw.get("event_ts").and_then(serde_json::Value::as_u64),
         }
     }
 
+    /// What the event is about, by the id the REST API takes: the meeting of a meeting event,
+    /// the webinar of a webinar event, the session of a session event. `None` for URL
+    /// validation, for events the SDK does not type, and where Zoom sent no id.
+    ///
+    /// ```
+    /// use zoom_core::MeetingId;
+    /// use zoom_webhook::{Event, MeetingLifecycle, Target};
+    ///
+    /// let started: MeetingLifecycle = serde_json::from_str(
+    ///     r#"{"event":"meeting.started","payload":{"object":{"id":"85746065432"}}}"#,
+    /// )?;
+    /// let event = Event::MeetingStarted(started);
+    /// assert_eq!(event.target(), Some(Target::Meeting(MeetingId::new(85746065432))));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn target(&self) -> Option<Target> {
+        match self {
+            Event::MeetingLiveStreamingStarted(e) | Event::MeetingLiveStreamingStopped(e) => {
+                e.target()
+            }
+            Event::SessionLiveStreamingStarted(e) | Event::SessionLiveStreamingStopped(e) => {
+                e.target()
+            }
+            Event::MeetingStarted(e) | Event::MeetingEnded(e) => e.target(),
+            Event::WebinarStarted(e) | Event::WebinarEnded(e) => e.target(),
+            Event::SessionStarted(e) | Event::SessionEnded(e) => e.target(),
+            Event::UrlValidation(_) | Event::Other { .. } => None,
+        }
+    }
+
     /// What identifies this delivery among redeliveries: the event's name, `event_ts` and
-    /// object id (a meeting's id or UUID, a session's id). See
-    /// [`Deduplicator`](super::Deduplicator).
+    /// object id (a meeting's or webinar's id, else its UUID; a session's id). See
+    /// [`Deduplicator`](crate::Deduplicator).
     ///
     /// ```
     /// use zoom_webhook::Event;
     ///
     /// let raw = serde_json::json!({
-    ///     "event": "meeting.started", "event_ts": 1795687140000_u64,
-    ///     "payload": {"object": {"id": 85746065432_u64}},
+    ///     "event": "meeting.participant_joined", "event_ts": 1795687260000_u64,
+    ///     "payload": {"object": {"id": "85746065432"}},
     /// });
-    /// let key = Event::Other { name: "meeting.started".into(), raw }.delivery_key();
+    /// let key = Event::Other { name: "meeting.participant_joined".into(), raw }.delivery_key();
     /// assert_eq!(key.object_id.as_deref(), Some("85746065432"));
     /// ```
     pub fn delivery_key(&self) -> DeliveryKey {
+        let id_or_uuid = |id: Option<u64>, uuid: &Option<String>| {
+            id.map(|id| id.to_string()).or_else(|| uuid.clone())
+        };
         let object_id = match self {
-            Event::MeetingLiveStreamingStarted(e) | Event::MeetingLiveStreamingStopped(e) => e
-                .meeting
-                .id
-                .map(|id| id.to_string())
-                .or_else(|| e.meeting.uuid.clone()),
-            Event::SessionLiveStreamingStarted(e) | Event::SessionLiveStreamingStopped(e) => e
-                .session
-                .id
-                .clone()
-                .or_else(|| e.session.session_id.clone()),
+            Event::MeetingLiveStreamingStarted(e) | Event::MeetingLiveStreamingStopped(e) => {
+                id_or_uuid(e.meeting.id, &e.meeting.uuid)
+            }
+            Event::SessionLiveStreamingStarted(e) | Event::SessionLiveStreamingStopped(e) => {
+                e.session.session_id().map(str::to_owned)
+            }
+            Event::MeetingStarted(e) | Event::MeetingEnded(e) => {
+                id_or_uuid(e.meeting.id, &e.meeting.uuid)
+            }
+            Event::WebinarStarted(e) | Event::WebinarEnded(e) => {
+                id_or_uuid(e.webinar.id, &e.webinar.uuid)
+            }
+            Event::SessionStarted(e) | Event::SessionEnded(e) => {
+                e.session.session_id().map(str::to_owned)
+            }
             Event::UrlValidation(_) => None,
             Event::Other { raw, .. } => {
                 let object = raw.get("payload").and_then(|p| p.get("object"));
@@ -183,16 +260,12 @@ impl Event {
         }
     }
 
-    /// Parses a body that was verified (the only caller is [`super::Verified::parse`]).
+    /// Parses a body that was verified (the only caller is [`crate::Verified::parse`]).
     pub(crate) fn parse_verified(body: &[u8]) -> Result<Event, ParseError> {
         let raw: serde_json::Value = serde_json::from_slice(body)
             .map_err(|e| ParseError::new(ParseErrorKind::NotJson, &e))?;
         let Some(name) = raw.get("event").and_then(serde_json::Value::as_str) else {
-            return Err(ParseError {
-                kind: ParseErrorKind::NotAnEvent,
-                line: 0,
-                column: 0,
-            });
+            return Err(ParseError::whole(ParseErrorKind::NotAnEvent));
         };
         let event = match name {
             MEETING_LIVE_STREAMING_STARTED => {
@@ -207,6 +280,12 @@ impl Event {
             SESSION_LIVE_STREAMING_STOPPED => {
                 Event::SessionLiveStreamingStopped(typed(SESSION_LIVE_STREAMING_STOPPED, body)?)
             }
+            MEETING_STARTED => Event::MeetingStarted(typed(MEETING_STARTED, body)?),
+            MEETING_ENDED => Event::MeetingEnded(typed(MEETING_ENDED, body)?),
+            WEBINAR_STARTED => Event::WebinarStarted(typed(WEBINAR_STARTED, body)?),
+            WEBINAR_ENDED => Event::WebinarEnded(typed(WEBINAR_ENDED, body)?),
+            SESSION_STARTED => Event::SessionStarted(typed(SESSION_STARTED, body)?),
+            SESSION_ENDED => Event::SessionEnded(typed(SESSION_ENDED, body)?),
             ENDPOINT_URL_VALIDATION => Event::UrlValidation(typed(ENDPOINT_URL_VALIDATION, body)?),
             _ => Event::Other {
                 name: name.to_owned(),
@@ -227,425 +306,131 @@ fn typed<T: serde::de::DeserializeOwned>(
 
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Event::MeetingLiveStreamingStarted(e) => f
-                .debug_tuple("MeetingLiveStreamingStarted")
-                .field(e)
-                .finish(),
-            Event::MeetingLiveStreamingStopped(e) => f
-                .debug_tuple("MeetingLiveStreamingStopped")
-                .field(e)
-                .finish(),
-            Event::SessionLiveStreamingStarted(e) => f
-                .debug_tuple("SessionLiveStreamingStarted")
-                .field(e)
-                .finish(),
-            Event::SessionLiveStreamingStopped(e) => f
-                .debug_tuple("SessionLiveStreamingStopped")
-                .field(e)
-                .finish(),
-            Event::UrlValidation(v) => f.debug_tuple("UrlValidation").field(v).finish(),
+        let (variant, value): (&str, &dyn fmt::Debug) = match self {
+            Event::MeetingLiveStreamingStarted(e) => ("MeetingLiveStreamingStarted", e),
+            Event::MeetingLiveStreamingStopped(e) => ("MeetingLiveStreamingStopped", e),
+            Event::SessionLiveStreamingStarted(e) => ("SessionLiveStreamingStarted", e),
+            Event::SessionLiveStreamingStopped(e) => ("SessionLiveStreamingStopped", e),
+            Event::MeetingStarted(e) => ("MeetingStarted", e),
+            Event::MeetingEnded(e) => ("MeetingEnded", e),
+            Event::WebinarStarted(e) => ("WebinarStarted", e),
+            Event::WebinarEnded(e) => ("WebinarEnded", e),
+            Event::SessionStarted(e) => ("SessionStarted", e),
+            Event::SessionEnded(e) => ("SessionEnded", e),
+            Event::UrlValidation(v) => ("UrlValidation", v),
             // The raw JSON of an event the SDK does not know may carry anything.
-            Event::Other { name, .. } => f
-                .debug_struct("Other")
-                .field("name", name)
-                .finish_non_exhaustive(),
-        }
-    }
-}
-
-/// `meeting.live_streaming_started` or `meeting.live_streaming_stopped`.
-///
-/// ```
-/// use zoom_webhook::{Event, LiveStreamingService, MeetingLiveStreaming};
-///
-/// # use std::time::{Duration, UNIX_EPOCH};
-/// # let verifier = zoom_webhook::Verifier::new("s");
-/// # let body = r#"{"event":"meeting.live_streaming_started","event_ts":1795687200000,"payload":{"account_id":"acc","object":{"id":85746065432,"uuid":"aDYlohsHRtCd4ii1uC2+hA==","topic":"Demo","live_streaming":{"service":"YouTube","custom_live_streaming_settings":{"stream_url":"rtmp://a.example/live","stream_key":"k3y"}}}}}"#;
-/// # let sig = verifier.sign("1795687200", body.as_bytes());
-/// # let now = UNIX_EPOCH + Duration::from_secs(1795687200);
-/// # let event = verifier.verify(body.as_bytes(), Some(&sig), Some("1795687200"), now)?.parse()?;
-/// let Event::MeetingLiveStreamingStarted(started) = event else { unreachable!() };
-/// let meeting = &started.meeting;
-/// assert_eq!(meeting.meeting_id().map(|id| id.to_string()).as_deref(), Some("85746065432"));
-/// let live = meeting.live_streaming.as_ref().unwrap();
-/// assert_eq!(live.service, Some(LiveStreamingService::YouTube));
-/// let settings = live.custom_live_streaming_settings.as_ref().unwrap();
-/// assert_eq!(settings.stream_key.as_ref().unwrap().expose_secret(), "k3y");
-/// assert!(!format!("{started:?}").contains("k3y"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct MeetingLiveStreaming {
-    /// When Zoom produced the event, in Unix milliseconds.
-    pub event_ts: Option<u64>,
-    /// The account the meeting belongs to.
-    pub account_id: Option<String>,
-    /// Who started or stopped the stream (an email address).
-    pub operator: Option<String>,
-    /// The user id of the operator.
-    pub operator_id: Option<String>,
-    /// The meeting (`payload.object`).
-    pub meeting: LiveStreamMeeting,
-}
-
-impl<'de> Deserialize<'de> for MeetingLiveStreaming {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize, Default)]
-        #[serde(default)]
-        struct Payload {
-            account_id: Option<String>,
-            operator: Option<String>,
-            operator_id: Option<String>,
-            object: Option<LiveStreamMeeting>,
-        }
-        let Envelope { event_ts, payload } = Envelope::<Payload>::deserialize(deserializer)?;
-        let payload = payload.unwrap_or_default();
-        Ok(Self {
-            event_ts,
-            account_id: payload.account_id,
-            operator: payload.operator,
-            operator_id: payload.operator_id,
-            meeting: payload.object.unwrap_or_default(),
-        })
-    }
-}
-
-/// The meeting in a live-stream event.
-///
-/// ```
-/// use zoom_webhook::LiveStreamMeeting;
-///
-/// // Ids arrive as numbers, sometimes as strings of digits.
-/// let meeting: LiveStreamMeeting = serde_json::from_str(r#"{"id":"85746065432","type":2}"#)?;
-/// assert_eq!(meeting.id, Some(85746065432));
-/// assert_eq!(meeting.meeting_type, Some(2));
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct LiveStreamMeeting {
-    /// The meeting id (the number people join with).
-    #[serde(deserialize_with = "number_or_digits")]
-    pub id: Option<u64>,
-    /// The meeting instance's UUID.
-    pub uuid: Option<String>,
-    /// The host's user id.
-    pub host_id: Option<String>,
-    /// The meeting's topic.
-    pub topic: Option<String>,
-    /// The meeting type (1 instant, 2 scheduled, 3 and 8 recurring).
-    #[serde(rename = "type")]
-    pub meeting_type: Option<i64>,
-    /// When the meeting started, as Zoom wrote it (ISO 8601, UTC).
-    pub start_time: Option<String>,
-    /// The meeting's time zone.
-    pub timezone: Option<String>,
-    /// The scheduled duration, in minutes.
-    pub duration: Option<i64>,
-    /// The live stream: service and settings.
-    pub live_streaming: Option<LiveStreaming>,
-}
-
-impl LiveStreamMeeting {
-    /// The meeting id as the REST API takes it.
-    ///
-    /// ```
-    /// use zoom_core::MeetingId;
-    /// use zoom_webhook::LiveStreamMeeting;
-    ///
-    /// let meeting: LiveStreamMeeting = serde_json::from_str(r#"{"id":85746065432}"#)?;
-    /// assert_eq!(meeting.meeting_id(), Some(MeetingId::new(85746065432)));
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    pub fn meeting_id(&self) -> Option<MeetingId> {
-        self.id.map(MeetingId::new)
-    }
-}
-
-/// `session.live_streaming_started` or `session.live_streaming_stopped` (Video SDK).
-///
-/// ```
-/// use zoom_webhook::SessionLiveStreaming;
-///
-/// let event: SessionLiveStreaming = serde_json::from_str(
-///     r#"{"event":"session.live_streaming_stopped","event_ts":1795690800000,
-///         "payload":{"account_id":"acc","object":{"id":"Sx8P","session_name":"Weekly demo"}}}"#,
-/// )?;
-/// assert_eq!(event.session.session_name.as_deref(), Some("Weekly demo"));
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SessionLiveStreaming {
-    /// When Zoom produced the event, in Unix milliseconds.
-    pub event_ts: Option<u64>,
-    /// The account the session belongs to.
-    pub account_id: Option<String>,
-    /// The session (`payload.object`).
-    pub session: LiveStreamSession,
-}
-
-impl<'de> Deserialize<'de> for SessionLiveStreaming {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize, Default)]
-        #[serde(default)]
-        struct Payload {
-            account_id: Option<String>,
-            object: Option<LiveStreamSession>,
-        }
-        let Envelope { event_ts, payload } = Envelope::<Payload>::deserialize(deserializer)?;
-        let payload = payload.unwrap_or_default();
-        Ok(Self {
-            event_ts,
-            account_id: payload.account_id,
-            session: payload.object.unwrap_or_default(),
-        })
-    }
-}
-
-/// The Video SDK session in a live-stream event.
-///
-/// ```
-/// use zoom_webhook::LiveStreamSession;
-///
-/// let session: LiveStreamSession = serde_json::from_str(r#"{"session_id":"Sx8P","new_field":1}"#)?;
-/// assert_eq!(session.session_id.as_deref(), Some("Sx8P"));
-/// assert_eq!(session.id, None);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct LiveStreamSession {
-    /// The session's id.
-    #[serde(deserialize_with = "string_or_number")]
-    pub id: Option<String>,
-    /// The session's id (Zoom sends both `id` and `session_id`).
-    #[serde(deserialize_with = "string_or_number")]
-    pub session_id: Option<String>,
-    /// The session's name.
-    pub session_name: Option<String>,
-    /// The session key your app gave the session.
-    pub session_key: Option<String>,
-    /// When the session started, as Zoom wrote it (ISO 8601, UTC).
-    pub start_time: Option<String>,
-    /// The session's time zone, where Zoom sends one.
-    pub timezone: Option<String>,
-    /// The live stream: service and settings.
-    pub live_streaming: Option<LiveStreaming>,
-}
-
-/// A live stream in an event: where it goes and when it started or stopped.
-///
-/// ```
-/// use zoom_webhook::{LiveStreaming, LiveStreamingService};
-///
-/// let live: LiveStreaming = serde_json::from_str(
-///     r#"{"service":"Custom_Live_Streaming_Service","date_time":"2026-11-26T10:00:00Z",
-///         "custom_live_streaming_settings":{"stream_url":"rtmp://a.example/live","stream_key":"k3y","resolution":"720p"}}"#,
-/// )?;
-/// assert_eq!(live.service, Some(LiveStreamingService::Custom));
-/// assert!(!format!("{live:?}").contains("k3y"));
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct LiveStreaming {
-    /// The streaming service.
-    pub service: Option<LiveStreamingService>,
-    /// When the stream started or stopped, as Zoom wrote it.
-    pub date_time: Option<String>,
-    /// The custom stream's settings; the stream key stays a [`zoom_core::SecretString`].
-    pub custom_live_streaming_settings: Option<LiveStream>,
-}
-
-/// The service a live stream goes to, as Zoom names it in webhooks. Values the SDK does not
-/// know are kept as [`Other`](Self::Other), and written back as read.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LiveStreamingService {
-    /// `Facebook`.
-    Facebook,
-    /// `Workplace_by_Facebook`.
-    WorkplaceByFacebook,
-    /// `YouTube`.
-    YouTube,
-    /// `Custom_Live_Streaming_Service`: an RTMP(S) destination of your own.
-    Custom,
-    /// A value this SDK does not know yet, kept as Zoom sent it.
-    Other(String),
-}
-
-impl LiveStreamingService {
-    /// The value as Zoom spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Facebook => "Facebook",
-            Self::WorkplaceByFacebook => "Workplace_by_Facebook",
-            Self::YouTube => "YouTube",
-            Self::Custom => "Custom_Live_Streaming_Service",
-            Self::Other(other) => other,
-        }
-    }
-}
-
-impl From<String> for LiveStreamingService {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "Facebook" => Self::Facebook,
-            "Workplace_by_Facebook" => Self::WorkplaceByFacebook,
-            "YouTube" => Self::YouTube,
-            "Custom_Live_Streaming_Service" => Self::Custom,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl From<&str> for LiveStreamingService {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-
-impl fmt::Display for LiveStreamingService {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for LiveStreamingService {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for LiveStreamingService {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
-/// A meeting id as a JSON number or a string of digits.
-fn number_or_digits<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id {
-        Number(u64),
-        Text(String),
-    }
-    match Option::<Id>::deserialize(deserializer)? {
-        None => Ok(None),
-        Some(Id::Number(n)) => Ok(Some(n)),
-        Some(Id::Text(text)) if text.trim().is_empty() => Ok(None),
-        Some(Id::Text(text)) => text
-            .parse()
-            .map(Some)
-            .map_err(|_| serde::de::Error::custom("an id that is not a number")),
-    }
-}
-
-/// An id as a JSON string, or a number kept as its digits.
-fn string_or_number<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id {
-        Number(u64),
-        Text(String),
-    }
-    Ok(match Option::<Id>::deserialize(deserializer)? {
-        None => None,
-        Some(Id::Number(n)) => Some(n.to_string()),
-        Some(Id::Text(text)) => Some(text),
-    })
-}
-
-/// A verified body that could not be read as an event. Answer it with 400. Like the SDK's
-/// other JSON errors, it says where, never what (bodies carry stream keys).
-///
-/// ```
-/// use std::time::{Duration, UNIX_EPOCH};
-/// use zoom_webhook::{ParseErrorKind, Verifier};
-///
-/// let verifier = Verifier::new("secret");
-/// let body = b"{\"event\": ";
-/// let signature = verifier.sign("1795687200", body);
-/// let now = UNIX_EPOCH + Duration::from_secs(1795687200);
-/// let error = verifier.verify(body, Some(&signature), Some("1795687200"), now)?.parse().unwrap_err();
-/// assert_eq!(error.kind(), &ParseErrorKind::NotJson);
-/// assert_eq!(error.to_string(), "the webhook body is not valid JSON (line 1, column 10)");
-/// # Ok::<(), zoom_webhook::VerifyError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", self.message())]
-pub struct ParseError {
-    kind: ParseErrorKind,
-    line: usize,
-    column: usize,
-}
-
-/// What was wrong with a body that could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ParseErrorKind {
-    /// Not JSON at all (or nested too deep).
-    NotJson,
-    /// JSON, but not an object with a string `event`.
-    NotAnEvent,
-    /// A known event whose fields have the wrong types.
-    Payload {
-        /// The event's name.
-        event: &'static str,
-    },
-}
-
-impl ParseError {
-    fn new(kind: ParseErrorKind, error: &serde_json::Error) -> Self {
-        Self {
-            kind,
-            line: error.line(),
-            column: error.column(),
-        }
-    }
-
-    /// What was wrong.
-    pub fn kind(&self) -> &ParseErrorKind {
-        &self.kind
-    }
-
-    /// Where, as (line, column), both from 1; `None` when it is the body as a whole.
-    pub fn position(&self) -> Option<(usize, usize)> {
-        (self.line > 0).then_some((self.line, self.column))
-    }
-
-    fn message(&self) -> String {
-        let what = match &self.kind {
-            ParseErrorKind::NotJson => "the webhook body is not valid JSON".to_owned(),
-            ParseErrorKind::NotAnEvent => {
-                "the webhook body is not an object with an `event` name".to_owned()
-            }
-            ParseErrorKind::Payload { event } => {
-                format!("the `{event}` webhook has a field of an unexpected type")
+            Event::Other { name, .. } => {
+                return f
+                    .debug_struct("Other")
+                    .field("name", name)
+                    .finish_non_exhaustive();
             }
         };
-        match self.position() {
-            Some((line, column)) => format!("{what} (line {line}, column {column})"),
-            None => what,
-        }
+        f.debug_tuple(variant).field(value).finish()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use zoom_core::{MeetingId, WebinarId};
+
     use super::*;
+    use crate::live_streaming::{LiveStreaming, LiveStreamingService};
 
     fn parse(body: &str) -> Result<Event, ParseError> {
         Event::parse_verified(body.as_bytes())
+    }
+
+    /// A realistic body of `event` whose `payload.object` is `object`.
+    fn body(event: &str, event_ts: u64, object: &str) -> String {
+        format!(
+            r#"{{"event":"{event}","event_ts":{event_ts},"payload":{{"account_id":"AAAAAAAAAAAAAAAAAAAAAA","object":{object}}}}}"#
+        )
+    }
+
+    const MEETING: &str = r#""uuid":"aDYlohsHRtCd4ii1uC2+hA==","host_id":"z8yCxjabcdefghijklmnop","topic":"Quarterly all-hands","type":2,"start_time":"2026-11-26T09:59:00Z","timezone":"UTC","duration":60"#;
+    const LIVE: &str = r#""live_streaming":{"service":"Custom_Live_Streaming_Service","date_time":"2026-11-26T10:00:00Z","custom_live_streaming_settings":{"stream_url":"rtmp://live.example.com/app","stream_key":"s3cret-key","page_url":"https://example.com/live","resolution":"720p"}}"#;
+    const SESSION: &str = r#""session_name":"Weekly demo","session_key":"demo-key","start_time":"2026-11-26T09:59:00Z""#;
+
+    /// Every typed event, with its object's id spelled as a JSON string and as a number: the
+    /// same event, the same target, the same delivery key.
+    #[test]
+    fn every_typed_event_reads_a_string_or_a_numeric_id_alike() {
+        let meeting = Some(Target::Meeting(MeetingId::new(85_746_065_432)));
+        let webinar = Some(Target::Webinar(WebinarId::new(91_234_567_890)));
+        let session = Some(Target::Session("4455".to_owned()));
+        let cases = [
+            (
+                MEETING_LIVE_STREAMING_STARTED,
+                "85746065432",
+                format!("{MEETING},{LIVE}"),
+                &meeting,
+            ),
+            (
+                MEETING_LIVE_STREAMING_STOPPED,
+                "85746065432",
+                format!("{MEETING},{LIVE}"),
+                &meeting,
+            ),
+            (
+                SESSION_LIVE_STREAMING_STARTED,
+                "4455",
+                format!("{SESSION},{LIVE}"),
+                &session,
+            ),
+            (
+                SESSION_LIVE_STREAMING_STOPPED,
+                "4455",
+                format!("{SESSION},{LIVE}"),
+                &session,
+            ),
+            (MEETING_STARTED, "85746065432", MEETING.to_owned(), &meeting),
+            (
+                MEETING_ENDED,
+                "85746065432",
+                format!(r#"{MEETING},"end_time":"2026-11-26T11:01:00Z""#),
+                &meeting,
+            ),
+            (WEBINAR_STARTED, "91234567890", MEETING.to_owned(), &webinar),
+            (
+                WEBINAR_ENDED,
+                "91234567890",
+                format!(r#"{MEETING},"end_time":"2026-11-26T11:01:00Z""#),
+                &webinar,
+            ),
+            (SESSION_STARTED, "4455", SESSION.to_owned(), &session),
+            (
+                SESSION_ENDED,
+                "4455",
+                format!(r#"{SESSION},"end_time":"2026-11-26T11:01:00Z""#),
+                &session,
+            ),
+        ];
+        for (name, id, rest, target) in cases {
+            let as_text = parse(&body(
+                name,
+                1_795_687_140_000,
+                &format!(r#"{{"id":"{id}",{rest}}}"#),
+            ))
+            .unwrap();
+            let as_number = parse(&body(
+                name,
+                1_795_687_140_000,
+                &format!(r#"{{"id":{id},{rest}}}"#),
+            ))
+            .unwrap();
+            assert_eq!(as_text, as_number, "{name}");
+            for event in [&as_text, &as_number] {
+                assert_eq!(event.name(), name);
+                assert!(!matches!(event, Event::Other { .. }), "{name} is typed");
+                assert_eq!(event.event_ts(), Some(1_795_687_140_000), "{name}");
+                assert_eq!(&event.target(), target, "{name}");
+                let key = event.delivery_key();
+                assert_eq!(key.event, name);
+                assert_eq!(key.object_id.as_deref(), Some(id), "{name}");
+                assert!(!format!("{event:?}").contains("s3cret-key"), "{name}");
+            }
+        }
     }
 
     #[test]
@@ -660,17 +445,28 @@ mod tests {
             event,
             Event::SessionLiveStreamingStarted(SessionLiveStreaming::default())
         );
+        let event = parse(r#"{"event":"webinar.ended","payload":{}}"#).unwrap();
+        assert_eq!(event, Event::WebinarEnded(WebinarLifecycle::default()));
+        assert_eq!((event.event_ts(), event.target()), (None, None));
     }
 
     #[test]
-    fn unknown_events_are_other_with_their_raw_json() {
-        let event = parse(r#"{"event":"meeting.ended","event_ts":5,"payload":{"x":[1]}}"#).unwrap();
+    fn unknown_events_are_other_with_their_name_and_raw_json() {
+        let event = parse(
+            r#"{"event":"meeting.participant_joined","event_ts":5,"payload":{"x":[1],"object":{"id":"85746065432"}}}"#,
+        )
+        .unwrap();
         let Event::Other { name, raw } = &event else {
             panic!("{event:?}")
         };
-        assert_eq!(name, "meeting.ended");
+        assert_eq!(name, "meeting.participant_joined");
         assert_eq!(raw["payload"]["x"][0], 1);
         assert_eq!(event.event_ts(), Some(5));
+        assert_eq!(event.target(), None);
+        assert_eq!(
+            event.delivery_key().object_id.as_deref(),
+            Some("85746065432")
+        );
         assert!(!format!("{event:?}").contains("payload"));
     }
 
@@ -692,6 +488,18 @@ mod tests {
                 r#"{"event":"meeting.live_streaming_started","payload":{"object":{"id":"12ab"}}}"#,
                 ParseErrorKind::Payload {
                     event: MEETING_LIVE_STREAMING_STARTED,
+                },
+            ),
+            (
+                r#"{"event":"meeting.started","payload":{"object":{"id":[1]}}}"#,
+                ParseErrorKind::Payload {
+                    event: MEETING_STARTED,
+                },
+            ),
+            (
+                r#"{"event":"session.ended","payload":{"object":{"session_name":false}}}"#,
+                ParseErrorKind::Payload {
+                    event: SESSION_ENDED,
                 },
             ),
             (
@@ -720,16 +528,7 @@ mod tests {
     }
 
     #[test]
-    fn services_zoom_does_not_list_are_kept() {
-        let live: LiveStreaming = serde_json::from_str(r#"{"service":"Twitch"}"#).unwrap();
-        assert_eq!(
-            live.service,
-            Some(LiveStreamingService::Other("Twitch".into()))
-        );
-    }
-
-    #[test]
-    fn delivery_keys_use_the_object_id_or_uuid() {
+    fn delivery_keys_fall_back_to_the_uuid_or_the_session_id() {
         let started = parse(
             r#"{"event":"meeting.live_streaming_started","event_ts":9,"payload":{"object":{"uuid":"u=="}}}"#,
         )
@@ -739,10 +538,36 @@ mod tests {
             (key.event.as_str(), key.event_ts, key.object_id.as_deref()),
             ("meeting.live_streaming_started", Some(9), Some("u=="))
         );
+        let ended =
+            parse(r#"{"event":"meeting.ended","payload":{"object":{"uuid":"v=="}}}"#).unwrap();
+        assert_eq!(ended.delivery_key().object_id.as_deref(), Some("v=="));
+        assert_eq!(ended.target(), None);
         let session = parse(
             r#"{"event":"session.live_streaming_stopped","payload":{"object":{"session_id":"S"}}}"#,
         )
         .unwrap();
         assert_eq!(session.delivery_key().object_id.as_deref(), Some("S"));
+    }
+
+    #[test]
+    fn a_live_stream_in_an_event_keeps_its_key_secret() {
+        let event = parse(&body(
+            MEETING_LIVE_STREAMING_STARTED,
+            1,
+            &format!(r#"{{"id":85746065432,{LIVE}}}"#),
+        ))
+        .unwrap();
+        let Event::MeetingLiveStreamingStarted(started) = &event else {
+            panic!("{event:?}")
+        };
+        let live: &LiveStreaming = started.meeting.live_streaming.as_ref().unwrap();
+        assert_eq!(live.service, Some(LiveStreamingService::Custom));
+        let settings = live.custom_live_streaming_settings.as_ref().unwrap();
+        assert_eq!(
+            settings.stream_key.as_ref().unwrap().expose_secret(),
+            "s3cret-key"
+        );
+        let json = serde_json::to_string(started).unwrap();
+        assert!(json.contains(r#""stream_key":"[redacted]""#), "{json}");
     }
 }

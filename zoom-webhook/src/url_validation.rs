@@ -6,7 +6,7 @@ use crate::envelope::Envelope;
 
 /// Zoom's `endpoint.url_validation` request: sent when you save the endpoint URL in the
 /// marketplace and again every 72 hours. Verify it like any delivery, then answer 200 with
-/// [`Verifier::url_validation_response`](super::Verifier::url_validation_response).
+/// [`Verifier::url_validation_response`](crate::Verifier::url_validation_response).
 ///
 /// ```
 /// use zoom_webhook::UrlValidation;

@@ -15,10 +15,11 @@ use crate::http_answer;
 /// headers (`x-zm-signature`, `x-zm-request-timestamp`) and body are the delivery's; the
 /// status is ignored. Flags: `s` replaces the signature with the right one for the body and
 /// the timestamp header (so the fuzzer reaches the parser), `l` / `e` put the clock just
-/// outside the window after / before the timestamp (else the clock is the timestamp).
+/// outside the tolerance after / before the timestamp (else the clock is the timestamp).
 ///
 /// Checks: nothing panics; a wrong signature never verifies; a right one is never called a
-/// mismatch; a right one outside the window is refused; a parsed event's `Debug` redacts its
+/// mismatch; a right one outside the tolerance is refused; a parsed event (live-stream,
+/// lifecycle or other) gives its name, `event_ts` and target, and its `Debug` redacts its
 /// stream key; a redelivery is recognised.
 pub fn webhook(data: &[u8]) {
     let (request, flags) = http_answer(data);
@@ -36,11 +37,11 @@ pub fn webhook(data: &[u8]) {
         headers.insert(SIGNATURE_HEADER, value);
     }
     let seconds = timestamp.as_deref().and_then(|ts| ts.parse::<u64>().ok());
-    let window = verifier.window();
+    let tolerance = verifier.tolerance();
     let at = seconds.and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)));
     let now = match (at, flags.contains('l'), flags.contains('e')) {
-        (Some(at), true, _) => at.checked_add(window + Duration::from_secs(1)),
-        (Some(at), false, true) => at.checked_sub(window + Duration::from_secs(1)),
+        (Some(at), true, _) => at.checked_add(tolerance + Duration::from_secs(1)),
+        (Some(at), false, true) => at.checked_sub(tolerance + Duration::from_secs(1)),
         (at, _, _) => at,
     }
     .unwrap_or(UNIX_EPOCH);
@@ -61,7 +62,7 @@ pub fn webhook(data: &[u8]) {
         Err(error) => drop(error.to_string()),
     }
     if signed_right && (flags.contains('l') || flags.contains('e')) && result.is_ok() {
-        panic!("a delivery outside the window verified");
+        panic!("a delivery outside the tolerance verified");
     }
     let event = match result {
         Ok(event) => event,
@@ -71,14 +72,30 @@ pub fn webhook(data: &[u8]) {
         }
     };
     let _ = (event.name(), event.event_ts(), format!("{event:?}"));
+    if let Some(target) = event.target() {
+        let _ = (target.to_string(), target.meeting_id(), target.webinar_id());
+        let _ = target.session_id();
+    }
     let stream_key = match &event {
         Event::MeetingLiveStreamingStarted(e) | Event::MeetingLiveStreamingStopped(e) => {
             let _ = (serde_json::to_string(e), e.meeting.meeting_id());
             e.meeting.live_streaming.clone()
         }
         Event::SessionLiveStreamingStarted(e) | Event::SessionLiveStreamingStopped(e) => {
-            let _ = serde_json::to_string(e);
+            let _ = (serde_json::to_string(e), e.session.session_id());
             e.session.live_streaming.clone()
+        }
+        Event::MeetingStarted(e) | Event::MeetingEnded(e) => {
+            let _ = (serde_json::to_string(e), e.meeting.meeting_id());
+            None
+        }
+        Event::WebinarStarted(e) | Event::WebinarEnded(e) => {
+            let _ = (serde_json::to_string(e), e.webinar.webinar_id());
+            None
+        }
+        Event::SessionStarted(e) | Event::SessionEnded(e) => {
+            let _ = (serde_json::to_string(e), e.session.session_id());
+            None
         }
         Event::UrlValidation(request) => {
             let answer = verifier.url_validation_response(&request.plain_token);
