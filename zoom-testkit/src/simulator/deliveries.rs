@@ -4,7 +4,7 @@
 //! in time, then given up.
 //!
 //! The bodies are built by [`crate::webhooks::account_live_streaming_body`] and signed by
-//! [`crate::webhooks::Delivery::signed`] (zoom_core's signer): one signer for the samples and
+//! [`crate::webhooks::Delivery::signed`] (zoom_webhook's signer): one signer for the samples and
 //! the simulator.
 
 use std::sync::{Arc, Mutex, MutexGuard};
