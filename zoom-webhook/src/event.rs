@@ -231,7 +231,7 @@ impl Event {
                 id_or_uuid(e.meeting.id, &e.meeting.uuid)
             }
             Event::SessionLiveStreamingStarted(e) | Event::SessionLiveStreamingStopped(e) => {
-                e.session.session_id().map(str::to_owned)
+                e.session.either_id().map(str::to_owned)
             }
             Event::MeetingStarted(e) | Event::MeetingEnded(e) => {
                 id_or_uuid(e.meeting.id, &e.meeting.uuid)
@@ -240,7 +240,7 @@ impl Event {
                 id_or_uuid(e.webinar.id, &e.webinar.uuid)
             }
             Event::SessionStarted(e) | Event::SessionEnded(e) => {
-                e.session.session_id().map(str::to_owned)
+                e.session.either_id().map(str::to_owned)
             }
             Event::UrlValidation(_) => None,
             Event::Other { raw, .. } => {

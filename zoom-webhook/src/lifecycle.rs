@@ -204,10 +204,11 @@ pub struct SessionLifecycle {
 }
 
 impl SessionLifecycle {
-    /// The session, by its id, where the event names one.
+    /// The session, by its id (`id`, or `session_id` when Zoom sent only that), where the
+    /// event names one.
     pub fn target(&self) -> Option<Target> {
         self.session
-            .session_id()
+            .either_id()
             .map(|id| Target::Session(id.to_owned()))
     }
 }
@@ -245,8 +246,9 @@ pub struct LifecycleSession {
 }
 
 impl LifecycleSession {
-    /// The session's id: `id`, or `session_id` when Zoom sent only that.
-    pub fn session_id(&self) -> Option<&str> {
+    /// The session's id: `id`, or `session_id` when Zoom sent only that (what
+    /// [`SessionLifecycle::target`] names).
+    pub(crate) fn either_id(&self) -> Option<&str> {
         self.id.as_deref().or(self.session_id.as_deref())
     }
 }

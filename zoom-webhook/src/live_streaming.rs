@@ -152,10 +152,20 @@ pub struct SessionLiveStreaming {
 }
 
 impl SessionLiveStreaming {
-    /// The session, by its id, where the event names one.
+    /// The session, by its id (`id`, or `session_id` when Zoom sent only that), where the
+    /// event names one.
+    ///
+    /// ```
+    /// use zoom_webhook::{SessionLiveStreaming, Target};
+    ///
+    /// let event: SessionLiveStreaming =
+    ///     serde_json::from_str(r#"{"payload":{"object":{"session_id":"Sx8P=="}}}"#)?;
+    /// assert_eq!(event.target(), Some(Target::Session("Sx8P==".into())));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn target(&self) -> Option<Target> {
         self.session
-            .session_id()
+            .either_id()
             .map(|id| Target::Session(id.to_owned()))
     }
 }
@@ -211,16 +221,9 @@ pub struct LiveStreamSession {
 }
 
 impl LiveStreamSession {
-    /// The session's id: `id`, or `session_id` when Zoom sent only that.
-    ///
-    /// ```
-    /// use zoom_webhook::LiveStreamSession;
-    ///
-    /// let session: LiveStreamSession = serde_json::from_str(r#"{"session_id":"Sx8P=="}"#)?;
-    /// assert_eq!(session.session_id(), Some("Sx8P=="));
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    pub fn session_id(&self) -> Option<&str> {
+    /// The session's id: `id`, or `session_id` when Zoom sent only that (what
+    /// [`SessionLiveStreaming::target`] names).
+    pub(crate) fn either_id(&self) -> Option<&str> {
         self.id.as_deref().or(self.session_id.as_deref())
     }
 }

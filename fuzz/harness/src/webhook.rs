@@ -82,7 +82,7 @@ pub fn webhook(data: &[u8]) {
             e.meeting.live_streaming.clone()
         }
         Event::SessionLiveStreamingStarted(e) | Event::SessionLiveStreamingStopped(e) => {
-            let _ = (serde_json::to_string(e), e.session.session_id());
+            let _ = (serde_json::to_string(e), e.target());
             e.session.live_streaming.clone()
         }
         Event::MeetingStarted(e) | Event::MeetingEnded(e) => {
@@ -94,7 +94,7 @@ pub fn webhook(data: &[u8]) {
             None
         }
         Event::SessionStarted(e) | Event::SessionEnded(e) => {
-            let _ = (serde_json::to_string(e), e.session.session_id());
+            let _ = (serde_json::to_string(e), e.target());
             None
         }
         Event::UrlValidation(request) => {
