@@ -7,7 +7,7 @@
 # crates.io if it is missing. Extra libFuzzer flags go in FUZZ_FLAGS, for example
 # FUZZ_FLAGS="-fork=1 -ignore_crashes=1" to keep going past a crash. Crashing inputs land in
 # fuzz/artifacts/<target>/; copy the ones worth keeping to fuzz/regressions/<target>/ (the
-# zoom-testkit test fuzz_regressions replays them on stable).
+# test fuzz/harness/tests/regressions.rs replays them on stable in every `cargo test`).
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -1,5 +1,5 @@
-//! Receive Zoom's live-stream webhooks with axum: verified, typed, acknowledged at once,
-//! de-duplicated, handed to your code.
+//! Receive Zoom's webhooks with axum: verified, typed (live-stream and lifecycle events),
+//! acknowledged at once, de-duplicated, handed to your code.
 //!
 //! ```text
 //! ZOOM_WEBHOOK_SECRET_TOKEN=your-secret-token cargo run -p zoom-live-stream-examples --example axum_webhook
@@ -11,7 +11,7 @@
 //! What it answers: 200 to verified deliveries (URL validation with its
 //! `{plainToken, encryptedToken}`), 401 when the signature or timestamp is missing, wrong or
 //! stale, 400 when a verified body is not JSON, 413 above 64 KiB, 503 when the work queue is
-//! full (Zoom delivers again later).
+//! full (Zoom delivers again later), 500 if the secret were blank (it refuses to start then).
 
 use std::sync::Arc;
 
@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use tokio::sync::mpsc::{self, error::TrySendError};
-use zoom_core::webhook::{
+use zoom_live_stream::webhook::{
     Deduplicator, Event, LiveStreaming, MAX_BODY_BYTES, MeetingLiveStreaming, SessionLiveStreaming,
     Verifier,
 };
@@ -72,7 +72,8 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
                 StatusCode::SERVICE_UNAVAILABLE.into_response()
             }
         },
-        // 401 when not from Zoom (or stale), 400 when from Zoom but unreadable.
+        // 401 when not from Zoom (or stale), 413 when too large, 400 when from Zoom but
+        // unreadable, 500 when the secret is blank.
         Err(error) => {
             eprintln!("refused a delivery: {error}");
             error.status().into_response()
@@ -92,15 +93,39 @@ async fn work(mut events: mpsc::Receiver<Event>, mut handle: impl FnMut(Event)) 
     }
 }
 
-/// Your code: here, one line per live-stream event (never the stream key).
+/// Your code: here, one line per live-stream event (never the stream key) and per meeting,
+/// webinar or session starting or ending.
 fn on_event(event: Event) {
     match &event {
         Event::MeetingLiveStreamingStarted(e) => print_meeting(e, "is live"),
         Event::MeetingLiveStreamingStopped(e) => print_meeting(e, "stopped streaming"),
         Event::SessionLiveStreamingStarted(e) => print_session(e, "is live"),
         Event::SessionLiveStreamingStopped(e) => print_session(e, "stopped streaming"),
-        other => println!("{} (not a live-stream event)", other.name()),
+        Event::MeetingStarted(e) | Event::MeetingEnded(e) => {
+            let topic = e.meeting.topic.as_deref().unwrap_or("");
+            println!("{} {topic:?}", started_or_ended(&event));
+        }
+        Event::WebinarStarted(e) | Event::WebinarEnded(e) => {
+            let topic = e.webinar.topic.as_deref().unwrap_or("");
+            println!("{} {topic:?}", started_or_ended(&event));
+        }
+        Event::SessionStarted(e) | Event::SessionEnded(e) => {
+            let name = e.session.session_name.as_deref().unwrap_or("");
+            println!("{} {name:?}", started_or_ended(&event));
+        }
+        other => println!("{} (not handled here)", other.name()),
     }
+}
+
+/// "meeting 85746065432 started" and the like: the event's target, and what happened to it.
+fn started_or_ended(event: &Event) -> String {
+    let target = event.target().map_or("?".to_owned(), |t| t.to_string());
+    let what = if event.name().ends_with(".started") {
+        "started"
+    } else {
+        "ended"
+    };
+    format!("{target} {what}")
 }
 
 fn print_meeting(event: &MeetingLiveStreaming, state: &str) {
@@ -266,7 +291,19 @@ mod tests {
             next(&mut out).await.name(),
             "meeting.live_streaming_stopped"
         );
-        assert_eq!(next(&mut out).await.name(), "meeting.started");
+        assert_eq!(next(&mut out).await.name(), "meeting.participant_joined");
+    }
+
+    #[tokio::test]
+    async fn lifecycle_events_are_handed_on_with_their_target() {
+        let (addr, mut out) = serve().await;
+        for sample in [webhooks::meeting_started(), webhooks::webinar_ended()] {
+            assert_eq!(deliver(addr, &fresh(sample)).await.0, 200);
+        }
+        let started = next(&mut out).await;
+        assert_eq!(started_or_ended(&started), "meeting 85746065432 started");
+        let ended = next(&mut out).await;
+        assert_eq!(started_or_ended(&ended), "webinar 91234567890 ended");
     }
 
     #[tokio::test]

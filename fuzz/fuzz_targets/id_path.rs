@@ -1,4 +1,4 @@
-//! See zoom_core::fuzzing::id_path for what this target checks and its input format.
+//! See zoom_fuzz_harness::id_path for what this target checks and its input format.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| zoom_core::fuzzing::id_path(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| zoom_fuzz_harness::id_path(data));

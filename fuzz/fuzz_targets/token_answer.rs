@@ -1,4 +1,4 @@
-//! See zoom_core::fuzzing::token_answer for what this target checks and its input format.
+//! See zoom_fuzz_harness::token_answer for what this target checks and its input format.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| zoom_core::fuzzing::token_answer(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| zoom_fuzz_harness::token_answer(data));

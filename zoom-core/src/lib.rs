@@ -34,9 +34,6 @@ pub mod call;
 pub mod client;
 pub mod endpoint;
 pub mod error;
-#[cfg(feature = "fuzzing")]
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod ids;
 pub mod limiter;
 mod methods;
@@ -50,7 +47,6 @@ pub mod sleep;
 pub mod store;
 pub mod time;
 pub mod transport;
-pub mod webhook;
 mod wiring;
 
 pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth};

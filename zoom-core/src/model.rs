@@ -126,7 +126,6 @@ macro_rules! open_enum {
         }
     };
 }
-pub(crate) use open_enum;
 
 open_enum!(
     /// A live stream's resolution. Zoom documents `720p` and `1080p`; any other value is

@@ -150,7 +150,7 @@ pub(crate) enum Commands {
         #[command(flatten)]
         target: TargetArgs,
     },
-    /// Receive Zoom's live-stream webhooks: one JSON line per verified event on stdout.
+    /// Receive Zoom's webhooks: one JSON line per verified live-stream or lifecycle event.
     Listen(crate::listen::ListenArgs),
     /// Print a join token for live streaming as JSON (the token [redacted] unless asked).
     ///

@@ -1,10 +1,10 @@
-//! `zoom-live-stream listen`: receive Zoom's live-stream webhooks on a local port and print
-//! one JSON line per verified live-stream event.
+//! `zoom-live-stream listen`: receive Zoom's webhooks on a local port and print one JSON line
+//! per verified live-stream or lifecycle event.
 //!
-//! Every request is verified with zoom_core's [`Verifier`] (the secret from
+//! Every request is verified with zoom_webhook's [`Verifier`] (the secret from
 //! `ZOOM_WEBHOOK_SECRET_TOKEN`) and answered at once; the printing happens on a thread of its
 //! own behind a queue, so a slow stdout never delays an answer past Zoom's 3 seconds.
-//! Redeliveries are recognised by zoom_core's [`Deduplicator`] and printed once.
+//! Redeliveries are recognised by zoom_webhook's [`Deduplicator`] and printed once.
 
 use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -27,11 +27,16 @@ use zoom_live_stream::secret::REDACTED;
 use zoom_live_stream::webhook::{Deduplicator, Event, LiveStreaming, MAX_BODY_BYTES, Verifier};
 
 const ABOUT: &str = "\
+Prints one JSON line per verified event: the live-stream events (meeting.live_streaming_started
+and _stopped, session.live_streaming_started and _stopped) and the lifecycle events
+(meeting.started and .ended, webinar.started and .ended, session.started and .ended). Other
+events are acknowledged and named on stderr. Redeliveries are printed once.
+
 Answers like a Zoom webhook endpoint should: 200 to verified deliveries (other event types
 too; endpoint.url_validation with its {plainToken, encryptedToken}), 401 to a missing, wrong
 or stale signature (over 5 minutes from this machine's clock), 400 to a verified body that
 is not JSON, 413 above 64 KiB, 404 to other paths, 405 to other methods, 503 when the
-printer is 1024 events behind. Redeliveries are printed once.
+printer is 1024 events behind.
 
 Zoom only delivers to HTTPS: put it behind a TLS reverse proxy (docs/WEBHOOKS.md). To try it
 offline, point the simulator at it:
@@ -295,9 +300,9 @@ fn refuse_body(status: StatusCode) -> Response<Full<Bytes>> {
     response
 }
 
-/// The printer: skips redeliveries, prints one line per live-stream event. Returns the exit
-/// code once stdout cannot be written: 0 when its reader has gone (`listen | head -n 1`),
-/// 1 on another error.
+/// The printer: skips redeliveries, prints one line per live-stream or lifecycle event.
+/// Returns the exit code once stdout cannot be written: 0 when its reader has gone
+/// (`listen | head -n 1`), 1 on another error.
 fn print_events(mut queue: mpsc::Receiver<Event>, show_stream_key: bool) -> u8 {
     let mut seen = Deduplicator::new(REMEMBERED);
     while let Some(event) = queue.blocking_recv() {
@@ -310,7 +315,7 @@ fn print_events(mut queue: mpsc::Receiver<Event>, show_stream_key: bool) -> u8 {
         }
         let Some(line) = event_line(&event, show_stream_key) else {
             report::say(&format!(
-                "zoom-live-stream: verified {} (not a live-stream event; not printed)",
+                "zoom-live-stream: verified {} (not a live-stream or lifecycle event; not printed)",
                 event.name()
             ));
             continue;
@@ -330,8 +335,9 @@ fn print_events(mut queue: mpsc::Receiver<Event>, show_stream_key: bool) -> u8 {
     report::OUTPUT
 }
 
-/// One JSON line for a live-stream event: `event` plus the typed event's fields, the stream
-/// key `[redacted]` unless asked for. Other events give `None`.
+/// One JSON line for a live-stream or lifecycle event: `event` plus the typed event's fields
+/// (`event_ts`, `account_id`, and `meeting`, `webinar` or `session`), the stream key
+/// `[redacted]` unless asked for. Other events give `None`.
 pub(crate) fn event_line(event: &Event, show_stream_key: bool) -> Option<String> {
     let (json, object, live) = match event {
         Event::MeetingLiveStreamingStarted(e) | Event::MeetingLiveStreamingStopped(e) => (
@@ -344,6 +350,15 @@ pub(crate) fn event_line(event: &Event, show_stream_key: bool) -> Option<String>
             "session",
             e.session.live_streaming.as_ref(),
         ),
+        Event::MeetingStarted(e) | Event::MeetingEnded(e) => {
+            (serde_json::to_value(e), "meeting", None)
+        }
+        Event::WebinarStarted(e) | Event::WebinarEnded(e) => {
+            (serde_json::to_value(e), "webinar", None)
+        }
+        Event::SessionStarted(e) | Event::SessionEnded(e) => {
+            (serde_json::to_value(e), "session", None)
+        }
         _ => return None,
     };
     let mut json = json.ok()?;

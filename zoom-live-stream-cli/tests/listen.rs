@@ -243,7 +243,7 @@ fn the_stream_key_is_printed_only_when_asked() {
 }
 
 #[test]
-fn answers_are_zooms_and_only_new_live_stream_events_are_printed() {
+fn answers_are_zooms_and_only_new_typed_events_are_printed() {
     let listen = Listen::start(&[]);
     let started = fresh(webhooks::meeting_live_streaming_started_non_ascii());
 
@@ -313,8 +313,70 @@ fn answers_are_zooms_and_only_new_live_stream_events_are_printed() {
         "{stderr}"
     );
     assert!(stderr.contains("delivered again"), "{stderr}");
-    assert!(stderr.contains("meeting.started"), "{stderr}");
+    assert!(stderr.contains("meeting.participant_joined"), "{stderr}");
     assert!(!stderr.contains(webhooks::MEETING_STREAM_KEY), "{stderr}");
+}
+
+#[test]
+fn lifecycle_events_are_printed_one_line_each_whatever_the_form_of_their_id() {
+    let listen = Listen::start(&[]);
+    // Zoom's own samples (ids as strings of digits), then a meeting.started whose id is a
+    // number: the same meeting for the line printed.
+    let samples = [
+        webhooks::meeting_started(),
+        webhooks::meeting_ended(),
+        webhooks::webinar_started(),
+        webhooks::webinar_ended(),
+        webhooks::session_started(),
+        webhooks::session_ended(),
+    ];
+    for sample in samples.clone() {
+        assert_eq!(listen.deliver(&fresh(sample)).0, 200);
+    }
+    let numeric = webhooks::lifecycle_body(
+        "meeting.started",
+        1_795_700_000_000,
+        serde_json::json!({"id": 85746065432_u64, "topic": "Numeric id", "type": 2}),
+    );
+    assert_eq!(
+        listen
+            .deliver(&Delivery::signed(SECRET, webhooks::unix_now(), numeric))
+            .0,
+        200
+    );
+    // A redelivery of the first: acknowledged, not printed again.
+    assert_eq!(listen.deliver(&fresh(samples[0].clone())).0, 200);
+
+    let started = listen.next_event();
+    assert_eq!(started["event"], "meeting.started");
+    assert_eq!(started["event_ts"], 1_795_687_140_000_u64);
+    assert_eq!(started["account_id"], "AAAAAAAAAAAAAAAAAAAAAA");
+    assert_eq!(started["meeting"]["id"], 85_746_065_432_u64);
+    assert_eq!(started["meeting"]["topic"], "Quarterly all-hands");
+    assert!(started["meeting"]["end_time"].is_null(), "{started}");
+    let ended = listen.next_event();
+    assert_eq!(ended["event"], "meeting.ended");
+    assert_eq!(ended["meeting"]["end_time"], "2026-11-26T11:01:00Z");
+    for name in ["webinar.started", "webinar.ended"] {
+        let line = listen.next_event();
+        assert_eq!(line["event"], name);
+        assert_eq!(line["webinar"]["id"], 91_234_567_890_u64, "{line}");
+        assert_eq!(line["webinar"]["type"], 5, "{line}");
+    }
+    for name in ["session.started", "session.ended"] {
+        let line = listen.next_event();
+        assert_eq!(line["event"], name);
+        assert_eq!(line["session"]["id"], "Sx8PZbQyTtaUc9kFb4sOwg==", "{line}");
+        assert_eq!(line["session"]["session_name"], "Weekly demo", "{line}");
+    }
+    let numeric = listen.next_event();
+    assert_eq!(numeric["event"], "meeting.started");
+    assert_eq!(numeric["meeting"]["id"], 85_746_065_432_u64);
+    assert_eq!(numeric["meeting"]["topic"], "Numeric id");
+
+    let stderr = listen.stop();
+    assert!(stderr.contains("delivered again"), "{stderr}");
+    assert!(!stderr.contains("not printed"), "{stderr}");
 }
 
 #[test]

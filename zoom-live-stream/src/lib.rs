@@ -29,6 +29,7 @@
 //! | `rustls` | yes | TLS for the async client through reqwest's rustls on the aws-lc-rs crypto provider (or the one your program installed), with the system's root certificates |
 //! | `native-tls` | no | TLS through the platform's library for the async client (the blocking client always uses rustls) |
 //! | `redis` | no | [`redis`](mod@redis): the Redis store, for many processes sharing one account's token and rate limit (`rediss://` through rustls on ring) |
+//! | `webhook` | no | [`webhook`](mod@webhook): receive Zoom's webhooks: signature and timestamp checks, URL validation, typed live-stream and lifecycle events, redelivery detection (no I/O: any web framework) |
 //!
 //! The default features bring one rustls crypto provider, aws-lc-rs, and install none
 //! process-wide; a reqwest client of your program's own works as it does without this crate,
@@ -37,6 +38,9 @@
 //! choose a process-wide provider by itself, so code that calls
 //! `rustls::ClientConfig::builder()` needs one installed first (see
 //! `zoom-transport-reqwest`'s Features section).
+//!
+//! An app that only calls the API leaves `webhook` off and compiles no HMAC; a receiver of
+//! Zoom's events turns it on (`features = ["webhook"]`).
 //!
 //! # Your own transport
 //!
@@ -69,6 +73,12 @@ pub mod blocking;
 /// rate limit. See its docs and `docs/SCALING.md`.
 #[cfg(feature = "redis")]
 pub use zoom_store_redis as redis;
+
+/// Zoom's webhooks (the `zoom-webhook` crate), sans I/O: verify a delivery's signature and
+/// age over its raw bytes, answer URL validation, read typed live-stream and lifecycle
+/// events, recognise redeliveries. See its docs and `docs/WEBHOOKS.md`.
+#[cfg(feature = "webhook")]
+pub use zoom_webhook as webhook;
 
 /// Forwards the configuration methods of [`zoom_core::ClientBuilder`] to a facade builder,
 /// which records them and applies them once the transport is built.

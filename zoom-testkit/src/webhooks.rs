@@ -1,5 +1,6 @@
-//! Signed webhook deliveries: Zoom's live-stream events and URL validation, as a receiver gets
-//! them, for tests of [`zoom_core::webhook`] receivers and for the simulator.
+//! Signed webhook deliveries: Zoom's live-stream events, lifecycle events (meetings, webinars
+//! and sessions starting and ending) and URL validation, as a receiver gets them, for tests of
+//! [`zoom_webhook`] receivers and for the simulator.
 //!
 //! The sample bodies are files in `zoom-testkit/fixtures/webhooks/`, byte for byte, and their
 //! signatures were computed **outside Rust**, by `sign.py` beside them (Python's `hmac` and
@@ -12,7 +13,7 @@
 //! So a test that accepts them proves the SDK computes Zoom's signature, not merely its own.
 //!
 //! ```
-//! use zoom_core::webhook::{Event, Verifier};
+//! use zoom_webhook::{Event, Verifier};
 //! use zoom_testkit::webhooks;
 //!
 //! let delivery = webhooks::meeting_live_streaming_started();
@@ -28,13 +29,13 @@
 //! );
 //! let delivery = webhooks::Delivery::signed("my-secret", webhooks::unix_now(), body);
 //! assert!(Verifier::new("my-secret").verify_event_now(&delivery.headers(), &delivery.body).is_ok());
-//! # Ok::<(), zoom_core::webhook::WebhookError>(())
+//! # Ok::<(), zoom_webhook::WebhookError>(())
 //! ```
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use zoom_core::http::{self, HeaderMap, HeaderValue};
-use zoom_core::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier};
+use zoom_webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier};
 
 /// The secret token the samples are signed with (made up; not a real Zoom token).
 pub const SECRET_TOKEN: &str = "Zk3vQ8mTx2RwLp5sNc7yBd";
@@ -87,6 +88,30 @@ const BODIES: &[(&str, &[u8])] = &[
     (
         "meeting.started.json",
         include_bytes!("../fixtures/webhooks/meeting.started.json"),
+    ),
+    (
+        "meeting.ended.json",
+        include_bytes!("../fixtures/webhooks/meeting.ended.json"),
+    ),
+    (
+        "webinar.started.json",
+        include_bytes!("../fixtures/webhooks/webinar.started.json"),
+    ),
+    (
+        "webinar.ended.json",
+        include_bytes!("../fixtures/webhooks/webinar.ended.json"),
+    ),
+    (
+        "session.started.json",
+        include_bytes!("../fixtures/webhooks/session.started.json"),
+    ),
+    (
+        "session.ended.json",
+        include_bytes!("../fixtures/webhooks/session.ended.json"),
+    ),
+    (
+        "meeting.participant_joined.json",
+        include_bytes!("../fixtures/webhooks/meeting.participant_joined.json"),
     ),
 ];
 
@@ -246,9 +271,40 @@ pub fn url_validation() -> Delivery {
     sample("endpoint.url_validation.json")
 }
 
-/// `meeting.started`: an event the SDK does not type.
-pub fn other_event() -> Delivery {
+/// `meeting.started` of meeting 85746065432, its id a string of digits (as Zoom sends it in
+/// lifecycle events).
+pub fn meeting_started() -> Delivery {
     sample("meeting.started.json")
+}
+
+/// `meeting.ended` of the same meeting, with its `end_time`.
+pub fn meeting_ended() -> Delivery {
+    sample("meeting.ended.json")
+}
+
+/// `webinar.started` of webinar 91234567890.
+pub fn webinar_started() -> Delivery {
+    sample("webinar.started.json")
+}
+
+/// `webinar.ended` of the same webinar, with its `end_time`.
+pub fn webinar_ended() -> Delivery {
+    sample("webinar.ended.json")
+}
+
+/// The Video SDK's `session.started` (the session of the session samples).
+pub fn session_started() -> Delivery {
+    sample("session.started.json")
+}
+
+/// The Video SDK's `session.ended`, with its `end_time`.
+pub fn session_ended() -> Delivery {
+    sample("session.ended.json")
+}
+
+/// `meeting.participant_joined`: an event the SDK does not type (it is `Event::Other`).
+pub fn other_event() -> Delivery {
+    sample("meeting.participant_joined.json")
 }
 
 /// The `(plainToken, encryptedToken)` of [`url_validation`], as Python computed them.
@@ -300,6 +356,33 @@ pub fn account_live_streaming_body(
             "account_id": account_id,
             "operator": "host@example.com",
             "operator_id": "z8yCxjabcdefghijklmnop",
+            "object": object,
+        },
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// A lifecycle event body (`meeting.started`, `webinar.ended`, `session.started`, …) around
+/// `object`, in Zoom's envelope: `event`, `event_ts`, `payload.account_id` and
+/// `payload.object` (no operator, as Zoom sends these).
+///
+/// ```
+/// let body = zoom_testkit::webhooks::lifecycle_body(
+///     "meeting.started",
+///     1795687140000,
+///     serde_json::json!({"id": "85746065432", "topic": "Demo"}),
+/// );
+/// let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+/// assert_eq!(json["payload"]["object"]["id"], "85746065432");
+/// assert!(json["payload"].get("operator").is_none());
+/// ```
+pub fn lifecycle_body(event: &str, event_ts_ms: u64, object: serde_json::Value) -> Vec<u8> {
+    serde_json::json!({
+        "event": event,
+        "event_ts": event_ts_ms,
+        "payload": {
+            "account_id": "AAAAAAAAAAAAAAAAAAAAAA",
             "object": object,
         },
     })

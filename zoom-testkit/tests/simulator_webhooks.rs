@@ -13,13 +13,13 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use simulator_common::{meeting_path, patch, request, webinar_path};
 use zoom_core::http::{HeaderMap, HeaderName, HeaderValue};
-use zoom_core::webhook::{Event, Verifier};
 use zoom_testkit::simulator::{
     self, BlockingSimulator, DEMO_MEETING_ID, DEMO_STREAM_KEY, DEMO_STREAM_URL, DEMO_WEBINAR_ID,
     Fault, FaultRule, SimMeeting, SimulatorConfig, WebhookConfig, WebhookDelivery,
     WebhookDeliveryState,
 };
 use zoom_testkit::webhooks::NON_ASCII_TOPIC;
+use zoom_webhook::{Event, Verifier};
 
 const SECRET: &str = "sim-webhook-secret";
 /// Zoom's 5, 20 and 60 minutes become 5, 20 and 60 milliseconds.

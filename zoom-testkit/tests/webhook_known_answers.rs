@@ -1,4 +1,4 @@
-//! Known-answer tests of `zoom_core::webhook` against signatures computed outside Rust.
+//! Known-answer tests of `zoom_webhook` against signatures computed outside Rust.
 //!
 //! The vectors are `zoom-testkit/fixtures/webhooks/vectors.json`, written by Python's `hmac`
 //! and `hashlib` over the sample files' bytes:
@@ -18,12 +18,12 @@
 
 use std::time::Duration;
 
-use zoom_core::webhook::{
-    DEFAULT_TOLERANCE, Deduplicator, Event, LiveStreamingService, SIGNATURE_HEADER,
-    TIMESTAMP_HEADER, Verifier, VerifyError, WebhookError,
-};
-use zoom_core::{MeetingId, Resolution};
+use zoom_core::{MeetingId, Resolution, WebinarId};
 use zoom_testkit::webhooks::{self, Delivery, SECRET_TOKEN, TIMESTAMP};
+use zoom_webhook::{
+    DEFAULT_TOLERANCE, Deduplicator, Event, LiveStreamingService, SIGNATURE_HEADER,
+    TIMESTAMP_HEADER, Target, Verifier, VerifyError, WebhookError,
+};
 
 fn verifier() -> Verifier {
     Verifier::new(SECRET_TOKEN)
@@ -36,7 +36,7 @@ fn verify(delivery: &Delivery) -> Result<Event, WebhookError> {
 #[test]
 fn every_python_signed_sample_is_accepted_and_signed_alike() {
     let samples = webhooks::samples();
-    assert_eq!(samples.len(), 8);
+    assert_eq!(samples.len(), 14);
     for delivery in &samples {
         assert_eq!(delivery.timestamp, TIMESTAMP.to_string());
         assert!(verify(delivery).is_ok(), "{}", delivery.name);
@@ -189,12 +189,89 @@ fn other_events_are_kept_raw_not_refused() {
     let Event::Other { name, raw } = &event else {
         panic!("{event:?}")
     };
-    assert_eq!(name, "meeting.started");
+    assert_eq!(name, "meeting.participant_joined");
     assert_eq!(raw["payload"]["object"]["topic"], "Quarterly all-hands");
+    assert_eq!(event.event_ts(), Some(1_795_687_260_000));
+    assert_eq!(event.target(), None);
     assert_eq!(
         event.delivery_key().object_id.as_deref(),
         Some("85746065432")
     );
+}
+
+#[test]
+fn the_meeting_lifecycle_samples_are_typed_with_their_string_ids() {
+    let meeting = Some(Target::Meeting(MeetingId::new(85_746_065_432)));
+    let Event::MeetingStarted(started) = verify(&webhooks::meeting_started()).unwrap() else {
+        panic!("not meeting.started")
+    };
+    assert_eq!(started.event_ts, Some(1_795_687_140_000));
+    assert_eq!(
+        started.account_id.as_deref(),
+        Some("AAAAAAAAAAAAAAAAAAAAAA")
+    );
+    assert_eq!(started.target(), meeting);
+    assert_eq!(
+        started.meeting.topic.as_deref(),
+        Some("Quarterly all-hands")
+    );
+    assert_eq!(started.meeting.meeting_type, Some(2));
+    assert_eq!(started.meeting.end_time, None);
+
+    let event = verify(&webhooks::meeting_ended()).unwrap();
+    assert_eq!((event.name(), event.target()), ("meeting.ended", meeting));
+    let Event::MeetingEnded(ended) = event else {
+        panic!("not meeting.ended")
+    };
+    assert_eq!(
+        ended.meeting.end_time.as_deref(),
+        Some("2026-11-26T11:01:00Z")
+    );
+    assert!(ended.event_ts > started.event_ts);
+}
+
+#[test]
+fn the_webinar_and_session_lifecycle_samples_are_typed() {
+    let webinar = Some(Target::Webinar(WebinarId::new(91_234_567_890)));
+    for delivery in [webhooks::webinar_started(), webhooks::webinar_ended()] {
+        let event = verify(&delivery).unwrap();
+        assert_eq!(event.target(), webinar, "{}", delivery.name);
+        let (Event::WebinarStarted(lifecycle) | Event::WebinarEnded(lifecycle)) = &event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(lifecycle.webinar.topic.as_deref(), Some("Product launch"));
+        assert_eq!(lifecycle.webinar.webinar_type, Some(5));
+        assert_eq!(
+            lifecycle.webinar.end_time.is_some(),
+            event.name() == "webinar.ended"
+        );
+    }
+    let session = Some(Target::Session("Sx8PZbQyTtaUc9kFb4sOwg==".into()));
+    for delivery in [webhooks::session_started(), webhooks::session_ended()] {
+        let event = verify(&delivery).unwrap();
+        assert_eq!(event.target(), session, "{}", delivery.name);
+        let (Event::SessionStarted(lifecycle) | Event::SessionEnded(lifecycle)) = &event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(
+            lifecycle.session.session_name.as_deref(),
+            Some("Weekly demo")
+        );
+        assert_eq!(
+            lifecycle.session.end_time.is_some(),
+            event.name() == "session.ended"
+        );
+    }
+}
+
+#[test]
+fn every_sample_has_an_event_ts_and_a_delivery_key_of_its_own() {
+    let mut seen = Deduplicator::new(100);
+    for delivery in webhooks::samples() {
+        let event = verify(&delivery).unwrap();
+        assert!(event.event_ts().is_some(), "{}", delivery.name);
+        assert!(!seen.is_duplicate(&event), "{}", delivery.name);
+    }
 }
 
 #[test]
@@ -368,4 +445,33 @@ fn signed_deliveries_built_here_verify_at_the_current_time() {
     let request = delivery.to_request("http://127.0.0.1/zoom/events");
     assert_eq!(request.method(), "POST");
     assert_eq!(request.body(), &delivery.body);
+}
+
+/// The status of every kind of refusal, through the one call a receiver makes.
+#[test]
+fn each_refusal_answers_its_documented_status() {
+    let delivery = webhooks::meeting_live_streaming_started();
+    let status = |verifier: &Verifier, delivery: &Delivery| {
+        verifier
+            .verify_event(&delivery.headers(), &delivery.body, webhooks::signed_at())
+            .map_or_else(|e| e.status().as_u16(), |_| 200)
+    };
+    assert_eq!(status(&verifier(), &delivery), 200);
+    // Not from Zoom, or not now: 401.
+    let forged = delivery
+        .clone()
+        .with_signature(format!("v0={}", "0".repeat(64)));
+    assert_eq!(status(&verifier(), &forged), 401);
+    let stale = Delivery::signed(SECRET_TOKEN, TIMESTAMP - 3600, delivery.body.clone());
+    assert_eq!(status(&verifier(), &stale), 401);
+    // The receiver has no usable secret: its own fault, 500 (Zoom delivers again later).
+    assert_eq!(status(&Verifier::new(" "), &delivery), 500);
+    // Larger than any Zoom event: 413, signed or not.
+    let mut huge = vec![b' '; zoom_webhook::MAX_BODY_BYTES + 1];
+    huge[0] = b'{';
+    let huge = Delivery::signed(SECRET_TOKEN, TIMESTAMP, huge);
+    assert_eq!(status(&verifier(), &huge), 413);
+    // Signed by Zoom's secret, but not JSON: 400.
+    let not_json = Delivery::signed(SECRET_TOKEN, TIMESTAMP, &b"{\"event\": "[..]);
+    assert_eq!(status(&verifier(), &not_json), 400);
 }

@@ -4,7 +4,7 @@
 //! in time, then given up.
 //!
 //! The bodies are built by [`crate::webhooks::account_live_streaming_body`] and signed by
-//! [`crate::webhooks::Delivery::signed`] (zoom_core's signer): one signer for the samples and
+//! [`crate::webhooks::Delivery::signed`] (zoom_webhook's signer): one signer for the samples and
 //! the simulator.
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
-use zoom_core::webhook::{MEETING_LIVE_STREAMING_STARTED, MEETING_LIVE_STREAMING_STOPPED};
+use zoom_webhook::{MEETING_LIVE_STREAMING_STARTED, MEETING_LIVE_STREAMING_STOPPED};
 
 use super::clock;
 use super::config::{SimMeeting, WebhookConfig};

@@ -2,14 +2,14 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::envelope::Envelope;
+use crate::envelope::Envelope;
 
 /// Zoom's `endpoint.url_validation` request: sent when you save the endpoint URL in the
 /// marketplace and again every 72 hours. Verify it like any delivery, then answer 200 with
-/// [`Verifier::url_validation_response`](super::Verifier::url_validation_response).
+/// [`Verifier::url_validation_response`](crate::Verifier::url_validation_response).
 ///
 /// ```
-/// use zoom_core::webhook::UrlValidation;
+/// use zoom_webhook::UrlValidation;
 ///
 /// let request: UrlValidation = serde_json::from_str(
 ///     r#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1795687200000,"event":"endpoint.url_validation"}"#,
@@ -45,7 +45,7 @@ impl<'de> Deserialize<'de> for UrlValidation {
 /// The answer to [`UrlValidation`]: send it as the JSON body of a 200.
 ///
 /// ```
-/// use zoom_core::webhook::Verifier;
+/// use zoom_webhook::Verifier;
 ///
 /// let answer = Verifier::new("test-secret-token").url_validation_response("plain-token-123");
 /// let json = serde_json::to_value(&answer)?;

@@ -1,5 +1,5 @@
 //! Replays the fuzz corpus kept in the repository through the same harnesses the cargo-fuzz
-//! targets run (`zoom_core::fuzzing`), on stable and in every `cargo test`:
+//! targets run (this package's library), on stable and in every `cargo test`:
 //!
 //! - `fuzz/seeds/<target>/`: hand-written starting inputs, which must pass today;
 //! - `fuzz/regressions/<target>/`: inputs a fuzzer found crashing; each must pass from the
@@ -11,21 +11,22 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use zoom_core::fuzzing;
+use zoom_fuzz_harness as harness;
 
 /// A fuzz harness: panics when an invariant breaks.
 type Harness = fn(&[u8]);
 
 const TARGETS: [(&str, Harness); 5] = [
-    ("response_mapper", fuzzing::response_mapper),
-    ("id_path", fuzzing::id_path),
-    ("retry_after", fuzzing::retry_after),
-    ("token_answer", fuzzing::token_answer),
-    ("webhook", fuzzing::webhook),
+    ("response_mapper", harness::response_mapper),
+    ("id_path", harness::id_path),
+    ("retry_after", harness::retry_after),
+    ("token_answer", harness::token_answer),
+    ("webhook", harness::webhook),
 ];
 
 fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
+    // This package lives in fuzz/harness.
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// Runs every file under `fuzz/<kind>/<target>/` through the target's harness; returns how

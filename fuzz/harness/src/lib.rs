@@ -1,5 +1,6 @@
-//! Fuzz harnesses: what the cargo-fuzz targets in `fuzz/` run, and what the regression test
-//! in zoom-testkit replays. Not part of the SDK's API (feature `fuzzing`, off by default).
+//! Fuzz harnesses: what the cargo-fuzz targets in `fuzz/fuzz_targets/` run, and what this
+//! package's test `tests/regressions.rs` replays on stable in every `cargo test` (the kept
+//! inputs of `fuzz/seeds/` and `fuzz/regressions/`). Not published; not part of the SDK's API.
 //!
 //! Every harness takes raw bytes, drives only the public API, and panics when an invariant
 //! breaks (a panic is what the fuzzer reports). The byte formats are plain text so that a
@@ -10,6 +11,7 @@
 //! - an id or a `Retry-After` value is the input itself (invalid UTF-8 replaced);
 //! - a webhook delivery is an HTTP answer whose headers are the request's and whose status
 //!   line only carries flags (see [`webhook`]).
+#![forbid(unsafe_code)]
 
 use std::error::Error as _;
 use std::fmt::Write as _;
@@ -18,16 +20,20 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderName, HeaderValue, StatusCode};
 
-use crate::endpoint::{self, BaseUrl, Idempotency};
-use crate::error::{ApiError, Error};
-use crate::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
-use crate::model::{JoinToken, LiveStream};
-use crate::rate_limit::{RateLimit, RetryAfter};
-use crate::response::{self, Answer};
-use crate::retry::{RetryContext, RetryPolicy};
-use crate::secret::SecretString;
-use crate::transport::{FnTransport, HttpRequest, HttpResponse};
-use crate::{UserOAuth, blocking};
+use zoom_core::endpoint::{self, BaseUrl, Idempotency};
+use zoom_core::error::{ApiError, Error};
+use zoom_core::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
+use zoom_core::model::{JoinToken, LiveStream};
+use zoom_core::rate_limit::{RateLimit, RetryAfter};
+use zoom_core::response::{self, Answer};
+use zoom_core::retry::{RetryContext, RetryPolicy};
+use zoom_core::secret::SecretString;
+use zoom_core::transport::{FnTransport, HttpRequest, HttpResponse};
+use zoom_core::{UserOAuth, blocking};
+
+mod webhook;
+
+pub use webhook::webhook;
 
 /// An HTTP answer decoded from the text format above, and the flags after the status.
 pub fn http_answer(data: &[u8]) -> (HttpResponse, String) {
@@ -326,96 +332,4 @@ pub fn token_answer(data: &[u8]) {
             Err(error) => exercise_error(&error),
         }
     }
-}
-
-/// A webhook delivery: the verifier, then the event parser, the URL-validation answer and the
-/// deduplicator on what verifies. The input is an HTTP answer in the format above, whose
-/// headers (`x-zm-signature`, `x-zm-request-timestamp`) and body are the delivery's; the
-/// status is ignored. Flags: `s` replaces the signature with the right one for the body and
-/// the timestamp header (so the fuzzer reaches the parser), `l` / `e` put the clock just
-/// outside the window after / before the timestamp (else the clock is the timestamp).
-///
-/// Checks: nothing panics; a wrong signature never verifies; a right one is never called a
-/// mismatch; a right one outside the window is refused; a parsed event's `Debug` redacts its
-/// stream key; a redelivery is recognised.
-pub fn webhook(data: &[u8]) {
-    use crate::webhook::{
-        Deduplicator, Event, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier, VerifyError,
-        WebhookError,
-    };
-
-    let (request, flags) = http_answer(data);
-    let mut headers = request.headers().clone();
-    let body = request.body().as_slice();
-    let verifier = Verifier::new("fuzz-secret-token");
-    let timestamp = headers
-        .get(TIMESTAMP_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let right = timestamp.as_deref().map(|ts| verifier.sign(ts, body));
-    if flags.contains('s')
-        && let Some(value) = right.as_deref().and_then(|s| HeaderValue::from_str(s).ok())
-    {
-        headers.insert(SIGNATURE_HEADER, value);
-    }
-    let seconds = timestamp.as_deref().and_then(|ts| ts.parse::<u64>().ok());
-    let window = verifier.window();
-    let at = seconds.and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)));
-    let now = match (at, flags.contains('l'), flags.contains('e')) {
-        (Some(at), true, _) => at.checked_add(window + Duration::from_secs(1)),
-        (Some(at), false, true) => at.checked_sub(window + Duration::from_secs(1)),
-        (at, _, _) => at,
-    }
-    .unwrap_or(UNIX_EPOCH);
-    // Hex digits of either case are accepted.
-    let sent = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
-    let signed_right = headers.get_all(SIGNATURE_HEADER).iter().count() == 1
-        && matches!((sent, right.as_deref()), (Some(sent), Some(right)) if sent.eq_ignore_ascii_case(right));
-
-    let result = verifier.verify_event(&headers, body, now);
-    let _ = verifier
-        .verify_headers_now(&headers, body)
-        .map(|v| v.timestamp());
-    match &result {
-        Ok(_) | Err(WebhookError::Parse(_)) => assert!(signed_right, "a wrong signature verified"),
-        Err(WebhookError::Verify(VerifyError::SignatureMismatch)) => {
-            assert!(!signed_right, "the right signature was refused");
-        }
-        Err(error) => drop(error.to_string()),
-    }
-    if signed_right && (flags.contains('l') || flags.contains('e')) && result.is_ok() {
-        panic!("a delivery outside the window verified");
-    }
-    let event = match result {
-        Ok(event) => event,
-        Err(error) => {
-            let _ = (error.status(), format!("{error} {error:?}"));
-            return;
-        }
-    };
-    let _ = (event.name(), event.event_ts(), format!("{event:?}"));
-    let stream_key = match &event {
-        Event::MeetingLiveStreamingStarted(e) | Event::MeetingLiveStreamingStopped(e) => {
-            let _ = (serde_json::to_string(e), e.meeting.meeting_id());
-            e.meeting.live_streaming.clone()
-        }
-        Event::SessionLiveStreamingStarted(e) | Event::SessionLiveStreamingStopped(e) => {
-            let _ = serde_json::to_string(e);
-            e.session.live_streaming.clone()
-        }
-        Event::UrlValidation(request) => {
-            let answer = verifier.url_validation_response(&request.plain_token);
-            assert_eq!(answer.encrypted_token.len(), 64);
-            let _ = serde_json::to_string(&answer);
-            None
-        }
-        _ => None,
-    }
-    .and_then(|live| live.custom_live_streaming_settings?.stream_key);
-    if stream_key.is_some() {
-        assert!(format!("{event:?}").contains("[redacted]"), "{event:?}");
-    }
-    let mut seen = Deduplicator::new(4);
-    assert!(!seen.is_duplicate(&event));
-    assert!(seen.is_duplicate(&event), "a redelivery was not recognised");
 }

@@ -4,11 +4,11 @@ use serde::Deserialize;
 
 /// The envelope every event shares: `{event, event_ts, payload}` (`event` is read first).
 #[derive(Deserialize)]
-pub(super) struct Envelope<P> {
+pub(crate) struct Envelope<P> {
     #[serde(default)]
-    pub(super) event_ts: Option<u64>,
+    pub(crate) event_ts: Option<u64>,
     #[serde(default = "none")]
-    pub(super) payload: Option<P>,
+    pub(crate) payload: Option<P>,
 }
 
 fn none<P>() -> Option<P> {

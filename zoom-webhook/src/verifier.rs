@@ -1,36 +1,48 @@
-//! Checking that a delivery comes from Zoom: the signature over the raw body, and its age.
+//! The [`Verifier`]: that a delivery comes from Zoom (the signature over the raw body), is
+//! fresh (its timestamp), and is no larger than an event; and the [`Verified`] body it hands
+//! on to parsing.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use zoom_core::SecretString;
+use zoom_core::http;
 
-use super::event::{Event, ParseError};
-use super::url_validation::UrlValidationResponse;
-use super::{SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookError};
-use crate::secret::SecretString;
+use crate::error::{ParseError, VerifyError, WebhookError};
+use crate::event::Event;
+use crate::signature::{Key, parse_signature};
+use crate::url_validation::UrlValidationResponse;
+
+/// The header carrying the signature: `v0=` and 64 lowercase hex digits.
+pub const SIGNATURE_HEADER: &str = "x-zm-signature";
+
+/// The header carrying the time of signing, in Unix seconds.
+pub const TIMESTAMP_HEADER: &str = "x-zm-request-timestamp";
+
+/// The largest body a verifier reads by default: Zoom's events are a few KiB, so anything
+/// above 64 KiB is not from Zoom. A receiver can stop reading there and answer 413; the
+/// verifier refuses a larger body with [`VerifyError::BodyTooLarge`] (413) before hashing it.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// How far a delivery's `x-zm-request-timestamp` may be from the clock, either way: 5 minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
-
-/// The only signature scheme Zoom uses today.
-const SCHEME: &str = "v0=";
 
 /// Checks Zoom's webhook deliveries with your app's secret token.
 ///
 /// A delivery is accepted when `x-zm-signature` is `v0=` + hex(HMAC-SHA256(secret token,
 /// `v0:{timestamp}:{body}`)) over the **bytes received** (never re-serialised JSON), compared
-/// in constant time, and its `x-zm-request-timestamp` is within the tolerance window of `now`
-/// ([`DEFAULT_TOLERANCE`], ±5 minutes). The clock is an argument, so tests and replays choose
-/// it; the `*_now` methods read [`SystemTime::now`].
+/// in constant time, its `x-zm-request-timestamp` is within the [tolerance](Self::tolerance)
+/// of `now` ([`DEFAULT_TOLERANCE`], ±5 minutes), and the body is at most
+/// [`max_body_bytes`](Self::max_body_bytes) long ([`MAX_BODY_BYTES`], 64 KiB). The clock is
+/// an argument, so tests and replays choose it; the `*_now` methods read
+/// [`SystemTime::now`].
 ///
 /// `Debug` never shows the secret. Cloning is cheap (the keyed HMAC state is kept, not
 /// recomputed per delivery).
 ///
 /// ```
 /// use std::time::{Duration, SystemTime, UNIX_EPOCH};
-/// use zoom_core::webhook::{Event, Verifier};
+/// use zoom_webhook::{Event, Verifier};
 ///
 /// let verifier = Verifier::new("test-secret-token");
 /// // A delivery as Zoom sends it (signature computed with Python's hmac module).
@@ -45,9 +57,10 @@ const SCHEME: &str = "v0=";
 /// ```
 #[derive(Clone)]
 pub struct Verifier {
-    mac: Hmac<Sha256>,
+    key: Key,
     blank: bool,
     tolerance: Duration,
+    max_body_bytes: usize,
 }
 
 impl Verifier {
@@ -55,10 +68,12 @@ impl Verifier {
     /// shows it on the app's Features page).
     ///
     /// A blank secret (an unset variable, say) is accepted here but refuses every delivery
-    /// with [`VerifyError::NoSecret`], since anyone could sign with it.
+    /// with [`VerifyError::NoSecret`] (answered 500: the receiver is misconfigured), since
+    /// anyone could sign with it.
     ///
     /// ```
-    /// use zoom_core::{SecretString, webhook::Verifier};
+    /// use zoom_core::SecretString;
+    /// use zoom_webhook::Verifier;
     ///
     /// let verifier = Verifier::new(SecretString::new("from-your-config"));
     /// assert!(!format!("{verifier:?}").contains("from-your-config"));
@@ -66,49 +81,81 @@ impl Verifier {
     pub fn new(secret_token: impl Into<SecretString>) -> Self {
         let secret = secret_token.into();
         Self {
-            mac: keyed(secret.expose_secret().as_bytes()),
+            key: Key::new(secret.expose_secret().as_bytes()),
             blank: secret.is_blank(),
             tolerance: DEFAULT_TOLERANCE,
+            max_body_bytes: MAX_BODY_BYTES,
         }
     }
 
-    /// The same verifier with another tolerance window (either direction).
+    /// The same verifier with another tolerance: how far a delivery's timestamp may be
+    /// from the clock, in either direction. Read it back with [`tolerance`](Self::tolerance).
     ///
     /// Sub-second parts are ignored, since Zoom's timestamps are whole seconds.
     ///
     /// ```
     /// use std::time::Duration;
-    /// use zoom_core::webhook::Verifier;
+    /// use zoom_webhook::Verifier;
     ///
-    /// let strict = Verifier::new("secret").tolerance(Duration::from_secs(60));
-    /// assert_eq!(strict.window(), Duration::from_secs(60));
+    /// let strict = Verifier::new("secret").with_tolerance(Duration::from_secs(60));
+    /// assert_eq!(strict.tolerance(), Duration::from_secs(60));
     /// ```
-    pub fn tolerance(mut self, window: Duration) -> Self {
-        self.tolerance = window;
+    pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
         self
     }
 
-    /// The tolerance window in force.
+    /// The tolerance in force ([`DEFAULT_TOLERANCE`] unless
+    /// [`with_tolerance`](Self::with_tolerance) set another).
     ///
     /// ```
-    /// use zoom_core::webhook::{DEFAULT_TOLERANCE, Verifier};
+    /// use zoom_webhook::{DEFAULT_TOLERANCE, Verifier};
     ///
-    /// assert_eq!(Verifier::new("secret").window(), DEFAULT_TOLERANCE);
+    /// assert_eq!(Verifier::new("secret").tolerance(), DEFAULT_TOLERANCE);
     /// ```
-    pub fn window(&self) -> Duration {
+    pub fn tolerance(&self) -> Duration {
         self.tolerance
+    }
+
+    /// The same verifier with another body limit, in bytes: a larger body is refused with
+    /// [`VerifyError::BodyTooLarge`] before any hashing. Read it back with
+    /// [`max_body_bytes`](Self::max_body_bytes).
+    ///
+    /// ```
+    /// use zoom_webhook::{MAX_BODY_BYTES, Verifier};
+    ///
+    /// let roomy = Verifier::new("secret").with_max_body_bytes(4 * MAX_BODY_BYTES);
+    /// assert_eq!(roomy.max_body_bytes(), 256 * 1024);
+    /// ```
+    pub fn with_max_body_bytes(mut self, max_body_bytes: usize) -> Self {
+        self.max_body_bytes = max_body_bytes;
+        self
+    }
+
+    /// The body limit in force, in bytes ([`MAX_BODY_BYTES`] unless
+    /// [`with_max_body_bytes`](Self::with_max_body_bytes) set another). Cap the body your web
+    /// framework reads at the same size.
+    ///
+    /// ```
+    /// use zoom_webhook::{MAX_BODY_BYTES, Verifier};
+    ///
+    /// assert_eq!(Verifier::new("secret").max_body_bytes(), MAX_BODY_BYTES);
+    /// ```
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
     }
 
     /// Checks a delivery from its raw body and the values of its `x-zm-signature` and
     /// `x-zm-request-timestamp` headers (`None` where a header is missing), at time `now`.
     ///
     /// Returns the body, marked verified, to [parse](Verified::parse). Checks, in order: a
-    /// secret is set; both headers are present and well formed; the signature matches (in
-    /// constant time); the timestamp is within the window.
+    /// secret is set; the body is within the limit; both headers are present and well
+    /// formed; the signature matches (in constant time); the timestamp is within the
+    /// tolerance.
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
-    /// use zoom_core::webhook::{Verifier, VerifyError};
+    /// use zoom_webhook::{Verifier, VerifyError};
     ///
     /// let verifier = Verifier::new("test-secret-token");
     /// let now = UNIX_EPOCH + Duration::from_secs(1795687200);
@@ -132,27 +179,29 @@ impl Verifier {
         if self.blank {
             return Err(VerifyError::NoSecret);
         }
+        if body.len() > self.max_body_bytes {
+            return Err(VerifyError::BodyTooLarge {
+                len: body.len(),
+                limit: self.max_body_bytes,
+            });
+        }
         let signature = signature.ok_or(VerifyError::MissingSignature)?;
         let timestamp_text = timestamp.ok_or(VerifyError::MissingTimestamp)?;
         let tag = parse_signature(signature).ok_or(VerifyError::MalformedSignature)?;
         let timestamp = parse_timestamp(timestamp_text).ok_or(VerifyError::MalformedTimestamp)?;
 
         // The timestamp is signed as the header spells it, so it is hashed as received.
-        let mut mac = self.mac.clone();
-        mac.update(b"v0:");
-        mac.update(timestamp_text.as_bytes());
-        mac.update(b":");
-        mac.update(body);
-        mac.verify_slice(&tag)
-            .map_err(|_| VerifyError::SignatureMismatch)?;
+        if !self.key.signed(timestamp_text, body, &tag) {
+            return Err(VerifyError::SignatureMismatch);
+        }
 
         let now = unix_seconds(now);
-        let window = self.tolerance.as_secs();
-        if timestamp.abs_diff(now) > window {
+        let tolerance = self.tolerance.as_secs();
+        if timestamp.abs_diff(now) > tolerance {
             return Err(VerifyError::StaleTimestamp {
                 timestamp,
                 now,
-                window,
+                tolerance,
             });
         }
         Ok(Verified { body, timestamp })
@@ -165,7 +214,7 @@ impl Verifier {
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
     /// use zoom_core::http::HeaderMap;
-    /// use zoom_core::webhook::{Verifier, VerifyError};
+    /// use zoom_webhook::{Verifier, VerifyError};
     ///
     /// let verifier = Verifier::new("test-secret-token");
     /// let now = UNIX_EPOCH + Duration::from_secs(1795687200);
@@ -192,7 +241,7 @@ impl Verifier {
     ///
     /// ```
     /// use zoom_core::http::HeaderMap;
-    /// use zoom_core::webhook::{Verifier, VerifyError};
+    /// use zoom_webhook::{Verifier, VerifyError};
     ///
     /// let refused = Verifier::new("secret").verify_headers_now(&HeaderMap::new(), b"{}");
     /// assert_eq!(refused.unwrap_err(), VerifyError::MissingSignature);
@@ -207,12 +256,14 @@ impl Verifier {
 
     /// Verifies a delivery, then parses it: the one call most receivers need.
     ///
-    /// A [`WebhookError::Verify`] should be answered 401, a [`WebhookError::Parse`] 400.
+    /// Answer an error with its [`status`](WebhookError::status): 401 when not from Zoom or
+    /// stale, 413 to a body over the limit, 500 when no secret is configured, 400 when
+    /// verified but unreadable.
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
     /// use zoom_core::http::HeaderMap;
-    /// use zoom_core::webhook::{Event, Verifier};
+    /// use zoom_webhook::{Event, Verifier};
     ///
     /// let body = r#"{"event":"meeting.live_streaming_started","event_ts":1795687200000,"payload":{"object":{"id":85746065432,"topic":"Café 直播"}}}"#;
     /// let mut headers = HeaderMap::new();
@@ -237,7 +288,7 @@ impl Verifier {
     ///
     /// ```
     /// use zoom_core::http::HeaderMap;
-    /// use zoom_core::webhook::{Verifier, WebhookError};
+    /// use zoom_webhook::{Verifier, WebhookError};
     ///
     /// let refused = Verifier::new("secret").verify_event_now(&HeaderMap::new(), b"{}");
     /// assert!(matches!(refused, Err(WebhookError::Verify(_))));
@@ -255,7 +306,7 @@ impl Verifier {
     /// [`verify`](Self::verify), which compares in constant time.
     ///
     /// ```
-    /// use zoom_core::webhook::Verifier;
+    /// use zoom_webhook::Verifier;
     ///
     /// let body = r#"{"event":"meeting.live_streaming_started","event_ts":1795687200000,"payload":{"object":{"id":85746065432,"topic":"Café 直播"}}}"#;
     /// assert_eq!(
@@ -264,12 +315,7 @@ impl Verifier {
     /// );
     /// ```
     pub fn sign(&self, timestamp: &str, body: &[u8]) -> String {
-        let mut mac = self.mac.clone();
-        mac.update(b"v0:");
-        mac.update(timestamp.as_bytes());
-        mac.update(b":");
-        mac.update(body);
-        format!("{SCHEME}{}", hex(&mac.finalize().into_bytes()))
+        self.key.sign(timestamp, body)
     }
 
     /// The answer to an `endpoint.url_validation` request: `plainToken` and
@@ -277,7 +323,7 @@ impl Verifier {
     /// this as the JSON body, after verifying the request like any other delivery.
     ///
     /// ```
-    /// use zoom_core::webhook::Verifier;
+    /// use zoom_webhook::Verifier;
     ///
     /// let answer = Verifier::new("test-secret-token").url_validation_response("plain-token-123");
     /// assert_eq!(
@@ -287,11 +333,9 @@ impl Verifier {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn url_validation_response(&self, plain_token: &str) -> UrlValidationResponse {
-        let mut mac = self.mac.clone();
-        mac.update(plain_token.as_bytes());
         UrlValidationResponse {
             plain_token: plain_token.to_owned(),
-            encrypted_token: hex(&mac.finalize().into_bytes()),
+            encrypted_token: self.key.hex_mac(plain_token.as_bytes()),
         }
     }
 }
@@ -301,6 +345,7 @@ impl fmt::Debug for Verifier {
         f.debug_struct("Verifier")
             .field("secret_token", &"[redacted]")
             .field("tolerance", &self.tolerance)
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }
 }
@@ -310,7 +355,7 @@ impl fmt::Debug for Verifier {
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use zoom_core::webhook::Verifier;
+/// use zoom_webhook::Verifier;
 ///
 /// let verifier = Verifier::new("test-secret-token");
 /// let body = r#"{"event":"meeting.live_streaming_started","event_ts":1795687200000,"payload":{"object":{"id":85746065432,"topic":"Café 直播"}}}"#.as_bytes();
@@ -319,7 +364,7 @@ impl fmt::Debug for Verifier {
 /// let verified = verifier.verify(body, Some(signature), Some("1795687200"), now)?;
 /// assert_eq!(verified.timestamp(), 1795687200);
 /// assert_eq!(verified.body(), body);
-/// # Ok::<(), zoom_core::webhook::VerifyError>(())
+/// # Ok::<(), zoom_webhook::VerifyError>(())
 /// ```
 #[derive(Clone, Copy)]
 pub struct Verified<'a> {
@@ -354,72 +399,6 @@ impl fmt::Debug for Verified<'_> {
     }
 }
 
-/// Why a delivery was refused. Answer every one of them with 401 (except
-/// [`NoSecret`](Self::NoSecret), a configuration mistake on your side). No variant carries
-/// the secret, the body or the signature.
-///
-/// ```
-/// use zoom_core::webhook::VerifyError;
-///
-/// let error = VerifyError::StaleTimestamp { timestamp: 1_000, now: 1_400, window: 300 };
-/// assert_eq!(
-///     error.to_string(),
-///     "webhook timestamp 1000 is 400 s behind the clock (1400), outside the ±300 s window",
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum VerifyError {
-    /// The verifier's secret token is blank, so no delivery can be trusted.
-    #[error("no webhook secret token is configured")]
-    NoSecret,
-    /// No `x-zm-signature` header.
-    #[error("the webhook delivery has no x-zm-signature header")]
-    MissingSignature,
-    /// No `x-zm-request-timestamp` header.
-    #[error("the webhook delivery has no x-zm-request-timestamp header")]
-    MissingTimestamp,
-    /// `x-zm-signature` is not `v0=` and 64 hex digits (or was sent twice).
-    #[error("the webhook's x-zm-signature header is not `v0=` followed by 64 hex digits")]
-    MalformedSignature,
-    /// `x-zm-request-timestamp` is not Unix seconds in decimal digits (or was sent twice).
-    #[error("the webhook's x-zm-request-timestamp header is not a Unix time in seconds")]
-    MalformedTimestamp,
-    /// The signature does not match the body, the timestamp and the secret token: a forged or
-    /// altered delivery, or another app's secret.
-    #[error("the webhook signature does not match (altered body, or another secret token)")]
-    SignatureMismatch,
-    /// Correctly signed, but the timestamp is further from `now` than the window allows: a
-    /// replay, or a clock that is off.
-    #[error("{}", stale_message(*timestamp, *now, *window))]
-    StaleTimestamp {
-        /// The signed timestamp, in Unix seconds.
-        timestamp: u64,
-        /// The verifier's clock, in Unix seconds.
-        now: u64,
-        /// The window, in seconds either way.
-        window: u64,
-    },
-}
-
-fn stale_message(timestamp: u64, now: u64, window: u64) -> String {
-    let (distance, direction) = if timestamp < now {
-        (now - timestamp, "behind")
-    } else {
-        (timestamp - now, "ahead of")
-    };
-    format!(
-        "webhook timestamp {timestamp} is {distance} s {direction} the clock ({now}), outside the ±{window} s window"
-    )
-}
-
-/// The HMAC keyed with the secret, computed once per verifier.
-fn keyed(secret: &[u8]) -> Hmac<Sha256> {
-    // RFC 2104: HMAC takes a key of any length (long keys are hashed, short ones padded), so
-    // `new_from_slice` has no error to return for it; hmac's own `KeyInit::new` relies on it.
-    Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts keys of any length")
-}
-
 /// One header's value: `Ok(None)` if absent, `Err(malformed)` if repeated or not ASCII.
 fn header<'h>(
     headers: &'h http::HeaderMap,
@@ -434,39 +413,6 @@ fn header<'h>(
         return Err(malformed);
     }
     first.to_str().map(Some).map_err(|_| malformed)
-}
-
-/// `v0=` and 64 hex digits (either case) → the 32-byte tag.
-fn parse_signature(value: &str) -> Option<[u8; 32]> {
-    let digits = value.strip_prefix(SCHEME)?.as_bytes();
-    if digits.len() != 64 {
-        return None;
-    }
-    let mut tag = [0u8; 32];
-    for (byte, pair) in tag.iter_mut().zip(digits.chunks_exact(2)) {
-        *byte = (hex_value(pair[0])? << 4) | hex_value(pair[1])?;
-    }
-    Some(tag)
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Lowercase hex, as Zoom writes it.
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-    }
-    out
 }
 
 /// Decimal digits only (no sign, no spaces), at most 20 of them, fitting a `u64`.
@@ -563,32 +509,79 @@ mod tests {
     }
 
     #[test]
-    fn window_edges_in_both_directions() {
-        let window = DEFAULT_TOLERANCE.as_secs();
-        for now in [TS - window, TS + window] {
+    fn tolerance_edges_in_both_directions() {
+        let tolerance = DEFAULT_TOLERANCE.as_secs();
+        for now in [TS - tolerance, TS + tolerance] {
             assert_eq!(verify(Some(SIGNATURE), Some(TIMESTAMP), at(now)), Ok(TS));
         }
-        for now in [TS - window - 1, TS + window + 1, 0, 4_000_000_000_000] {
+        for now in [TS - tolerance - 1, TS + tolerance + 1, 0, 4_000_000_000_000] {
             assert_eq!(
                 verify(Some(SIGNATURE), Some(TIMESTAMP), at(now)),
                 Err(VerifyError::StaleTimestamp {
                     timestamp: TS,
                     now,
-                    window
+                    tolerance
                 })
             );
         }
     }
 
     #[test]
-    fn the_window_is_configurable() {
-        let strict = Verifier::new(SECRET).tolerance(Duration::from_secs(10));
+    fn the_tolerance_set_is_the_tolerance_read_and_applied() {
+        let strict = Verifier::new(SECRET).with_tolerance(Duration::from_secs(10));
+        assert_eq!(strict.tolerance(), Duration::from_secs(10));
         let check = |now| strict.verify(BODY.as_bytes(), Some(SIGNATURE), Some(TIMESTAMP), now);
         assert!(check(at(TS + 10)).is_ok());
         assert!(matches!(
             check(at(TS - 11)),
-            Err(VerifyError::StaleTimestamp { window: 10, .. })
+            Err(VerifyError::StaleTimestamp { tolerance: 10, .. })
         ));
+    }
+
+    #[test]
+    fn a_body_over_the_limit_is_refused_before_its_signature_is_read() {
+        let verifier = Verifier::new(SECRET);
+        let huge = vec![b' '; MAX_BODY_BYTES + 1];
+        // No headers at all: the size is what is refused (413), not the signature (401).
+        let refused = verifier.verify(&huge, None, None, at(TS)).unwrap_err();
+        assert_eq!(
+            refused,
+            VerifyError::BodyTooLarge {
+                len: MAX_BODY_BYTES + 1,
+                limit: MAX_BODY_BYTES
+            }
+        );
+        assert_eq!(refused.status().as_u16(), 413);
+        // At the limit exactly, and under a limit set higher, it is the signature's turn.
+        let at_limit = vec![b' '; MAX_BODY_BYTES];
+        assert_eq!(
+            verifier.verify(&at_limit, None, None, at(TS)).unwrap_err(),
+            VerifyError::MissingSignature
+        );
+        let roomy = Verifier::new(SECRET).with_max_body_bytes(MAX_BODY_BYTES + 1);
+        let signature = roomy.sign(TIMESTAMP, &huge);
+        assert!(
+            roomy
+                .verify(&huge, Some(&signature), Some(TIMESTAMP), at(TS))
+                .is_ok()
+        );
+        // A tight limit refuses even the sample.
+        let tight = Verifier::new(SECRET).with_max_body_bytes(8);
+        assert!(matches!(
+            tight.verify(BODY.as_bytes(), Some(SIGNATURE), Some(TIMESTAMP), at(TS)),
+            Err(VerifyError::BodyTooLarge { limit: 8, .. })
+        ));
+    }
+
+    #[test]
+    fn a_blank_secret_is_the_receivers_fault_whatever_the_delivery() {
+        for secret in ["", " \t\n"] {
+            let refused = Verifier::new(secret)
+                .verify(BODY.as_bytes(), Some(SIGNATURE), Some(TIMESTAMP), at(TS))
+                .unwrap_err();
+            assert_eq!(refused, VerifyError::NoSecret);
+            assert_eq!(refused.status().as_u16(), 500);
+        }
     }
 
     #[test]

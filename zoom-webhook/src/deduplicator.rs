@@ -2,7 +2,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::event::{DeliveryKey, Event};
+use crate::event::{DeliveryKey, Event};
 
 /// Remembers the last `capacity` deliveries and recognises a redelivery among them.
 ///
@@ -17,13 +17,13 @@ use super::event::{DeliveryKey, Event};
 /// first. It is a plain value: share it between tasks behind a `Mutex`.
 ///
 /// ```
-/// use zoom_core::webhook::{Deduplicator, Event};
+/// use zoom_webhook::{Deduplicator, Event};
 ///
 /// let raw = serde_json::json!({
-///     "event": "meeting.started", "event_ts": 1795687140000_u64,
+///     "event": "meeting.participant_joined", "event_ts": 1795687260000_u64,
 ///     "payload": {"object": {"id": 85746065432_u64}},
 /// });
-/// let event = Event::Other { name: "meeting.started".into(), raw };
+/// let event = Event::Other { name: "meeting.participant_joined".into(), raw };
 ///
 /// let mut seen = Deduplicator::new(10_000);
 /// assert!(!seen.is_duplicate(&event)); // first delivery: do the work
@@ -40,7 +40,7 @@ impl Deduplicator {
     /// Remembers up to `capacity` deliveries (at least one).
     ///
     /// ```
-    /// use zoom_core::webhook::Deduplicator;
+    /// use zoom_webhook::Deduplicator;
     ///
     /// assert_eq!(Deduplicator::new(0).capacity(), 1);
     /// ```
@@ -76,7 +76,7 @@ impl Deduplicator {
     /// [`is_duplicate`](Self::is_duplicate) for a key you built yourself.
     ///
     /// ```
-    /// use zoom_core::webhook::{Deduplicator, DeliveryKey};
+    /// use zoom_webhook::{Deduplicator, DeliveryKey};
     ///
     /// let key = |ts| DeliveryKey { event: "e".into(), event_ts: Some(ts), object_id: None };
     /// let mut seen = Deduplicator::new(1);
