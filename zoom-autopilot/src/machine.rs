@@ -8,8 +8,8 @@ use zoom_core::time::Timestamp;
 use crate::decision::{Action, CallId, Decision, Reason};
 use crate::event::{Event, EventKind};
 use crate::outcome::Outcome;
+use crate::phase::RunPhase;
 use crate::policy::Policy;
-use crate::record::RunPhase;
 
 /// Which call the machine is making (or will repeat).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
