@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use super::coordination::Coordination;
 use super::{
     BlockingSharedStore, LimiterKey, SharedStore, StoreError, StoreOp, StoreOutcome, StoredToken,
     TokenKey, TokenLock,
@@ -34,6 +35,8 @@ pub struct MemoryStore {
     time: Arc<dyn TimeSource>,
     schedules: Mutex<HashMap<LimiterKey, Option<Timestamp>>>,
     tokens: Mutex<HashMap<TokenKey, MemoryEntry>>,
+    /// Claims, leases and records (the autopilot's operations).
+    coordination: Mutex<Coordination>,
 }
 
 #[derive(Debug, Default)]
@@ -67,6 +70,7 @@ impl MemoryStore {
             time: Arc::new(time),
             schedules: Mutex::default(),
             tokens: Mutex::default(),
+            coordination: Mutex::default(),
         }
     }
 
@@ -155,6 +159,32 @@ impl MemoryStore {
     }
 }
 
+impl MemoryStore {
+    /// The autopilot's operations (claims, leases, records), on the store's clock.
+    fn coordinate(&self, op: StoreOp) -> Result<StoreOutcome, StoreError> {
+        let now = self.time.now();
+        let mut shared = lock(&self.coordination);
+        Ok(match op {
+            StoreOp::Claim { key, ttl } => StoreOutcome::Claimed(shared.claim(&key, ttl, now)),
+            StoreOp::Lease { key, owner, ttl } => {
+                StoreOutcome::Leased(shared.lease(&key, &owner, ttl, now))
+            }
+            StoreOp::Release { key, owner } => {
+                StoreOutcome::Unlocked(shared.release(&key, &owner, now))
+            }
+            StoreOp::GetRecord(key) => StoreOutcome::Record(shared.get_record(&key, now)),
+            StoreOp::PutRecord {
+                key,
+                expected,
+                data,
+                ttl,
+            } => StoreOutcome::RecordPut(shared.put_record(&key, expected, &data, ttl, now)),
+            // The token and limiter operations are answered by `run`, never sent here.
+            other => return Err(StoreError::unsupported(&other)),
+        })
+    }
+}
+
 impl MemoryEntry {
     /// Compare and delete: releases the lock only if `proof` still owns it.
     fn release(&mut self, proof: &TokenLock, now: Timestamp) -> bool {
@@ -183,6 +213,11 @@ impl BlockingSharedStore for MemoryStore {
                 self.invalidate(&key, &access_token);
                 StoreOutcome::Invalidated
             }
+            op @ (StoreOp::Claim { .. }
+            | StoreOp::Lease { .. }
+            | StoreOp::Release { .. }
+            | StoreOp::GetRecord(_)
+            | StoreOp::PutRecord { .. }) => self.coordinate(op)?,
         })
     }
 }
@@ -347,6 +382,64 @@ mod tests {
         let asynchronous: &dyn SharedStore = &store;
         let outcome = finish(asynchronous.run(reserve)).unwrap();
         assert!(matches!(outcome, StoreOutcome::Reserved(wait) if wait.is_zero()));
+    }
+
+    #[test]
+    fn claims_leases_and_records_follow_the_stores_clock() {
+        use crate::store::{LeaseOwner, StoredRecord, TargetKey};
+
+        let clock = Hand::default();
+        let store = MemoryStore::with_time_source(clock.clone());
+        let run = |op| BlockingSharedStore::run(&store, op).unwrap();
+        let target = TargetKey::new("acct", "meeting:85746065432");
+        let minute = Duration::from_secs(60);
+        let claim = || StoreOp::Claim {
+            key: target.claim("meeting.started:1"),
+            ttl: minute,
+        };
+        assert!(matches!(run(claim()), StoreOutcome::Claimed(true)));
+        assert!(matches!(run(claim()), StoreOutcome::Claimed(false)));
+
+        let (a, b) = (LeaseOwner::random(), LeaseOwner::random());
+        let lease = |owner: &LeaseOwner| StoreOp::Lease {
+            key: target.clone(),
+            owner: owner.clone(),
+            ttl: Duration::from_secs(10),
+        };
+        assert!(matches!(run(lease(&a)), StoreOutcome::Leased(true)));
+        assert!(matches!(run(lease(&b)), StoreOutcome::Leased(false)));
+        clock.advance(Duration::from_secs(10));
+        assert!(
+            matches!(run(lease(&b)), StoreOutcome::Leased(true)),
+            "a's lease expired with a"
+        );
+        let release = |owner: &LeaseOwner| StoreOp::Release {
+            key: target.clone(),
+            owner: owner.clone(),
+        };
+        assert!(matches!(run(release(&a)), StoreOutcome::Unlocked(false)));
+        assert!(matches!(run(release(&b)), StoreOutcome::Unlocked(true)));
+
+        let put = |expected, data: &str| StoreOp::PutRecord {
+            key: target.clone(),
+            expected,
+            data: data.to_owned(),
+            ttl: minute,
+        };
+        assert!(matches!(run(put(0, "one")), StoreOutcome::RecordPut(Some(1))));
+        assert!(matches!(run(put(0, "two")), StoreOutcome::RecordPut(None)));
+        let StoreOutcome::Record(Some(StoredRecord { version, data })) =
+            run(StoreOp::GetRecord(target.clone()))
+        else {
+            panic!("a record")
+        };
+        assert_eq!((version, data.as_str()), (1, "one"));
+        clock.advance(minute);
+        assert!(matches!(
+            run(StoreOp::GetRecord(target.clone())),
+            StoreOutcome::Record(None)
+        ));
+        assert!(matches!(run(claim()), StoreOutcome::Claimed(true)), "expired");
     }
 
     /// Polls a future that never waits (the memory store's) to its end.

@@ -32,6 +32,12 @@
 //!    operation a store does not know ([`StoreErrorKind::Unsupported`]) is one of them, so a
 //!    store written before an operation was added keeps working.
 //!
+//! The same seam carries what replicas of a webhook endpoint share, so that one of them acts
+//! on each event (the live-stream autopilot's driver, `zoom_live_stream::autopilot`): a
+//! claim per target and event ([`StoreOp::Claim`]), a lease per target while an action runs
+//! ([`StoreOp::Lease`], [`StoreOp::Release`]), and the target's record, written by compare
+//! and set on its version ([`StoreOp::GetRecord`], [`StoreOp::PutRecord`]).
+//!
 //! An adapter writes one method. Here, a store that counts the operations it passes on:
 //!
 //! ```
@@ -66,9 +72,11 @@ use std::time::Duration;
 use crate::seam::seam;
 use crate::secret::SecretString;
 
+mod coordination;
 mod keys;
 mod memory;
 
+pub use coordination::{ClaimKey, LeaseOwner, StoredRecord, TargetKey};
 pub(crate) use keys::refresh_margin;
 pub use keys::{LimiterKey, StoredToken, TokenKey, TokenLock};
 pub use memory::MemoryStore;
@@ -176,6 +184,51 @@ pub enum StoreOp {
         /// The token Zoom rejected.
         access_token: SecretString,
     },
+    /// Take the claim `key` for `ttl` if nobody holds it (`SET NX PX`); answers
+    /// [`StoreOutcome::Claimed`] with whether this caller got it. Of all the callers sharing
+    /// the store, one gets a claim while it lives: replicas of a webhook endpoint claim each
+    /// event they receive, and only the one that got the claim acts on it at once.
+    Claim {
+        /// Which event about which target.
+        key: ClaimKey,
+        /// How long the claim lives (longer than the sender's redeliveries go on).
+        ttl: Duration,
+    },
+    /// Take the lease on `key` for `ttl` if it is free (or expired), or renew it for `ttl` if
+    /// `owner` holds it; answers [`StoreOutcome::Leased`] with whether `owner` holds it now.
+    /// A holder that dies loses its lease when it expires, and another takes it over.
+    Lease {
+        /// Whose lease.
+        key: TargetKey,
+        /// Who asks for it.
+        owner: LeaseOwner,
+        /// How long it lives unless renewed.
+        ttl: Duration,
+    },
+    /// End the lease on `key` if `owner` still holds it (compare and delete); answers
+    /// [`StoreOutcome::Unlocked`] with whether it did.
+    Release {
+        /// Whose lease.
+        key: TargetKey,
+        /// Who holds it.
+        owner: LeaseOwner,
+    },
+    /// Read the target's record, if any; answers [`StoreOutcome::Record`].
+    GetRecord(TargetKey),
+    /// Write `data` as the target's record if its version is still `expected` (0: no record
+    /// yet), compare and set; the version becomes `expected + 1` and the record lives `ttl`
+    /// from now. Answers [`StoreOutcome::RecordPut`] with the new version, or `None` when
+    /// another writer came first (nothing is written then).
+    PutRecord {
+        /// Whose record.
+        key: TargetKey,
+        /// The version the writer read (0 when it read none).
+        expected: u64,
+        /// What to write (the autopilot's JSON).
+        data: String,
+        /// How long the record lives after this write.
+        ttl: Duration,
+    },
 }
 
 impl StoreOp {
@@ -189,6 +242,11 @@ impl StoreOp {
             StoreOp::PutAndUnlock { .. } => "PutAndUnlock",
             StoreOp::Unlock { .. } => "Unlock",
             StoreOp::Invalidate { .. } => "Invalidate",
+            StoreOp::Claim { .. } => "Claim",
+            StoreOp::Lease { .. } => "Lease",
+            StoreOp::Release { .. } => "Release",
+            StoreOp::GetRecord(_) => "GetRecord",
+            StoreOp::PutRecord { .. } => "PutRecord",
         }
     }
 }
@@ -208,6 +266,14 @@ pub enum StoreOutcome {
     Unlocked(bool),
     /// Done.
     Invalidated,
+    /// Whether this caller got the claim.
+    Claimed(bool),
+    /// Whether the caller holds the lease now.
+    Leased(bool),
+    /// The target's record, if any.
+    Record(Option<StoredRecord>),
+    /// The record's new version, or `None` when another writer came first.
+    RecordPut(Option<u64>),
 }
 
 seam! {
