@@ -11,7 +11,11 @@
 //!   script, one round trip, on Redis's own clock (so processes with skewed clocks agree);
 //! - **the token entry and its lock**: a lock taken with `SET NX PX` and a random owner, a
 //!   rotated refresh token written atomically with its access token, the lock released by
-//!   compare-and-delete, a rejected token marked expired only if it is still the stored one.
+//!   compare-and-delete, a rejected token marked expired only if it is still the stored one;
+//! - **the autopilot's coordination** (`zoom_live_stream::autopilot`): a claim per target and
+//!   event (`SET NX PX`), a lease per target (taken or renewed in one script, released by
+//!   compare-and-delete), and each target's record, written by compare-and-set on its
+//!   version in one script.
 //!
 //! Every call is bounded (connect and answer timeouts, 500 ms each by default) and fails
 //! with a typed [`StoreError`]; after a failure to reach Redis, calls fail at once for

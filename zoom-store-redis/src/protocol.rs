@@ -8,7 +8,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use redis::{Cmd, RedisError, Script, ScriptInvocation, Value, from_redis_value};
 use zoom_core::SecretString;
 use zoom_core::store::{
-    LimiterKey, StoreError, StoreErrorKind, StoreOp, StoreOutcome, StoredToken, TokenKey, TokenLock,
+    ClaimKey, LeaseOwner, LimiterKey, StoreError, StoreErrorKind, StoreOp, StoreOutcome,
+    StoredRecord, StoredToken, TargetKey, TokenKey, TokenLock,
 };
 
 /// What a key component keeps unencoded; `{`, `}` and `:` are always encoded, so a name can
@@ -43,6 +44,36 @@ pub(crate) fn token_key(prefix: &str, key: &TokenKey) -> String {
 /// The refresh lock beside its token.
 pub(crate) fn lock_key(prefix: &str, key: &TokenKey) -> String {
     format!("{}:lock", token_key(prefix, key))
+}
+
+/// `{prefix}:{scope}:autopilot:{target}`: the start of a target's keys (its record, lease
+/// and claims), the scope as hash tag.
+fn target_base(prefix: &str, key: &TargetKey) -> String {
+    format!(
+        "{}:{{{}}}:autopilot:{}",
+        part(prefix),
+        part(&key.scope),
+        part(&key.target)
+    )
+}
+
+/// A target's record: a hash of `version` and `data`.
+pub(crate) fn record_key(prefix: &str, key: &TargetKey) -> String {
+    format!("{}:record", target_base(prefix, key))
+}
+
+/// A target's lease: the holder's owner value, expiring with the lease.
+pub(crate) fn lease_key(prefix: &str, key: &TargetKey) -> String {
+    format!("{}:lease", target_base(prefix, key))
+}
+
+/// The claim of one event about a target.
+pub(crate) fn claim_key(prefix: &str, key: &ClaimKey) -> String {
+    format!(
+        "{}:claim:{}",
+        target_base(prefix, &key.target),
+        part(&key.event)
+    )
 }
 
 /// GCRA (virtual scheduling) on Redis's clock: the key holds the theoretical arrival time of
@@ -122,12 +153,41 @@ end
 return 0
 ";
 
+/// Takes the lease if it is free, or renews it if it is already ours. KEYS: lease. ARGV:
+/// owner, ttl_ms. Answers 1 when we hold it now, 0 when another does.
+const LEASE: &str = r"
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+";
+
+/// Writes the record if its version is still the expected one (0: none), raising it by
+/// one. KEYS: record. ARGV: expected, data, ttl_ms. Answers the new version, or -1 when
+/// another writer came first.
+const PUT_RECORD: &str = r"
+local version = tonumber(redis.call('HGET', KEYS[1], 'version')) or 0
+if version ~= tonumber(ARGV[1]) then return -1 end
+version = version + 1
+redis.call('HSET', KEYS[1], 'version', string.format('%.0f', version), 'data', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return version
+";
+
 // Compiled (hashed) once; sent as EVALSHA, and loaded by the driver on a NOSCRIPT answer.
 static RESERVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(RESERVE));
 static GET_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(GET));
 static PUT_AND_UNLOCK_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(PUT_AND_UNLOCK));
 static UNLOCK_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(UNLOCK));
 static INVALIDATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(INVALIDATE));
+static LEASE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(LEASE));
+static PUT_RECORD_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(PUT_RECORD));
 
 /// One round trip: a script (EVALSHA, loaded on first use) or a plain command.
 pub(crate) enum Op {
@@ -144,6 +204,10 @@ pub(crate) enum Reply {
     PutAndUnlocked,
     Unlocked,
     Invalidated,
+    Claimed,
+    Leased,
+    Record,
+    RecordPut,
 }
 
 /// A [`StoreOp`] as one round trip, and how to read its answer: what both stores' `run`
@@ -164,6 +228,19 @@ pub(crate) fn prepare(prefix: &str, op: StoreOp) -> Result<(Op, Reply), StoreErr
         StoreOp::Invalidate { key, access_token } => {
             (invalidate(prefix, &key, &access_token), Reply::Invalidated)
         }
+        StoreOp::Claim { key, ttl } => (claim(prefix, &key, ttl), Reply::Claimed),
+        StoreOp::Lease { key, owner, ttl } => (lease(prefix, &key, &owner, ttl), Reply::Leased),
+        StoreOp::Release { key, owner } => (release(prefix, &key, &owner), Reply::Unlocked),
+        StoreOp::GetRecord(key) => (get_record(prefix, &key), Reply::Record),
+        StoreOp::PutRecord {
+            key,
+            expected,
+            data,
+            ttl,
+        } => (
+            put_record(prefix, &key, expected, &data, ttl),
+            Reply::RecordPut,
+        ),
         other => return Err(StoreError::unsupported(&other)),
     })
 }
@@ -184,6 +261,15 @@ impl Reply {
             Reply::Invalidated => {
                 from_redis_value::<i64>(value)?;
                 StoreOutcome::Invalidated
+            }
+            Reply::Claimed => {
+                StoreOutcome::Claimed(from_redis_value::<Option<String>>(value)?.is_some())
+            }
+            Reply::Leased => StoreOutcome::Leased(from_redis_value::<i64>(value)? == 1),
+            Reply::Record => StoreOutcome::Record(read_record(from_redis_value(value)?)),
+            Reply::RecordPut => {
+                let version = from_redis_value::<i64>(value)?;
+                StoreOutcome::RecordPut(u64::try_from(version).ok().filter(|v| *v > 0))
             }
         })
     }
@@ -301,6 +387,62 @@ pub(crate) fn invalidate(prefix: &str, key: &TokenKey, access_token: &SecretStri
     let mut call = INVALIDATE_SCRIPT.prepare_invoke();
     call.key(token_key(prefix, key))
         .arg(access_token.expose_secret());
+    Op::Script(call)
+}
+
+/// `SET claim 1 NX PX ttl`: answers `OK` to the one caller that got it, nil to the others.
+pub(crate) fn claim(prefix: &str, key: &ClaimKey, ttl: Duration) -> Op {
+    let mut cmd = redis::cmd("SET");
+    cmd.arg(claim_key(prefix, key))
+        .arg(1)
+        .arg("NX")
+        .arg("PX")
+        .arg(millis(ttl).max(1));
+    Op::Cmd(cmd)
+}
+
+pub(crate) fn lease(prefix: &str, key: &TargetKey, owner: &LeaseOwner, ttl: Duration) -> Op {
+    let mut call = LEASE_SCRIPT.prepare_invoke();
+    call.key(lease_key(prefix, key))
+        .arg(owner.as_str())
+        .arg(millis(ttl).max(1));
+    Op::Script(call)
+}
+
+/// Compare and delete, as for the token lock.
+pub(crate) fn release(prefix: &str, key: &TargetKey, owner: &LeaseOwner) -> Op {
+    let mut call = UNLOCK_SCRIPT.prepare_invoke();
+    call.key(lease_key(prefix, key)).arg(owner.as_str());
+    Op::Script(call)
+}
+
+/// `HMGET record version data`: one round trip, nothing to keep atomic.
+pub(crate) fn get_record(prefix: &str, key: &TargetKey) -> Op {
+    let mut cmd = redis::cmd("HMGET");
+    cmd.arg(record_key(prefix, key)).arg("version").arg("data");
+    Op::Cmd(cmd)
+}
+
+/// Both fields, or neither (no record, or it expired).
+pub(crate) fn read_record((version, data): (Option<u64>, Option<String>)) -> Option<StoredRecord> {
+    Some(StoredRecord {
+        version: version.filter(|v| *v > 0)?,
+        data: data?,
+    })
+}
+
+pub(crate) fn put_record(
+    prefix: &str,
+    key: &TargetKey,
+    expected: u64,
+    data: &str,
+    ttl: Duration,
+) -> Op {
+    let mut call = PUT_RECORD_SCRIPT.prepare_invoke();
+    call.key(record_key(prefix, key))
+        .arg(expected)
+        .arg(data)
+        .arg(millis(ttl).max(1));
     Op::Script(call)
 }
 
@@ -432,6 +574,96 @@ mod tests {
         ] {
             let garbled = Value::SimpleString("garbled".into());
             assert!(reply.read(garbled).is_err());
+        }
+    }
+
+    #[test]
+    fn the_autopilots_operations_are_one_round_trip_each() {
+        let target = TargetKey::new("acct", "meeting:1");
+        assert_eq!(
+            record_key("zoom", &target),
+            "zoom:{acct}:autopilot:meeting%3A1:record"
+        );
+        assert_eq!(
+            claim_key("zoom", &target.claim("meeting.started:5")),
+            "zoom:{acct}:autopilot:meeting%3A1:claim:meeting.started%3A5"
+        );
+        let owner = LeaseOwner::random();
+        let hour = Duration::from_secs(3600);
+        let cases = [
+            (
+                StoreOp::Claim {
+                    key: target.claim("e"),
+                    ttl: hour,
+                },
+                Value::Okay,
+                "Claimed(true)",
+            ),
+            (
+                StoreOp::Claim {
+                    key: target.claim("e"),
+                    ttl: hour,
+                },
+                Value::Nil,
+                "Claimed(false)",
+            ),
+            (
+                StoreOp::Lease {
+                    key: target.clone(),
+                    owner: owner.clone(),
+                    ttl: hour,
+                },
+                Value::Int(0),
+                "Leased(false)",
+            ),
+            (
+                StoreOp::Release {
+                    key: target.clone(),
+                    owner,
+                },
+                Value::Int(1),
+                "Unlocked(true)",
+            ),
+            (
+                StoreOp::GetRecord(target.clone()),
+                Value::Array(vec![Value::Nil, Value::Nil]),
+                "Record(None)",
+            ),
+            (
+                StoreOp::GetRecord(target.clone()),
+                Value::Array(vec![
+                    Value::BulkString(b"3".to_vec()),
+                    Value::BulkString(b"{}".to_vec()),
+                ]),
+                "Record(Some(StoredRecord { version: 3, data: \"{}\" }))",
+            ),
+            (
+                StoreOp::PutRecord {
+                    key: target.clone(),
+                    expected: 3,
+                    data: "{}".into(),
+                    ttl: hour,
+                },
+                Value::Int(4),
+                "RecordPut(Some(4))",
+            ),
+            (
+                StoreOp::PutRecord {
+                    key: target,
+                    expected: 3,
+                    data: "{}".into(),
+                    ttl: hour,
+                },
+                Value::Int(-1),
+                "RecordPut(None)",
+            ),
+        ];
+        for (op, answer, expected) in cases {
+            let (_, reply) = prepare("zoom", op).unwrap();
+            assert_eq!(format!("{:?}", reply.read(answer).unwrap()), expected);
+        }
+        for reply in [Reply::Leased, Reply::Record, Reply::RecordPut] {
+            assert!(reply.read(Value::SimpleString("garbled".into())).is_err());
         }
     }
 

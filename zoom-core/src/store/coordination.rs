@@ -206,7 +206,10 @@ mod tests {
         assert!(store.lease(&key, &a, ttl, at(9)), "renewed until 19");
         assert!(!store.lease(&key, &b, ttl, at(18)));
         assert!(!store.release(&key, &b, at(18)), "not b's");
-        assert!(store.lease(&key, &b, ttl, at(19)), "taken over once expired");
+        assert!(
+            store.lease(&key, &b, ttl, at(19)),
+            "taken over once expired"
+        );
         assert!(!store.release(&key, &a, at(20)), "a's lease is gone");
         assert!(store.release(&key, &b, at(20)));
         assert!(store.lease(&key, &a, ttl, at(20)));

@@ -426,7 +426,10 @@ mod tests {
             data: data.to_owned(),
             ttl: minute,
         };
-        assert!(matches!(run(put(0, "one")), StoreOutcome::RecordPut(Some(1))));
+        assert!(matches!(
+            run(put(0, "one")),
+            StoreOutcome::RecordPut(Some(1))
+        ));
         assert!(matches!(run(put(0, "two")), StoreOutcome::RecordPut(None)));
         let StoreOutcome::Record(Some(StoredRecord { version, data })) =
             run(StoreOp::GetRecord(target.clone()))
@@ -439,7 +442,10 @@ mod tests {
             run(StoreOp::GetRecord(target.clone())),
             StoreOutcome::Record(None)
         ));
-        assert!(matches!(run(claim()), StoreOutcome::Claimed(true)), "expired");
+        assert!(
+            matches!(run(claim()), StoreOutcome::Claimed(true)),
+            "expired"
+        );
     }
 
     /// Polls a future that never waits (the memory store's) to its end.
