@@ -378,11 +378,32 @@ pub fn account_live_streaming_body(
 /// assert!(json["payload"].get("operator").is_none());
 /// ```
 pub fn lifecycle_body(event: &str, event_ts_ms: u64, object: serde_json::Value) -> Vec<u8> {
+    account_lifecycle_body("AAAAAAAAAAAAAAAAAAAAAA", event, event_ts_ms, object)
+}
+
+/// [`lifecycle_body`] for the account `account_id` (the simulator's, say).
+///
+/// ```
+/// let body = zoom_testkit::webhooks::account_lifecycle_body(
+///     "sim-account",
+///     "webinar.ended",
+///     1795690800000,
+///     serde_json::json!({"id": "91234567890"}),
+/// );
+/// let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+/// assert_eq!(json["payload"]["account_id"], "sim-account");
+/// ```
+pub fn account_lifecycle_body(
+    account_id: &str,
+    event: &str,
+    event_ts_ms: u64,
+    object: serde_json::Value,
+) -> Vec<u8> {
     serde_json::json!({
         "event": event,
         "event_ts": event_ts_ms,
         "payload": {
-            "account_id": "AAAAAAAAAAAAAAAAAAAAAA",
+            "account_id": account_id,
             "object": object,
         },
     })

@@ -126,6 +126,9 @@ fn start_stop_are_tracked_and_double_start_is_429() {
         204,
         "stopping a stopped stream"
     );
+    // Stopped, but within 30 s of the accepted start: still 429, as Zoom's message says.
+    patch(sim.addr(), &path, &json!({"action": "start"})).assert_error(429, 429);
+    sim.set_start_window(std::time::Duration::ZERO);
     assert_eq!(
         patch(sim.addr(), &path, &json!({"action": "start"})).status,
         204

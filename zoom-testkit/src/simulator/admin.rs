@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::config::{SimMeeting, WebhookConfig};
 use super::faults::{self, FaultRule};
+use super::lifecycle;
 use super::request::ApiRequest;
 use super::response::SimResponse;
 use super::state::SimulatorControl;
@@ -67,8 +68,15 @@ pub(crate) fn handle(control: &SimulatorControl, request: &ApiRequest) -> SimRes
             ok_json(StatusCode::OK, &json!({"count": control.token_requests()}))
         }
         (&Method::PUT, ["rate-limit"]) => set_limits(control, request),
+        (&Method::PUT, ["start-window"]) => lifecycle::start_window(control, request),
+        (_, ["webhook", "redelivery"] | ["webhook", "deliveries", _, "redeliver"]) => {
+            lifecycle::webhook(control, request, &segments[1..])
+        }
         (_, ["webhook", rest @ ..]) => webhook(control, request, rest),
         (_, [kind @ ("meetings" | "webinars"), id]) => item(control, request, kind, id),
+        (_, [kind @ ("meetings" | "webinars"), id, action]) => {
+            lifecycle::item_action(control, request, kind, id, action)
+        }
         _ => not_found(),
     }
 }

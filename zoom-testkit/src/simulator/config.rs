@@ -210,7 +210,15 @@ pub struct SimulatorConfig {
     pub webinars: Vec<(u64, SimMeeting)>,
     /// Where to deliver live-stream webhooks; `None` delivers none.
     pub webhook: Option<WebhookConfig>,
+    /// After a start of a stream is accepted, another start of it within this window
+    /// answers 429 with Zoom's documented message (the one that names 30 seconds), even if
+    /// the stream stopped meanwhile; default [`START_WINDOW`], Zoom's 30 seconds. Shorten it
+    /// in tests that restart a dropped stream quickly.
+    pub start_window: Duration,
 }
+
+/// Zoom's documented wait after a refused second start: 30 seconds.
+pub const START_WINDOW: Duration = Duration::from_secs(30);
 
 impl Default for SimulatorConfig {
     fn default() -> Self {
@@ -264,6 +272,7 @@ impl Default for SimulatorConfig {
                 ),
             ],
             webhook: None,
+            start_window: START_WINDOW,
         }
     }
 }

@@ -7,8 +7,9 @@
 //! [`crate::webhooks::Delivery::signed`] (zoom_webhook's signer): one signer for the samples and
 //! the simulator.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use bytes::Bytes;
@@ -22,6 +23,7 @@ use zoom_webhook::{MEETING_LIVE_STREAMING_STARTED, MEETING_LIVE_STREAMING_STOPPE
 
 use super::clock;
 use super::config::{SimMeeting, WebhookConfig};
+use super::redelivery::Redelivery;
 use super::world::{StreamNotice, World};
 use crate::webhooks::{self, Delivery};
 
@@ -81,6 +83,23 @@ pub struct WebhookDelivery {
     pub state: WebhookDeliveryState,
     /// The tries so far, oldest first.
     pub attempts: Vec<WebhookAttempt>,
+    /// The delivery this one repeats (same body, same `event_ts`), when it is a redelivery:
+    /// an extra copy of a [`Redelivery`] plan, or one asked for by
+    /// `POST /__admin/webhook/deliveries/{id}/redeliver`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redelivery_of: Option<u64>,
+}
+
+/// How many delivered bodies are kept for redelivery (the oldest go first).
+const KEPT_BODIES: usize = 10_000;
+
+/// What a redelivery repeats: the event and its body as first sent.
+#[derive(Debug, Clone)]
+struct Sent {
+    event: String,
+    object_id: u64,
+    event_ts: u64,
+    body: Vec<u8>,
 }
 
 /// The configuration, the deliveries' record and their tasks; shared with the tasks, which
@@ -96,6 +115,12 @@ struct Inner {
     log: Vec<WebhookDelivery>,
     next_id: u64,
     tasks: JoinSet<()>,
+    /// Extra receivers, copies and delays for every event.
+    redelivery: Redelivery,
+    /// The bodies sent, by delivery id, for redeliveries.
+    sent: BTreeMap<u64, Sent>,
+    /// The simulator's runtime, so that deliveries start from any thread (a test's).
+    runtime: Option<tokio::runtime::Handle>,
 }
 
 impl Webhooks {
@@ -106,6 +131,9 @@ impl Webhooks {
                 log: Vec::new(),
                 next_id: 1,
                 tasks: JoinSet::new(),
+                redelivery: Redelivery::default(),
+                sent: BTreeMap::new(),
+                runtime: tokio::runtime::Handle::try_current().ok(),
             })),
         }
     }
@@ -132,6 +160,8 @@ impl Webhooks {
         inner.cancel_pending();
         inner.config = config;
         inner.log.clear();
+        inner.sent.clear();
+        inner.redelivery = Redelivery::default();
     }
 
     /// Stops every pending delivery (the simulator is going away).
@@ -146,7 +176,61 @@ impl Webhooks {
 
     /// Forgets the deliveries on record (pending ones still go on, unrecorded).
     pub(crate) fn clear_deliveries(&self) {
-        self.lock().log.clear();
+        let mut inner = self.lock();
+        inner.log.clear();
+        inner.sent.clear();
+    }
+
+    /// The redelivery plan in force.
+    pub(crate) fn redelivery(&self) -> Redelivery {
+        self.lock().redelivery.clone()
+    }
+
+    /// Applies `plan` to every event from now on.
+    pub(crate) fn set_redelivery(&self, plan: Redelivery) {
+        self.lock().redelivery = plan;
+    }
+
+    /// Starts delivering `event` about `object_id` (a meeting's or webinar's id) with `body`,
+    /// as configured (nowhere without a configuration). The lifecycle events use it.
+    pub(crate) fn send(&self, event: &str, object_id: u64, event_ts: u64, body: Vec<u8>) {
+        let mut inner = self.lock();
+        let Some(config) = inner.config.clone() else {
+            return;
+        };
+        let sent = Sent {
+            event: event.to_owned(),
+            object_id,
+            event_ts,
+            body,
+        };
+        inner.start(self, &config, &sent, None);
+    }
+
+    /// Delivers the body of delivery `id` again, the same `event_ts`, after `delay`, to
+    /// `to` (its own URL when `None`); the new delivery's id. The redelivery plan does not
+    /// apply to it.
+    pub(crate) fn redeliver(
+        &self,
+        id: u64,
+        delay: Duration,
+        to: Option<http::Uri>,
+    ) -> Result<u64, String> {
+        let mut inner = self.lock();
+        let Some(config) = inner.config.clone() else {
+            return Err("no webhook is configured".to_owned());
+        };
+        let Some(sent) = inner.sent.get(&id).cloned() else {
+            return Err(format!("no delivery {id} on record"));
+        };
+        let url = match to {
+            Some(url) => url,
+            None => match inner.log.iter().find(|d| d.id == id) {
+                Some(delivery) => delivery.url.parse().map_err(|_| "a bad URL".to_owned())?,
+                None => config.url().clone(),
+            },
+        };
+        Ok(inner.deliver_one(self, &config, &sent, url, delay, Some(id)))
     }
 
     /// Takes the live-stream changes out of `world` and starts delivering one event for each,
@@ -160,33 +244,18 @@ impl Webhooks {
         let Some(config) = inner.config.clone() else {
             return;
         };
-        while inner.tasks.try_join_next().is_some() {}
         let now = SystemTime::now();
         for notice in notices {
             let Some(meeting) = world.meetings.get(&notice.meeting_id) else {
                 continue;
             };
-            let event = event_name(notice);
-            let event_ts = unix_millis(now);
-            let body = payload(world, notice, meeting, now);
-            let id = inner.next_id;
-            inner.next_id += 1;
-            inner.log.push(WebhookDelivery {
-                id,
-                event: event.to_owned(),
-                meeting_id: notice.meeting_id,
-                event_ts,
-                url: config.url().to_string(),
-                state: WebhookDeliveryState::Pending,
-                attempts: Vec::new(),
-            });
-            match tokio::runtime::Handle::try_current() {
-                Ok(runtime) => {
-                    let task = deliver(self.clone(), id, config.clone(), body);
-                    inner.tasks.spawn_on(task, &runtime);
-                }
-                Err(_) => inner.finish(id, failed("no tokio runtime to deliver from")),
-            }
+            let sent = Sent {
+                event: event_name(notice).to_owned(),
+                object_id: notice.meeting_id,
+                event_ts: unix_millis(now),
+                body: payload(world, notice, meeting, now),
+            };
+            inner.start(self, &config, &sent, None);
         }
     }
 
@@ -202,6 +271,70 @@ impl Webhooks {
 }
 
 impl Inner {
+    /// Starts every delivery of one event that the redelivery plan asks for.
+    fn start(
+        &mut self,
+        webhooks: &Webhooks,
+        config: &WebhookConfig,
+        sent: &Sent,
+        redelivery_of: Option<u64>,
+    ) {
+        let mut first = redelivery_of;
+        for (url, delay) in self.redelivery.plan(config.url()) {
+            let id = self.deliver_one(webhooks, config, sent, url, delay, first);
+            // The copies repeat the first delivery of the event.
+            first.get_or_insert(id);
+        }
+    }
+
+    /// Records and starts one delivery of `sent` to `url` after `delay`; its id.
+    fn deliver_one(
+        &mut self,
+        webhooks: &Webhooks,
+        config: &WebhookConfig,
+        sent: &Sent,
+        url: http::Uri,
+        delay: Duration,
+        redelivery_of: Option<u64>,
+    ) -> u64 {
+        while self.tasks.try_join_next().is_some() {}
+        let id = self.next_id;
+        self.next_id += 1;
+        self.log.push(WebhookDelivery {
+            id,
+            event: sent.event.clone(),
+            meeting_id: sent.object_id,
+            event_ts: sent.event_ts,
+            url: url.to_string(),
+            state: WebhookDeliveryState::Pending,
+            attempts: Vec::new(),
+            redelivery_of,
+        });
+        self.sent.insert(id, sent.clone());
+        while self.sent.len() > KEPT_BODIES {
+            self.sent.pop_first();
+        }
+        let runtime = self
+            .runtime
+            .clone()
+            .or_else(|| tokio::runtime::Handle::try_current().ok());
+        match runtime {
+            Some(runtime) => {
+                let task = deliver(
+                    webhooks.clone(),
+                    id,
+                    config.clone(),
+                    url,
+                    delay,
+                    sent.body.clone(),
+                );
+                self.tasks.spawn_on(task, &runtime);
+            }
+            None => self.finish(id, failed("no tokio runtime to deliver from")),
+        }
+        id
+    }
+
     fn find(&mut self, id: u64) -> Option<&mut WebhookDelivery> {
         self.log.iter_mut().find(|d| d.id == id)
     }
@@ -236,13 +369,13 @@ fn event_name(notice: StreamNotice) -> &'static str {
     }
 }
 
-fn unix_millis(at: SystemTime) -> u64 {
+pub(crate) fn unix_millis(at: SystemTime) -> u64 {
     at.duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// A stable made-up meeting UUID (Zoom's are 16 bytes in base64).
-fn meeting_uuid(id: u64) -> String {
+pub(crate) fn meeting_uuid(id: u64) -> String {
     let mut bytes = [0_u8; 16];
     bytes[..8].copy_from_slice(&id.to_be_bytes());
     bytes[8..].copy_from_slice(b"sim-uuid");
@@ -291,9 +424,19 @@ fn failed(error: impl Into<String>) -> WebhookAttempt {
     }
 }
 
-/// Tries delivery `id` until a 2xx comes back in time, waiting Zoom's (scaled) delays in
-/// between, and records each try.
-async fn deliver(webhooks: Webhooks, id: u64, config: WebhookConfig, body: Vec<u8>) {
+/// Tries delivery `id` to `url` (after `delay`) until a 2xx comes back in time, waiting
+/// Zoom's (scaled) delays in between, and records each try.
+async fn deliver(
+    webhooks: Webhooks,
+    id: u64,
+    config: WebhookConfig,
+    url: http::Uri,
+    delay: Duration,
+    body: Vec<u8>,
+) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let delays = config.retry_delays();
     for try_number in 0..=delays.len() {
         if let Some(delay) = try_number.checked_sub(1).and_then(|i| delays.get(i)) {
@@ -306,7 +449,7 @@ async fn deliver(webhooks: Webhooks, id: u64, config: WebhookConfig, body: Vec<u
             body.clone(),
         );
         let sent_at_ms = unix_millis(SystemTime::now());
-        let attempt = match tokio::time::timeout(config.timeout(), post(&config, delivery)).await {
+        let attempt = match tokio::time::timeout(config.timeout(), post(&url, delivery)).await {
             Ok(Ok(status)) => WebhookAttempt {
                 sent_at_ms,
                 status: Some(status),
@@ -331,10 +474,9 @@ async fn deliver(webhooks: Webhooks, id: u64, config: WebhookConfig, body: Vec<u
     }
 }
 
-/// POSTs `delivery` to the configured URL over a new HTTP/1.1 connection; the answer's
-/// status code. The caller bounds the time.
-async fn post(config: &WebhookConfig, delivery: Delivery) -> Result<u16, String> {
-    let url = config.url();
+/// POSTs `delivery` to `url` over a new HTTP/1.1 connection; the answer's status code. The
+/// caller bounds the time.
+async fn post(url: &http::Uri, delivery: Delivery) -> Result<u16, String> {
     let host = url.host().unwrap_or_default();
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let port = url.port_u16().unwrap_or(80);

@@ -159,6 +159,13 @@ fn status(
     let body = validate::json_object(request)?;
     let update = validate::status_update(&body, kind == Kind::Webinar)
         .map_err(|errors| validate::validation_failed(&errors))?;
+    // Zoom refuses a second start within 30 s of one it accepted (the window).
+    let key = (kind == Kind::Webinar, id);
+    let now = std::time::Instant::now();
+    let recent = world
+        .last_starts
+        .get(&key)
+        .is_some_and(|at| now.saturating_duration_since(*at) < world.start_window);
     let item = lookup(world, kind, id)?;
     if !update.start {
         let stopped = std::mem::take(&mut item.streaming);
@@ -190,7 +197,7 @@ fn status(
             ),
         });
     }
-    if item.streaming {
+    if item.streaming || recent {
         // As documented: no Retry-After, the 30 seconds are in the message.
         return Err(SimResponse::error(
             StatusCode::TOO_MANY_REQUESTS,
@@ -200,6 +207,7 @@ fn status(
     }
     item.streaming = true;
     item.last_status_settings = update.settings;
+    world.last_starts.insert(key, now);
     if kind == Kind::Meeting {
         world.live_stream_changed(id, true);
     }

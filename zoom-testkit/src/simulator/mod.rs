@@ -79,9 +79,11 @@ mod deliveries;
 mod faults;
 mod ids;
 mod jointoken;
+mod lifecycle;
 mod limits;
 mod livestream;
 mod oauth;
+mod redelivery;
 mod request;
 mod response;
 mod routes;
@@ -97,13 +99,14 @@ pub use config::{
     DEMO_MEETING_ID, DEMO_PAGE_URL, DEMO_REFRESH_TOKEN, DEMO_RESOLUTION, DEMO_STATIC_TOKEN,
     DEMO_STREAM_KEY, DEMO_STREAM_URL, DEMO_WEBINAR_ID, DemoAccount, HostState,
     MEETING_HOST_MISSING, MEETING_HOST_NOT_IN_ACCOUNT, MEETING_HOSTING_NOT_ALLOWED,
-    MEETING_LIVE_STREAMING_NOT_ALLOWED, MEETING_NO_STREAM, MISSING_HOST_USER_ID, SimMeeting,
-    SimStream, SimulatorConfig, TOKEN_SCOPE, WEBHOOK_ACK_TIMEOUT, WEBHOOK_RETRY_DELAYS,
+    MEETING_LIVE_STREAMING_NOT_ALLOWED, MEETING_NO_STREAM, MISSING_HOST_USER_ID, START_WINDOW,
+    SimMeeting, SimStream, SimulatorConfig, TOKEN_SCOPE, WEBHOOK_ACK_TIMEOUT, WEBHOOK_RETRY_DELAYS,
     WEBINAR_LIVE_STREAMING_NOT_ALLOWED, WEBINAR_NOT_STARTED, WebhookConfig,
 };
 pub use deliveries::{WebhookAttempt, WebhookDelivery, WebhookDeliveryState};
 pub(crate) use faults::padded_json;
 pub use faults::{CONTROL_TEXT, Fault, FaultRule, RetryAfterForm};
+pub use redelivery::Redelivery;
 pub use request::ReceivedRequest;
 pub use server::Simulator;
 pub use spec::spec_violations;

@@ -49,6 +49,12 @@ impl State {
         })
     }
 
+    /// Starts the webhook deliveries of the live-stream changes noted in the world (the
+    /// admin API's lifecycle actions change it outside a request).
+    pub(crate) fn deliver_notices(&mut self) {
+        self.webhooks.dispatch(&mut self.world);
+    }
+
     /// Adds an admin-submitted rule.
     pub(crate) fn push_fault(&mut self, rule: FaultRule) {
         self.faults.push(rule);
@@ -249,7 +255,7 @@ impl SimulatorControl {
         self.webhooks().shutdown();
     }
 
-    fn webhooks(&self) -> Webhooks {
+    pub(crate) fn webhooks(&self) -> Webhooks {
         self.lock().webhooks.clone()
     }
 }

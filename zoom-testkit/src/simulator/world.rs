@@ -36,6 +36,10 @@ pub(crate) struct World {
     pub(crate) limits: Limits,
     /// Live streams started or stopped by the last request, in order.
     pub(crate) notices: Vec<StreamNotice>,
+    /// After an accepted start, how long another start of the same stream answers 429.
+    pub(crate) start_window: Duration,
+    /// When each stream's last start was accepted, by (webinar?, id).
+    pub(crate) last_starts: HashMap<(bool, u64), Instant>,
 }
 
 impl World {
@@ -53,6 +57,8 @@ impl World {
             refresh_token: super::config::DEMO_REFRESH_TOKEN.to_owned(),
             limits: Limits::new(config.rate_limit_per_second, config.daily_limit),
             notices: Vec::new(),
+            start_window: config.start_window,
+            last_starts: HashMap::new(),
         }
     }
 
