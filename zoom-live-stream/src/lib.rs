@@ -30,6 +30,7 @@
 //! | `native-tls` | no | TLS through the platform's library for the async client (the blocking client always uses rustls) |
 //! | `redis` | no | [`redis`](mod@redis): the Redis store, for many processes sharing one account's token and rate limit (`rediss://` through rustls on ring) |
 //! | `webhook` | no | [`webhook`](mod@webhook): receive Zoom's webhooks: signature and timestamp checks, URL validation, typed live-stream and lifecycle events, redelivery detection (no I/O: any web framework) |
+//! | `autopilot` | no | [`autopilot`](mod@autopilot): start a meeting's stream when it starts and keep it live, fed by verified webhook events, from one process or many replicas sharing a store (implies `reqwest` and `webhook`) |
 //!
 //! The default features bring one rustls crypto provider, aws-lc-rs, and install none
 //! process-wide; a reqwest client of your program's own works as it does without this crate,
@@ -79,6 +80,9 @@ pub use zoom_store_redis as redis;
 /// events, recognise redeliveries. See its docs and `docs/WEBHOOKS.md`.
 #[cfg(feature = "webhook")]
 pub use zoom_webhook as webhook;
+
+#[cfg(feature = "autopilot")]
+pub mod autopilot;
 
 /// Forwards the configuration methods of [`zoom_core::ClientBuilder`] to a facade builder,
 /// which records them and applies them once the transport is built.
