@@ -152,6 +152,9 @@ pub(crate) enum Commands {
     },
     /// Receive Zoom's webhooks: one JSON line per verified live-stream or lifecycle event.
     Listen(crate::listen::ListenArgs),
+    /// Keep live streams up: start a target's stream when its meeting starts, restart it
+    /// when it drops (a webhook endpoint like `listen`; one JSON line per decision).
+    Autopilot(crate::autopilot::AutopilotArgs),
     /// Print a join token for live streaming as JSON (the token [redacted] unless asked).
     ///
     /// With the token, a bot built on Zoom's Meeting SDK joins the meeting or webinar and
@@ -249,7 +252,7 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 }
 
 /// A stream URL: an absolute URL; Zoom streams over RTMP, so `rtmp://` or `rtmps://`.
-fn parse_stream_url(text: &str) -> Result<String, String> {
+pub(crate) fn parse_stream_url(text: &str) -> Result<String, String> {
     if text.chars().any(char::is_whitespace) {
         return Err("a URL cannot contain spaces".into());
     }
@@ -265,7 +268,7 @@ fn parse_stream_url(text: &str) -> Result<String, String> {
 }
 
 /// A stream key: any printable text (Zoom's checks for length and blankness follow).
-fn parse_stream_key(text: &str) -> Result<String, String> {
+pub(crate) fn parse_stream_key(text: &str) -> Result<String, String> {
     if text.chars().any(char::is_control) {
         return Err("contains control characters".into());
     }
@@ -330,7 +333,9 @@ impl Commands {
                 Action::Status(target.numeric()?, LiveStreamStatus::stop())
             }
             Commands::JoinToken(args) => args.action()?,
-            Commands::Completions { .. } | Commands::Listen(_) => return Ok(None),
+            Commands::Completions { .. } | Commands::Listen(_) | Commands::Autopilot(_) => {
+                return Ok(None);
+            }
         }))
     }
 }

@@ -1,30 +1,21 @@
 //! `zoom-live-stream listen`: receive Zoom's webhooks on a local port and print one JSON line
 //! per verified live-stream or lifecycle event.
 //!
-//! Every request is verified with zoom_webhook's [`Verifier`] (the secret from
+//! Every request is verified with zoom_webhook's `Verifier` (the secret from
 //! `ZOOM_WEBHOOK_SECRET_TOKEN`) and answered at once; the printing happens on a thread of its
 //! own behind a queue, so a slow stdout never delays an answer past Zoom's 3 seconds.
-//! Redeliveries are recognised by zoom_webhook's [`Deduplicator`] and printed once.
+//! Redeliveries are recognised by zoom_webhook's `Deduplicator` and printed once.
 
 use std::io::Write as _;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::header::{self, HeaderValue};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc::{self, error::TrySendError};
-use tokio::task::JoinSet;
 use zoom_live_stream::SecretString;
 use zoom_live_stream::secret::REDACTED;
-use zoom_live_stream::webhook::{Deduplicator, Event, LiveStreaming, MAX_BODY_BYTES, Verifier};
+use zoom_live_stream::webhook::{Deduplicator, Event, LiveStreaming};
+
+use crate::report;
+use crate::webhook_http::{Busy, Route, ServeArgs};
 
 const ABOUT: &str = "\
 Prints one JSON line per verified event: the live-stream events (meeting.live_streaming_started
@@ -49,33 +40,17 @@ address cannot be listened on, 1 when stdout fails (0 when its reader has gone).
 #[derive(Debug, clap::Args)]
 #[command(after_help = ABOUT)]
 pub(crate) struct ListenArgs {
-    /// The port to listen on; 0 takes a free one (printed on stderr).
-    #[arg(long, default_value_t = 8080)]
-    port: u16,
-    /// The address to listen on (keep it on loopback behind a reverse proxy).
-    #[arg(long, value_name = "ADDR", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
-    bind: IpAddr,
-    /// The path Zoom posts to (the end of your Event notification endpoint URL).
-    #[arg(long, default_value = "/zoom/events")]
-    path: String,
+    #[command(flatten)]
+    serve: ServeArgs,
     /// Print the stream key instead of [redacted].
     #[arg(long)]
     show_stream_key: bool,
 }
 
-use crate::report;
-
-/// Where the secret token comes from.
-pub(crate) const SECRET_ENV: &str = "ZOOM_WEBHOOK_SECRET_TOKEN";
 /// How many verified events may wait for the printer before new ones are answered 503.
 const QUEUE: usize = 1024;
 /// How many deliveries the de-duplicator remembers (Zoom's retries span 85 minutes).
 const REMEMBERED: usize = 10_000;
-/// An oversized body up to this size is read (and dropped) before the 413; above it the
-/// connection is closed at once.
-const DRAIN_LIMIT: u64 = 1024 * 1024;
-/// Time allowed for a request's headers, then for its body.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A receiver ready to run: the options checked and the secret read.
 pub(crate) struct Listener<'a> {
@@ -86,17 +61,7 @@ pub(crate) struct Listener<'a> {
 impl<'a> Listener<'a> {
     /// Checks the options and reads the secret; the error is a usage message.
     pub(crate) fn new(args: &'a ListenArgs) -> Result<Self, String> {
-        let secret = match std::env::var(SECRET_ENV) {
-            Ok(secret) if !secret.trim().is_empty() => SecretString::new(secret),
-            _ => {
-                return Err(format!(
-                    "listen needs your app's webhook secret token in {SECRET_ENV} (Zoom marketplace: your app, Features, Access, Secret Token)"
-                ));
-            }
-        };
-        if !args.path.starts_with('/') {
-            return Err(format!("--path '{}' must start with /", args.path));
-        }
+        let secret = args.serve.secret("listen")?;
         Ok(Self { args, secret })
     }
 
@@ -119,23 +84,12 @@ impl<'a> Listener<'a> {
 }
 
 async fn serve(args: &ListenArgs, secret: SecretString) -> ExitCode {
-    let listener = match TcpListener::bind(SocketAddr::new(args.bind, args.port)).await {
-        Ok(listener) => listener,
-        Err(error) => {
-            report::say(&format!(
-                "zoom-live-stream: cannot listen on {}: {error}",
-                SocketAddr::new(args.bind, args.port)
-            ));
-            return ExitCode::from(report::NETWORK);
-        }
+    let (listener, _) = match args.serve.listen().await {
+        Ok(listening) => listening,
+        Err(code) => return code,
     };
-    let addr = listener
-        .local_addr()
-        .unwrap_or(SocketAddr::new(args.bind, args.port));
-    report::say(&format!("listening on http://{addr}{}", args.path));
-
     let (events, queue) = mpsc::channel(QUEUE);
-    let (stdout_gone, mut gone) = tokio::sync::oneshot::channel::<u8>();
+    let (stdout_gone, gone) = tokio::sync::oneshot::channel::<u8>();
     let show_stream_key = args.show_stream_key;
     // Printing blocks on stdout: its own thread, so the answers never wait for it.
     let spawned = std::thread::Builder::new()
@@ -150,154 +104,14 @@ async fn serve(args: &ListenArgs, secret: SecretString) -> ExitCode {
         ));
         return ExitCode::from(report::OUTPUT);
     }
-    let receiver = Arc::new(Receiver {
-        verifier: Verifier::new(secret),
-        path: args.path.clone(),
-        events,
+    // Never wait here: a full queue is a 503, and Zoom delivers the event again later.
+    let sink = Box::new(move |event| match events.try_send(event) {
+        Ok(()) => Ok(()),
+        Err(TrySendError::Full(_) | TrySendError::Closed(_)) => Err(Busy),
     });
-    let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    connections.spawn(serve_connection(stream, receiver.clone()));
-                }
-                // Out of file descriptors and the like: back off briefly.
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-            },
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            code = &mut gone => return ExitCode::from(code.unwrap_or(report::OUTPUT)),
-        }
-    }
-}
-
-/// What every connection shares.
-struct Receiver {
-    verifier: Verifier,
-    path: String,
-    events: mpsc::Sender<Event>,
-}
-
-async fn serve_connection(stream: TcpStream, receiver: Arc<Receiver>) {
-    let _ = stream.set_nodelay(true);
-    let peer = stream.peer_addr().ok();
-    let service = service_fn(move |request| {
-        let receiver = receiver.clone();
-        async move { Ok::<_, std::convert::Infallible>(receive(&receiver, request, peer).await) }
-    });
-    // Errors here are malformed requests or the peer going away: hyper has answered or
-    // closed; nothing to do.
-    let _ = http1::Builder::new()
-        // A client that shuts its sending side after the request still gets the answer.
-        .half_close(true)
-        .timer(TokioTimer::new())
-        .header_read_timeout(READ_TIMEOUT)
-        .serve_connection(TokioIo::new(stream), service)
-        .await;
-}
-
-fn answer(status: StatusCode) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::new()));
-    *response.status_mut() = status;
-    response
-}
-
-/// Verifies, answers, and queues the event for the printer: Zoom wants a 2xx in 3 seconds.
-async fn receive(
-    receiver: &Receiver,
-    request: Request<Incoming>,
-    peer: Option<SocketAddr>,
-) -> Response<Full<Bytes>> {
-    if request.uri().path() != receiver.path {
-        return answer(StatusCode::NOT_FOUND);
-    }
-    if request.method() != Method::POST {
-        let mut response = answer(StatusCode::METHOD_NOT_ALLOWED);
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
-    }
-    let (parts, body) = request.into_parts();
-    let body = match tokio::time::timeout(READ_TIMEOUT, read_body(&parts.headers, body)).await {
-        Ok(Ok(body)) => body,
-        Ok(Err(status)) => return refuse_body(status),
-        Err(_) => return refuse_body(StatusCode::REQUEST_TIMEOUT),
-    };
-    let from = peer.map_or_else(String::new, |p| format!(" from {p}"));
-    match receiver.verifier.verify_event_now(&parts.headers, &body) {
-        Ok(Event::UrlValidation(validation)) => {
-            let reply = receiver
-                .verifier
-                .url_validation_response(&validation.plain_token);
-            let Ok(json) = serde_json::to_vec(&reply) else {
-                return answer(StatusCode::INTERNAL_SERVER_ERROR);
-            };
-            report::say("zoom-live-stream: answered Zoom's URL validation");
-            let mut response = Response::new(Full::new(Bytes::from(json)));
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            response
-        }
-        // Never wait here: a full queue is a 503, and Zoom delivers the event again later.
-        Ok(event) => match receiver.events.try_send(event) {
-            Ok(()) => answer(StatusCode::OK),
-            Err(TrySendError::Full(_) | TrySendError::Closed(_)) => {
-                answer(StatusCode::SERVICE_UNAVAILABLE)
-            }
-        },
-        Err(error) => {
-            let status = error.status();
-            report::say(&format!(
-                "zoom-live-stream: refused a delivery{from} ({}): {error}",
-                status.as_u16()
-            ));
-            answer(status)
-        }
-    }
-}
-
-/// The body, up to [`MAX_BODY_BYTES`]. A larger one is 413, read to its end first when it is
-/// not huge, so that the client gets to read the answer (closing a socket with unread data
-/// resets the connection, and the answer with it).
-async fn read_body(headers: &header::HeaderMap, mut body: Incoming) -> Result<Bytes, StatusCode> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > DRAIN_LIMIT) {
-        return Err(StatusCode::PAYLOAD_TOO_LARGE);
-    }
-    let mut kept = Vec::new();
-    let mut total: u64 = 0;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|_| StatusCode::BAD_REQUEST)?;
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        total = total.saturating_add(data.len() as u64);
-        if total > DRAIN_LIMIT {
-            return Err(StatusCode::PAYLOAD_TOO_LARGE);
-        }
-        if total <= MAX_BODY_BYTES as u64 {
-            kept.extend_from_slice(&data);
-        }
-    }
-    if total > MAX_BODY_BYTES as u64 {
-        return Err(StatusCode::PAYLOAD_TOO_LARGE);
-    }
-    Ok(Bytes::from(kept))
-}
-
-/// An answer to a body that was not read whole: the connection closes after it.
-fn refuse_body(status: StatusCode) -> Response<Full<Bytes>> {
-    let mut response = answer(status);
-    response
-        .headers_mut()
-        .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    response
+    let route = Route::new(secret, args.serve.path.clone(), sink);
+    let stop = async { gone.await.unwrap_or(report::OUTPUT) };
+    crate::webhook_http::serve(listener, route, stop).await
 }
 
 /// The printer: skips redeliveries, prints one line per live-stream or lifecycle event.

@@ -9,12 +9,14 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod autopilot;
 mod connect;
 mod join_token;
 mod listen;
 mod report;
 mod shared;
 mod target;
+mod webhook_http;
 
 use std::process::ExitCode;
 
@@ -73,6 +75,9 @@ fn main() -> ExitCode {
             Ok(listener) => listener.run(),
             Err(message) => usage(&message),
         };
+    }
+    if let Commands::Autopilot(args) = &cli.command {
+        return autopilot::run(args, &cli.global).unwrap_or_else(|message| usage(&message));
     }
     let action = match cli.command.action() {
         Ok(Some(command)) => command,

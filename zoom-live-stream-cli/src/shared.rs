@@ -33,6 +33,8 @@ pub(crate) struct Noted<S> {
     store: S,
     url: String,
     said: AtomicBool,
+    /// What the process does without the store, as the warning says.
+    without: &'static str,
 }
 
 impl<S> Noted<S> {
@@ -41,7 +43,15 @@ impl<S> Noted<S> {
             store,
             url: config.url().to_owned(),
             said: AtomicBool::new(false),
+            without: "with this process's own token and rate limit",
         }
+    }
+
+    /// The store of `autopilot`, whose decisions it shares too: the warning says that the
+    /// process then decides alone.
+    pub(crate) fn decisions_too(mut self) -> Self {
+        self.without = "with this process's own token, rate limit and autopilot decisions (other replicas may act on the same events)";
+        self
     }
 
     fn note<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
@@ -49,8 +59,8 @@ impl<S> Noted<S> {
             && !self.said.swap(true, Ordering::Relaxed)
         {
             report::say(&format!(
-                "zoom-live-stream: warning: Redis at {} cannot be used ({}); going on without it, with this process's own token and rate limit",
-                self.url, error.message
+                "zoom-live-stream: warning: Redis at {} cannot be used ({}); going on without it, {}",
+                self.url, error.message, self.without
             ));
         }
         result

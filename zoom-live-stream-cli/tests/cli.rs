@@ -52,6 +52,8 @@ fn the_stream_key_is_printed_only_when_asked() {
 #[test]
 fn update_start_and_stop_reach_the_simulator_and_a_get_reads_them_back() {
     let sim = BlockingSimulator::start().unwrap();
+    // The blocking client starts the stream the async one stopped, at once: no 30 s window.
+    sim.set_start_window(std::time::Duration::ZERO);
     for blocking in [false, true] {
         let mode: &[&str] = if blocking { &["--blocking"] } else { &[] };
         let with = |args: &[&'static str]| [mode, args].concat();

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 use zoom_autopilot::{Action, Outcome, Reason, RunPhase};
 use zoom_webhook::Target;
@@ -68,42 +69,69 @@ pub struct DecisionRecord {
     pub wait: Option<Duration>,
 }
 
+/// The line as written: fields in this order, empty ones left out.
+#[derive(Serialize)]
+struct Line<'a> {
+    target: Value,
+    event: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_ts: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    call: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<&'static str>,
+    action: &'static str,
+    reason: &'static str,
+    phase: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wait_ms: Option<u64>,
+}
+
 impl DecisionRecord {
     /// The record as one JSON object, the tool's output line:
     /// `{"target": {"meeting": 85746065432}, "event": "meeting.started", "event_ts": …,
     /// "action": "update", "reason": "meeting_started", "phase": "updating"}`. A timer's
     /// `event` is `"timer"`; an outcome's is `"outcome"`, with `call` (`update` or `start`)
     /// and `outcome` (`ok`, `not_running`, `rate_limited`, `transient`, `permanent`); a wait
-    /// adds `wait_ms`.
+    /// adds `wait_ms`. Serializing the record itself (it is `Serialize`) writes the same
+    /// fields in that order.
     pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    fn line(&self) -> Line<'_> {
         let target = match &self.target {
             Target::Meeting(id) => json!({"meeting": id.get()}),
             Target::Webinar(id) => json!({"webinar": id.get()}),
             Target::Session(id) => json!({"session": id}),
             other => json!({"other": other.to_string()}),
         };
-        let mut line = json!({
-            "target": target,
-            "action": self.action.as_str(),
-            "reason": self.reason.as_str(),
-            "phase": self.phase.as_str(),
-        });
-        match &self.trigger {
-            Trigger::Event { name, event_ts } => {
-                line["event"] = json!(name);
-                line["event_ts"] = json!(event_ts);
-            }
-            Trigger::Timer => line["event"] = json!("timer"),
+        let (event, event_ts, call, outcome) = match &self.trigger {
+            Trigger::Event { name, event_ts } => (name.as_str(), Some(*event_ts), None, None),
+            Trigger::Timer => ("timer", None, None, None),
             Trigger::Outcome { call, outcome } => {
-                line["event"] = json!("outcome");
-                line["call"] = json!(call.as_str());
-                line["outcome"] = json!(outcome.as_str());
+                ("outcome", None, Some(call.as_str()), Some(outcome.as_str()))
             }
+        };
+        Line {
+            target,
+            event,
+            event_ts,
+            call,
+            outcome,
+            action: self.action.as_str(),
+            reason: self.reason.as_str(),
+            phase: self.phase.as_str(),
+            wait_ms: self
+                .wait
+                .map(|wait| u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)),
         }
-        if let Some(wait) = self.wait {
-            line["wait_ms"] = json!(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX));
-        }
-        line
+    }
+}
+
+impl Serialize for DecisionRecord {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.line().serialize(serializer)
     }
 }
 
@@ -145,6 +173,10 @@ mod tests {
             json!({"target": {"meeting": 85746065432_u64}, "event": "outcome", "call": "update",
                    "outcome": "ok", "action": "ignore", "reason": "settings_updated",
                    "phase": "starting", "wait_ms": 1500})
+        );
+        assert_eq!(
+            serde_json::to_string(&record).unwrap(),
+            r#"{"target":{"meeting":85746065432},"event":"outcome","call":"update","outcome":"ok","action":"ignore","reason":"settings_updated","phase":"starting","wait_ms":1500}"#
         );
         assert_eq!(
             record.to_string(),
