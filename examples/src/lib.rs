@@ -30,3 +30,8 @@ struct WebhooksGuideExamples;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/SCALING.md")]
 struct ScalingGuideExamples;
+
+/// The examples of the autopilot guide, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/AUTOPILOT.md")]
+struct AutopilotGuideExamples;
