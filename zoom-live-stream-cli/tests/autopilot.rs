@@ -13,10 +13,6 @@
 
 #[path = "../../zoom-store-redis/tests/support/mod.rs"]
 mod support;
-#[expect(
-    dead_code,
-    reason = "these tests run long-lived processes, so they launch with `tool`, not `run`"
-)]
 #[path = "support/mod.rs"]
 mod tool_support;
 
@@ -403,4 +399,62 @@ fn killing_the_replica_that_holds_the_lease_mid_start_lets_the_other_finish() {
     });
     assert_eq!(starts, 2, "the hung start and the takeover's");
     assert_eq!(finisher_started, 1);
+}
+
+#[test]
+fn usage_mistakes_exit_2_before_listening() {
+    let dir = std::env::temp_dir().join(format!("autopilot-usage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[target]]\nmeeting = 1\nstream_url = \"rtmp://a/b\"\n",
+    )
+    .unwrap();
+    let good = dir.join("good.toml");
+    std::fs::write(&good, "[[target]]\nmeeting = 1\n").unwrap();
+    let bad = bad.to_str().unwrap();
+    let good = good.to_str().unwrap();
+    let cases: [(&[&str], bool, &str); 6] = [
+        (
+            &["autopilot", "--meeting", "1"],
+            false,
+            "ZOOM_WEBHOOK_SECRET_TOKEN",
+        ),
+        (&["autopilot"], true, "needs a target"),
+        (
+            &[
+                "autopilot",
+                "--meeting",
+                "1",
+                "--stream-url",
+                "rtmp://a/b",
+                "--page-url",
+                "https://e.com",
+            ],
+            true,
+            "stream key",
+        ),
+        (&["autopilot", "--config", bad], true, "neither"),
+        (
+            &["autopilot", "--config", good, "--restart-delay", "1"],
+            true,
+            "[[target]]",
+        ),
+        (&["autopilot", "--meeting", "x"], true, "meeting"),
+    ];
+    for (args, secret, expected) in cases {
+        let mut command = tool_support::tool(args);
+        if secret {
+            command.env("ZOOM_WEBHOOK_SECRET_TOKEN", SECRET);
+        }
+        let (code, stdout, stderr) = tool_support::run(&mut command);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(
+            stdout.is_empty() && !stderr.contains("listening"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
