@@ -3,8 +3,8 @@
 //! 10 uncounted warm-up meetings), for the configurations of docs/PERFORMANCE.md.
 //!
 //! ```text
-//! cargo bench -p zoom-live-stream --features autopilot --bench autopilot_latency
-//! ZOOM_TEST_REDIS_URL=redis://127.0.0.1:6379 cargo bench -p zoom-live-stream --features autopilot --bench autopilot_latency
+//! cargo bench -p zoom-live-stream --features autopilot,redis --bench autopilot_latency
+//! ZOOM_TEST_REDIS_URL=redis://127.0.0.1:6379 cargo bench -p zoom-live-stream --features autopilot,redis --bench autopilot_latency
 //! ```
 //!
 //! The clock starts when the webhook route has read a delivery of `meeting.started` (before
