@@ -44,7 +44,9 @@
 use std::time::Duration;
 
 use crate::auth::shared::{Context, Flight, Holding, Pause, Polls, Turn};
-use crate::auth::{Failure, Lookup, SharedAuthError, SingleFlight, SingleFlightGuard, Token};
+use crate::auth::{Failure, Lookup, SharedAuthError, Token};
+/// The process's token lock that [`Step::Lock`] hands the driver, and its guard.
+pub use crate::auth::{SingleFlight, SingleFlightGuard};
 use crate::endpoint::{Endpoint, Idempotency};
 use crate::error::{AuthError, CallMisuse, Error, TransportError};
 use crate::response::{Answer, FromResponse};

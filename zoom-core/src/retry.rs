@@ -107,7 +107,7 @@ impl RetryPolicy {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use zoom_core::{Idempotency, RetryContext, RetryDecision, RetryPolicy, SystemTimeSource, TimeSource};
+    /// use zoom_core::{endpoint::Idempotency, RetryContext, RetryDecision, RetryPolicy, SystemTimeSource, TimeSource};
     ///
     /// let refused = zoom_core::Error::Transport {
     ///     error: zoom_core::TransportError::from_kind(zoom_core::TransportErrorKind::Connect),

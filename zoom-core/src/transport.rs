@@ -24,7 +24,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// proxy from the environment: a local simulator or test server is always reached directly.
 ///
 /// ```
-/// use zoom_core::transport::is_loopback;
+/// use zoom_core::is_loopback;
 ///
 /// assert!(is_loopback(&"http://127.0.0.1:8080/v2".parse().unwrap()));
 /// assert!(is_loopback(&"http://[::1]/v2".parse().unwrap()));

@@ -5,7 +5,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
-use zoom_core::client::AsyncParts;
+use zoom_core::AsyncParts;
 use zoom_core::{Result, Transport};
 use zoom_transport_reqwest::{ReqwestTransport, TokioSleep};
 

@@ -52,7 +52,10 @@ struct Tally {
 }
 
 impl Tally {
-    fn record(&mut self, outcome: zoom_core::Result<zoom_core::Answer<zoom_core::LiveStream>>) {
+    fn record(
+        &mut self,
+        outcome: zoom_core::Result<zoom_core::response::Answer<zoom_core::LiveStream>>,
+    ) {
         match outcome {
             Ok(answer) => {
                 assert_eq!(answer.meta.status, 200);

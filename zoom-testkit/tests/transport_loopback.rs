@@ -181,7 +181,7 @@ impl fmt::Debug for BlockingReqwest {
 
 /// The default settings, but with a [`PATIENT`] timeout.
 fn patient<T: Backend>() -> T {
-    T::build(PATIENT, zoom_core::transport::DEFAULT_MAX_RESPONSE_BODY)
+    T::build(PATIENT, zoom_core::DEFAULT_MAX_RESPONSE_BODY)
 }
 
 /// Bodies capped at [`CAP`] bytes.

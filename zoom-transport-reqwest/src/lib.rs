@@ -79,8 +79,8 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
+use zoom_core::SendFuture;
 use zoom_core::http;
-use zoom_core::transport::SendFuture;
 use zoom_core::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
 
 /// Tokio's timer as the async client's sleeper, for retries and the rate limiter: plug it
@@ -100,14 +100,12 @@ use zoom_core::{HttpRequest, HttpResponse, Transport, TransportError, TransportE
 pub struct TokioSleep;
 
 impl zoom_core::AsyncSleep for TokioSleep {
-    fn sleep(&self, duration: Duration) -> zoom_core::sleep::BoxFuture {
+    fn sleep(&self, duration: Duration) -> zoom_core::SleepFuture {
         Box::pin(tokio::time::sleep(duration))
     }
 }
 
-pub use zoom_core::transport::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
-};
+pub use zoom_core::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT};
 
 /// A [`Transport`] that sends requests through a pooled [`reqwest::Client`].
 ///
@@ -215,7 +213,7 @@ impl ReqwestTransport {
             );
         }
         let client = match &self.direct {
-            Some(direct) if zoom_core::transport::is_loopback(request.uri()) => direct,
+            Some(direct) if zoom_core::is_loopback(request.uri()) => direct,
             _ => &self.client,
         };
         Ok(client.execute(convert(request)?))

@@ -63,8 +63,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::SecretString;
 use crate::seam::seam;
-use crate::secret::SecretString;
 
 mod keys;
 mod memory;
