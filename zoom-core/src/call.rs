@@ -18,7 +18,7 @@
 //! #     Ok(http::Response::builder().status(200).body(br#"{"stream_url":"rtmp://a"}"#.to_vec()).unwrap())
 //! # });
 //! let store = Arc::new(MemoryStore::new()); // or none: then no Step::Store comes
-//! let client = zoom_core::blocking::Client::builder(transport.clone())
+//! let client = zoom_core::blocking::Client::builder().transport(transport.clone())
 //!     .bearer_token("t")
 //!     .shared_store(Arc::clone(&store))
 //!     .build()?;
@@ -544,7 +544,8 @@ mod tests {
         let refused = FnTransport(|_: HttpRequest| {
             Err(TransportError::from_kind(TransportErrorKind::Connect))
         });
-        let client = crate::blocking::Client::builder(refused)
+        let client = crate::blocking::Client::builder()
+            .transport(refused)
             .bearer_token("t")
             .build()
             .unwrap();

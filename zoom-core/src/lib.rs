@@ -17,7 +17,7 @@
 //!         .body(br#"{"stream_url":"https://somecompany.com/livestream"}"#.to_vec())
 //!         .unwrap())
 //! });
-//! let client = zoom_core::blocking::Client::builder(transport).bearer_token("token").build()?;
+//! let client = zoom_core::blocking::Client::builder().transport(transport).bearer_token("token").build()?;
 //! let stream = client.meeting_live_stream(MeetingId::new(85746065432))?;
 //! assert_eq!(stream.stream_url.as_deref(), Some("https://somecompany.com/livestream"));
 //! # Ok(()) }
@@ -91,7 +91,7 @@ mod ids;
 mod limiter;
 mod methods;
 mod model;
-mod rate_limit;
+mod rate_limit_headers;
 pub mod response;
 mod retry;
 mod seam;
@@ -118,7 +118,7 @@ pub use model::{
     CloseCaption, JoinToken, Layout, LiveStream, LiveStreamSettings, LiveStreamStatus, Resolution,
     StreamAction, UpdateLiveStream,
 };
-pub use rate_limit::{RateLimit, RetryAfter};
+pub use rate_limit_headers::{RateLimit, RetryAfter};
 pub use retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
 pub use secret_string::SecretString;
 pub use sleep::{AsyncSleep, BlockingSleep, SleepFuture, ThreadSleep};

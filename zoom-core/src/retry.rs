@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::endpoint::Idempotency;
 use crate::error::{Error, RetryClass};
-use crate::rate_limit::RetryAfter;
+use crate::rate_limit_headers::RetryAfter;
 
 /// When and how often to repeat a failed call.
 ///

@@ -120,7 +120,7 @@ where
 ///         .body(br#"{"stream_url":"rtmp://live.example/app"}"#.to_vec())
 ///         .unwrap())
 /// });
-/// let client = zoom_core::Client::builder(transport).bearer_token("token").build().unwrap();
+/// let client = zoom_core::Client::builder().transport(transport).bearer_token("token").build().unwrap();
 /// # let _ = client.meeting_live_stream(MeetingId::new(1));
 /// ```
 #[derive(Clone)]

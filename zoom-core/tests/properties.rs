@@ -577,7 +577,7 @@ proptest! {
             };
             Ok(answer.expect("valid status"))
         });
-        let client = zoom_core::blocking::Client::builder(transport)
+        let client = zoom_core::blocking::Client::builder().transport(transport)
             .server_to_server_oauth("acct", "cid", CLIENT_SECRET)
             .oauth_base("http://127.0.0.1:9")
             .api_base("http://127.0.0.1:9/v2")

@@ -52,7 +52,7 @@ use ureq::{Agent, AsSendBody, Body, RequestExt, Timeout};
 use zoom_core::http;
 use zoom_core::{BlockingTransport, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 
-pub use zoom_core::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT};
+use zoom_core::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT};
 
 /// A [`BlockingTransport`] that sends requests through a pooled [`ureq::Agent`].
 ///

@@ -311,7 +311,7 @@ pub fn token_answer(data: &[u8]) {
         );
         Ok(answer)
     });
-    let builder = blocking::Client::builder(transport);
+    let builder = blocking::Client::builder().transport(transport);
     let builder = if flags.contains('u') {
         builder.user_oauth(
             UserOAuth::new("client", "secret", "refresh")
