@@ -12,7 +12,7 @@
 //! ```
 //! use std::time::Duration;
 //! use zoom_autopilot::{Action, Decision, Event, EventKind, Machine, Outcome, Policy};
-//! use zoom_core::time::Timestamp;
+//! use zoom_core::Timestamp;
 //!
 //! /// Carries out decisions until the machine has nothing to send; returns what it did.
 //! fn drive(machine: &mut Machine, mut decision: Decision, now: Timestamp) -> Vec<String> {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use zoom_core::time::Timestamp;
+use zoom_core::Timestamp;
 
 use crate::decision::{Action, CallId, Decision, Reason};
 use crate::event::{Event, EventKind};

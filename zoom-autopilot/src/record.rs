@@ -2,7 +2,7 @@
 //! without the timers (a monotonic [`Timestamp`] means nothing in another process).
 
 use serde::{Deserialize, Serialize};
-use zoom_core::time::Timestamp;
+use zoom_core::Timestamp;
 
 use crate::decision::CallId;
 use crate::event::Event;

@@ -142,7 +142,8 @@ async fn run(store: Option<Arc<dyn SharedStore>>, stream_settings: bool) -> Vec<
         inner: ReqwestTransport::new().unwrap(),
         clock: clock.clone(),
     };
-    let client = Client::builder_with(transport)
+    let client = Client::builder()
+        .transport(transport)
         .bearer_token(simulator::DEMO_STATIC_TOKEN)
         .api_base(sim.base_url())
         .build()
