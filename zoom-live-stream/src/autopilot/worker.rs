@@ -8,8 +8,8 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use zoom_autopilot::{Action, Decision, Event as MachineEvent, Machine, Outcome, Reason, Record};
 use zoom_core::store::{LeaseOwner, StoredRecord, TargetKey};
-use zoom_core::{SystemTimeSource, TimeSource, Timestamp};
 use zoom_core::{Error, InvalidInput};
+use zoom_core::{SystemTimeSource, TimeSource, Timestamp};
 use zoom_webhook::Target;
 
 use super::report::{CallKind, DecisionRecord, Trigger};
