@@ -1,5 +1,8 @@
-//! The eight live-stream endpoints, each an [`Endpoint`]: method, path, body and whether
-//! repeating it is safe. Turning one into an [`HttpRequest`] is pure (sans-IO).
+//! The live-stream endpoints, each an [`Endpoint`]: method, path, body and whether
+//! repeating it is safe. Turning one into an [`HttpRequest`] is pure (sans-IO). Eight are
+//! meetings' and webinars'; three are Video SDK sessions' (`get_session_live_stream`,
+//! `update_session_live_stream`, `update_session_live_stream_status`, on
+//! `/videosdk/sessions/{sessionId}/…`, taking a [`SessionId`](crate::SessionId)).
 //!
 //! Ids are typed as Zoom's spec types them (see [`crate::ids`]): the two live-stream GETs
 //! take a [`MeetingRef`]/[`WebinarRef`] (a number or an instance UUID), every other
@@ -20,6 +23,11 @@ use crate::transport::{HttpRequest, HttpResponse};
 
 mod custom;
 pub use custom::{EndpointBuilder, Json};
+
+mod session;
+pub use session::{
+    get_session_live_stream, update_session_live_stream, update_session_live_stream_status,
+};
 
 /// Zoom's public API base.
 pub const DEFAULT_API_BASE: &str = "https://api.zoom.us/v2";

@@ -58,11 +58,11 @@ pub use error::{
     ErrorKind, FieldError, InvalidInput, Result, RetryClass, TransportError, TransportErrorKind,
 };
 pub use http;
-pub use ids::{MeetingId, MeetingRef, MeetingUuid, WebinarId, WebinarRef, WebinarUuid};
+pub use ids::{MeetingId, MeetingRef, MeetingUuid, SessionId, WebinarId, WebinarRef, WebinarUuid};
 pub use limiter::{Plan, RateLimiter};
 pub use model::{
     CloseCaption, JoinToken, Layout, LiveStream, LiveStreamSettings, LiveStreamStatus, Resolution,
-    StreamAction, UpdateLiveStream,
+    StreamAction, TargetKind, UpdateLiveStream,
 };
 pub use rate_limit::{RateLimit, RetryAfter};
 pub use response::{Answer, FromResponse, ResponseMeta};

@@ -1,5 +1,6 @@
 //! The escape hatch: any Zoom endpoint, sent through the same client (same auth, retries,
-//! rate limiter and error mapping) as the live-stream ones.
+//! rate limiter and error mapping) as the live-stream ones, the Video SDK API's included
+//! (`/videosdk/…`, with [`EndpointBuilder::session_id`]).
 
 use std::marker::PhantomData;
 
@@ -9,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::{Endpoint, Idempotency};
 use crate::error::{Error, InvalidInput};
-use crate::ids::{MeetingId, WebinarId};
+use crate::ids::{MeetingId, SessionId, WebinarId};
 use crate::response::FromResponse;
 
 /// What a path segment or query part keeps unencoded: RFC 3986's unreserved characters.
@@ -119,6 +120,30 @@ impl<T: FromResponse> EndpointBuilder<T> {
 
     /// Appends a webinar id as one segment, encoded the way Zoom expects.
     pub fn webinar_id(mut self, id: &WebinarId) -> Self {
+        self.path.push('/');
+        self.path.push_str(&id.path_segment());
+        self
+    }
+
+    /// Appends a Video SDK session id as one segment, encoded the way Zoom expects (twice
+    /// when it starts with `/` or contains `//`): other Video SDK operations are built like
+    /// this.
+    ///
+    /// ```
+    /// use zoom_core::endpoint::{Endpoint, Json};
+    /// use zoom_core::{SessionId, http::Method};
+    ///
+    /// // GET /videosdk/sessions/{sessionId}: a session's details, which the SDK has no method for.
+    /// let id = SessionId::parse("/Sx8PZbQyTtaUc9kFb4sOwg==").unwrap();
+    /// let endpoint = Endpoint::<Json<serde_json::Value>>::builder(Method::GET)
+    ///     .segment("videosdk")
+    ///     .segment("sessions")
+    ///     .session_id(&id)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(endpoint.path(), "/videosdk/sessions/%252FSx8PZbQyTtaUc9kFb4sOwg%253D%253D");
+    /// ```
+    pub fn session_id(mut self, id: &SessionId) -> Self {
         self.path.push('/');
         self.path.push_str(&id.path_segment());
         self
