@@ -49,6 +49,8 @@ pub mod time;
 pub mod transport;
 mod wiring;
 
+#[cfg(feature = "video-sdk")]
+pub use auth::VideoSdkJwt;
 pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth};
 pub use builder::{ClientBuilder, ZOOMGOV_API_BASE, ZOOMGOV_OAUTH_BASE};
 pub use client::Client;

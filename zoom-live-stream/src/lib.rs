@@ -30,6 +30,7 @@
 //! | `native-tls` | no | TLS through the platform's library for the async client (the blocking client always uses rustls) |
 //! | `redis` | no | [`redis`](mod@redis): the Redis store, for many processes sharing one account's token and rate limit (`rediss://` through rustls on ring) |
 //! | `webhook` | no | [`webhook`](mod@webhook): receive Zoom's webhooks: signature and timestamp checks, URL validation, typed live-stream and lifecycle events, redelivery detection (no I/O: any web framework) |
+//! | `video-sdk` | no | `video_sdk_jwt` on both builders: call the Video SDK API (`session_live_stream`, …) with the JWT the client signs itself (HS256 with the Video SDK API key and secret); the session methods also work with Server-to-Server OAuth, without this feature |
 //!
 //! The default features bring one rustls crypto provider, aws-lc-rs, and install none
 //! process-wide; a reqwest client of your program's own works as it does without this crate,
@@ -108,6 +109,24 @@ macro_rules! forward_builder_methods {
         /// Authenticate as a user with a refresh token (see [`zoom_core::UserOAuth`]).
         pub fn user_oauth(self, oauth: $crate::UserOAuth) -> Self {
             self.configure(move |b| b.user_oauth(oauth))
+        }
+
+        /// Authenticate to the Video SDK API with the JWT the client signs with the Video SDK
+        /// API key and secret (see `zoom_core::ClientBuilder::video_sdk_jwt`).
+        #[cfg(feature = "video-sdk")]
+        pub fn video_sdk_jwt(
+            self,
+            api_key: impl Into<String>,
+            api_secret: impl Into<$crate::SecretString>,
+        ) -> Self {
+            let (api_key, api_secret) = (api_key.into(), api_secret.into());
+            self.configure(move |b| b.video_sdk_jwt(api_key, api_secret))
+        }
+
+        /// How long each Video SDK JWT lives (default an hour, at most 48 hours).
+        #[cfg(feature = "video-sdk")]
+        pub fn video_sdk_jwt_lifetime(self, lifetime: std::time::Duration) -> Self {
+            self.configure(move |b| b.video_sdk_jwt_lifetime(lifetime))
         }
 
         /// Authenticate with your own [`zoom_core::TokenSource`].
