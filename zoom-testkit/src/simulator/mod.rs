@@ -79,6 +79,7 @@ mod deliveries;
 mod faults;
 mod ids;
 mod jointoken;
+mod jwt;
 mod limits;
 mod livestream;
 mod oauth;
@@ -86,6 +87,10 @@ mod request;
 mod response;
 mod routes;
 mod server;
+mod session_admin;
+mod session_events;
+mod session_spec;
+mod sessions;
 mod spec;
 mod state;
 mod validate;
@@ -94,16 +99,18 @@ mod world;
 pub use blocking::BlockingSimulator;
 pub use config::{
     DEFAULT_TOKEN_TTL, DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_JWT_TOKEN,
-    DEMO_MEETING_ID, DEMO_PAGE_URL, DEMO_REFRESH_TOKEN, DEMO_RESOLUTION, DEMO_STATIC_TOKEN,
-    DEMO_STREAM_KEY, DEMO_STREAM_URL, DEMO_WEBINAR_ID, DemoAccount, HostState,
-    MEETING_HOST_MISSING, MEETING_HOST_NOT_IN_ACCOUNT, MEETING_HOSTING_NOT_ALLOWED,
-    MEETING_LIVE_STREAMING_NOT_ALLOWED, MEETING_NO_STREAM, MISSING_HOST_USER_ID, SimMeeting,
-    SimStream, SimulatorConfig, TOKEN_SCOPE, WEBHOOK_ACK_TIMEOUT, WEBHOOK_RETRY_DELAYS,
-    WEBINAR_LIVE_STREAMING_NOT_ALLOWED, WEBINAR_NOT_STARTED, WebhookConfig,
+    DEMO_MEETING_ID, DEMO_PAGE_URL, DEMO_REFRESH_TOKEN, DEMO_RESOLUTION, DEMO_SESSION_ID,
+    DEMO_SESSION_NAME, DEMO_STATIC_TOKEN, DEMO_STREAM_KEY, DEMO_STREAM_URL, DEMO_VIDEO_SDK_API_KEY,
+    DEMO_VIDEO_SDK_API_SECRET, DEMO_WEBINAR_ID, DemoAccount, HostState, MEETING_HOST_MISSING,
+    MEETING_HOST_NOT_IN_ACCOUNT, MEETING_HOSTING_NOT_ALLOWED, MEETING_LIVE_STREAMING_NOT_ALLOWED,
+    MEETING_NO_STREAM, MISSING_HOST_USER_ID, SESSION_NOT_STARTED, SESSION_SLASHED_ID, SimMeeting,
+    SimSession, SimStream, SimulatorConfig, TOKEN_SCOPE, VideoSdkAccount, WEBHOOK_ACK_TIMEOUT,
+    WEBHOOK_RETRY_DELAYS, WEBINAR_LIVE_STREAMING_NOT_ALLOWED, WEBINAR_NOT_STARTED, WebhookConfig,
 };
 pub use deliveries::{WebhookAttempt, WebhookDelivery, WebhookDeliveryState};
 pub(crate) use faults::padded_json;
 pub use faults::{CONTROL_TEXT, Fault, FaultRule, RetryAfterForm};
+pub use jwt::video_sdk_jwt;
 pub use request::ReceivedRequest;
 pub use server::Simulator;
 pub use spec::spec_violations;
