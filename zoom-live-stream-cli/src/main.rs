@@ -1,4 +1,5 @@
-//! `zoom-live-stream`: read or control a Zoom meeting's or webinar's custom live stream.
+//! `zoom-live-stream`: read or control a Zoom meeting's, webinar's or Video SDK session's
+//! custom live stream.
 //!
 //! ```text
 //! cargo install zoom-live-stream-cli
@@ -45,6 +46,10 @@ macro_rules! dispatch {
             Action::Status(Target::Webinar(id), status) => client.update_webinar_live_stream_status(id, status) $($await)* .map(|()| Outcome::Done),
             Action::JoinToken { target: Target::Meeting(id), .. } => client.meeting_live_stream_join_token(id) $($await)* .map(Outcome::JoinToken),
             Action::JoinToken { target: Target::Webinar(id), .. } => client.webinar_live_stream_join_token(id) $($await)* .map(Outcome::JoinToken),
+            Action::Get { target: Target::Session(id), .. } => client.session_live_stream(id) $($await)* .map(Outcome::Stream),
+            Action::Update(Target::Session(id), body) => client.update_session_live_stream(id, body) $($await)* .map(|()| Outcome::Done),
+            Action::Status(Target::Session(id), status) => client.update_session_live_stream_status(id, status) $($await)* .map(|()| Outcome::Done),
+            Action::JoinToken { target: Target::Session(never), .. } => match *never {},
         }
     }};
 }
@@ -79,7 +84,7 @@ fn main() -> ExitCode {
         Ok(None) => return ExitCode::SUCCESS,
         Err(error) => return usage(&format!("invalid input: {error}")),
     };
-    let destination = match connect::resolve(&cli.global) {
+    let destination = match connect::resolve(&cli.global, action.is_session()) {
         Ok(destination) => destination,
         Err(message) => return usage(&message),
     };
@@ -146,6 +151,10 @@ fn main() -> ExitCode {
                     .oauth_base
                     .as_deref()
                     .unwrap_or(zoom_live_stream::DEFAULT_OAUTH_BASE),
+                video_sdk_jwt: matches!(
+                    destination.credentials,
+                    connect::Credentials::VideoSdk { .. }
+                ),
             };
             let (line, code) = report::failure(&error, &hosts);
             report::say(&line);
