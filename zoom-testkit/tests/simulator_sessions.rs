@@ -450,12 +450,12 @@ fn speaker_start() -> LiveStreamStatus {
 fn both_clients_call_the_three_operations_with_a_jwt_and_every_request_is_valid_by_the_spec() {
     let sim = sim();
     let session = SessionId::parse(SESSION_SLASHED_ID).unwrap();
-    let blocking =
-        zoom_core::blocking::Client::builder(zoom_transport_ureq::UreqTransport::default())
-            .video_sdk_jwt(DEMO_VIDEO_SDK_API_KEY, DEMO_VIDEO_SDK_API_SECRET)
-            .api_base(sim.base_url())
-            .build()
-            .unwrap();
+    let blocking = zoom_core::blocking::Client::builder()
+        .transport(zoom_transport_ureq::UreqTransport::default())
+        .video_sdk_jwt(DEMO_VIDEO_SDK_API_KEY, DEMO_VIDEO_SDK_API_SECRET)
+        .api_base(sim.base_url())
+        .build()
+        .unwrap();
     let stream = blocking.session_live_stream(&session).unwrap();
     assert_eq!(stream.stream_url.as_deref(), Some(DEMO_STREAM_URL));
     blocking
@@ -478,12 +478,12 @@ fn both_clients_call_the_three_operations_with_a_jwt_and_every_request_is_valid_
         .build()
         .unwrap();
     runtime.block_on(async {
-        let client =
-            zoom_core::Client::builder(zoom_transport_reqwest::ReqwestTransport::default())
-                .video_sdk_jwt(DEMO_VIDEO_SDK_API_KEY, DEMO_VIDEO_SDK_API_SECRET)
-                .api_base(sim.base_url())
-                .build()
-                .unwrap();
+        let client = zoom_core::Client::builder()
+            .transport(zoom_transport_reqwest::ReqwestTransport::default())
+            .video_sdk_jwt(DEMO_VIDEO_SDK_API_KEY, DEMO_VIDEO_SDK_API_SECRET)
+            .api_base(sim.base_url())
+            .build()
+            .unwrap();
         let stream = client.session_live_stream(&session).await.unwrap();
         assert_eq!(
             stream.stream_url.as_deref(),
@@ -533,17 +533,17 @@ fn both_clients_call_the_three_operations_with_a_jwt_and_every_request_is_valid_
 #[test]
 fn server_to_server_oauth_serves_the_session_operations_too() {
     let sim = sim();
-    let client =
-        zoom_core::blocking::Client::builder(zoom_transport_ureq::UreqTransport::default())
-            .server_to_server_oauth(
-                simulator::DEMO_ACCOUNT_ID,
-                simulator::DEMO_CLIENT_ID,
-                simulator::DEMO_CLIENT_SECRET,
-            )
-            .api_base(sim.base_url())
-            .oauth_base(sim.oauth_base())
-            .build()
-            .unwrap();
+    let client = zoom_core::blocking::Client::builder()
+        .transport(zoom_transport_ureq::UreqTransport::default())
+        .server_to_server_oauth(
+            simulator::DEMO_ACCOUNT_ID,
+            simulator::DEMO_CLIENT_ID,
+            simulator::DEMO_CLIENT_SECRET,
+        )
+        .api_base(sim.base_url())
+        .oauth_base(sim.oauth_base())
+        .build()
+        .unwrap();
     let stream = client
         .session_live_stream(SessionId::parse(DEMO_SESSION_ID).unwrap())
         .unwrap();
@@ -567,13 +567,13 @@ fn an_expired_jwt_is_minted_anew_after_the_401_and_the_call_repeated_once() {
         }
     }
     let sim = sim();
-    let client =
-        zoom_core::blocking::Client::builder(zoom_transport_ureq::UreqTransport::default())
-            .video_sdk_jwt(DEMO_VIDEO_SDK_API_KEY, DEMO_VIDEO_SDK_API_SECRET)
-            .time_source(Behind(Default::default()))
-            .api_base(sim.base_url())
-            .build()
-            .unwrap();
+    let client = zoom_core::blocking::Client::builder()
+        .transport(zoom_transport_ureq::UreqTransport::default())
+        .video_sdk_jwt(DEMO_VIDEO_SDK_API_KEY, DEMO_VIDEO_SDK_API_SECRET)
+        .time_source(Behind(Default::default()))
+        .api_base(sim.base_url())
+        .build()
+        .unwrap();
     client
         .session_live_stream(SessionId::parse(DEMO_SESSION_ID).unwrap())
         .unwrap();

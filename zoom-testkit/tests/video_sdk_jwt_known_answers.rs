@@ -11,8 +11,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use zoom_core::http::Method;
-use zoom_core::time::{TimeSource, Timestamp};
 use zoom_core::{ApiErrorKind, LiveStreamStatus, SessionId, VideoSdkJwt, blocking};
+use zoom_core::{TimeSource, Timestamp};
 use zoom_testkit::{ManualClock, MockTransport, fixtures};
 
 const VECTORS: &str = include_str!("../fixtures/video-sdk-jwt/vectors.json");
@@ -70,7 +70,8 @@ fn client(
     mock: &MockTransport,
     clock: impl TimeSource + 'static,
 ) -> blocking::Client {
-    blocking::Client::builder(mock.clone())
+    blocking::Client::builder()
+        .transport(mock.clone())
         .video_sdk_jwt(&vector.api_key, vector.api_secret.as_str())
         .video_sdk_jwt_lifetime(Duration::from_secs(vector.lifetime))
         .time_source(clock)

@@ -12,10 +12,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use zoom_core::ids::SessionId;
-use zoom_core::time::{TimeSource, Timestamp};
-use zoom_core::transport::{FnTransport, HttpRequest};
-use zoom_core::{VideoSdkJwt, blocking};
+use zoom_core::{
+    FnTransport, HttpRequest, SessionId, TimeSource, Timestamp, VideoSdkJwt, blocking,
+};
 
 /// A clock standing still at one wall-clock instant.
 #[derive(Debug)]
@@ -124,7 +123,8 @@ fn client_sends(jwt: &str, key: &str, secret: &str, lifetime: u64, now: SystemTi
             Ok(answer)
         })
     };
-    let client = blocking::Client::builder(transport)
+    let client = blocking::Client::builder()
+        .transport(transport)
         .video_sdk_jwt(key, secret)
         .video_sdk_jwt_lifetime(Duration::from_secs(lifetime))
         .time_source(At(now))

@@ -28,7 +28,7 @@ use super::cache::{Token, TokenParts};
 use super::credentials::lock;
 use crate::endpoint::bearer_header;
 use crate::error::InvalidInput;
-use crate::secret::SecretString;
+use crate::secret_string::SecretString;
 use crate::store::refresh_margin;
 use crate::time::{SystemTimeSource, TimeSource, Timestamp, since_unix_epoch};
 

@@ -62,7 +62,7 @@ mod tests {
     use super::*;
     use crate::endpoint::{BaseUrl, START_RETRY_AFTER};
     use crate::model::{Layout, LiveStreamSettings};
-    use crate::secret::SecretString;
+    use crate::secret_string::SecretString;
 
     fn id(text: &str) -> SessionId {
         SessionId::parse(text).unwrap()
