@@ -45,6 +45,7 @@ mod seam;
 pub mod secret;
 pub mod sleep;
 pub mod store;
+mod telemetry;
 pub mod time;
 pub mod transport;
 mod wiring;

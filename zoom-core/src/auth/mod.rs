@@ -81,6 +81,16 @@ impl Auth {
         })
     }
 
+    /// The OAuth grant a token fetch uses (`account_credentials`, `refresh_token`), for the
+    /// token span and its counter; `none` for credentials that fetch nothing.
+    pub(crate) fn grant_type(&self) -> &'static str {
+        match self.credentials {
+            Credentials::ServerToServer(_) => "account_credentials",
+            Credentials::User(_) => "refresh_token",
+            Credentials::Static(_) | Credentials::Custom(_) => "none",
+        }
+    }
+
     /// Whether a rejected token can be replaced by a fresh one.
     pub(crate) fn can_refresh(&self) -> bool {
         !matches!(self.credentials, Credentials::Static(_))
