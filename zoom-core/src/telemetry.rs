@@ -79,8 +79,9 @@ pub(crate) struct CallTelemetry {
     call: Span,
     /// The attempt or store operation the driver is carrying out, if any.
     step: Option<Step>,
-    /// Looking for a token beyond the process's cache, if the call is.
-    token: Option<(Span, &'static str)>,
+    /// Looking for a token beyond the process's cache, if the call is (or just was: the
+    /// span stays open for the store writes that follow, until the API request goes out).
+    token: Option<TokenSpan>,
     /// API requests sent so far (the first is not a resend).
     api_sends: u32,
     /// Token requests sent so far by this call.
@@ -88,6 +89,14 @@ pub(crate) struct CallTelemetry {
     limiter_wait: Duration,
     retry_after_wait: Duration,
     backoff_wait: Duration,
+}
+
+#[derive(Debug)]
+struct TokenSpan {
+    span: Span,
+    grant_type: &'static str,
+    /// Whether its outcome is recorded.
+    done: bool,
 }
 
 #[derive(Debug)]
@@ -166,13 +175,14 @@ impl CallTelemetry {
     ) {
         let (parent, resends) = match sent {
             Sent::Api => {
+                // The token is in hand: its span ends.
+                self.token = None;
                 self.api_sends = self.api_sends.saturating_add(1);
                 (&self.call, self.api_sends - 1)
             }
             Sent::Token => {
                 self.token_sends = self.token_sends.saturating_add(1);
-                let parent = self.token.as_ref().map_or(&self.call, |(span, _)| span);
-                (parent, self.token_sends - 1)
+                (self.parent(), self.token_sends - 1)
             }
         };
         let uri = request.uri();
@@ -258,7 +268,7 @@ impl CallTelemetry {
     /// A store operation is asked for: opens its span (under the token span while the call
     /// looks for a token).
     pub(crate) fn store(&mut self, op: &StoreOp) {
-        let parent = self.token.as_ref().map_or(&self.call, |(span, _)| span);
+        let parent = self.parent();
         let span = tracing::info_span!(
             parent: parent,
             "zoom.store",
@@ -297,10 +307,20 @@ impl CallTelemetry {
         self.step = None;
     }
 
+    /// The parent of a token request or store operation: the token span while one is open.
+    fn parent(&self) -> &Span {
+        self.token.as_ref().map_or(&self.call, |token| &token.span)
+    }
+
+    /// The token span while its outcome is still to come.
+    fn looking(&mut self) -> Option<&mut TokenSpan> {
+        self.token.as_mut().filter(|token| !token.done)
+    }
+
     /// The call found no token in its process and will take the single-flight lock: opens
-    /// the token span, unless one is open.
+    /// the token span, unless one is looking already.
     pub(crate) fn token_wanted(&mut self, grant_type: &'static str) {
-        if self.token.is_some() {
+        if self.looking().is_some() {
             return;
         }
         let span = tracing::info_span!(
@@ -313,14 +333,25 @@ impl CallTelemetry {
             error.type = Empty,
             otel.status_code = Empty,
         );
-        self.token = Some((span, grant_type));
+        self.token = Some(TokenSpan {
+            span,
+            grant_type,
+            done: false,
+        });
     }
 
-    /// The call has its token: ends the token span, if one is open.
+    /// The call has its token: records where from on the token span, if one is looking.
     pub(crate) fn token_found(&mut self, from: TokenFrom) {
-        let Some((span, grant_type)) = self.token.take() else {
+        let Some(TokenSpan {
+            span,
+            grant_type,
+            done,
+        }) = self.looking()
+        else {
             return;
         };
+        *done = true;
+        let grant_type = *grant_type;
         span.record("zoom.token.source", from.as_str());
         span.record("zoom.token.shared", from != TokenFrom::Fetched);
         span.record("zoom.outcome", "ok");
@@ -330,11 +361,18 @@ impl CallTelemetry {
     }
 
     /// No token: this call's fetch failed, or (`shared`) another caller's failure was taken
-    /// as this call's. Ends the token span, if one is open.
+    /// as this call's. Records it on the token span, if one is looking.
     pub(crate) fn token_failed(&mut self, error: &AuthError, shared: bool) {
-        let Some((span, grant_type)) = self.token.take() else {
+        let Some(TokenSpan {
+            span,
+            grant_type,
+            done,
+        }) = self.looking()
+        else {
             return;
         };
+        *done = true;
+        let grant_type = *grant_type;
         let from = if shared {
             TokenFrom::Waited
         } else {
