@@ -113,8 +113,7 @@ fn var(name: &str) -> Option<String> {
 /// The protocol to export with, `None` when export is not asked for; an error for a
 /// protocol that is not built in.
 fn wanted() -> Result<Option<Protocol>, String> {
-    let endpoint =
-        var("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").or_else(|| var("OTEL_EXPORTER_OTLP_ENDPOINT"));
+    let endpoint = endpoint();
     let disabled = var("OTEL_SDK_DISABLED").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
         || var("OTEL_TRACES_EXPORTER").is_some_and(|v| v.trim().eq_ignore_ascii_case("none"));
     if endpoint.is_none() || disabled {
@@ -136,6 +135,25 @@ fn wanted() -> Result<Option<Protocol>, String> {
     }
 }
 
+/// The collector's address, as the environment gives it.
+fn endpoint() -> Option<String> {
+    var("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").or_else(|| var("OTEL_EXPORTER_OTLP_ENDPOINT"))
+}
+
+/// Whether the collector is on this machine: then no proxy from the environment applies
+/// (as for the tool's own transports).
+fn on_loopback(endpoint: &str) -> bool {
+    let Ok(uri) = endpoint.trim().parse::<hyper::Uri>() else {
+        return false;
+    };
+    let host = uri.host().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The exporter's per-request timeout: `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT` or
 /// `OTEL_EXPORTER_OTLP_TIMEOUT` (milliseconds), at most [`REQUEST_LIMIT`].
 fn request_timeout() -> Duration {
@@ -149,12 +167,14 @@ fn request_timeout() -> Duration {
 
 fn build(protocol: Protocol) -> Result<SdkTracerProvider, String> {
     let timeout = request_timeout();
-    let agent = ureq::Agent::config_builder()
+    let mut config = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .new_agent();
+        .max_redirects(0);
+    if endpoint().is_some_and(|endpoint| on_loopback(&endpoint)) {
+        config = config.proxy(None);
+    }
+    let agent = config.build().new_agent();
     let exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
         .with_http_client(Ureq(agent))
@@ -192,6 +212,29 @@ fn resource() -> Resource {
 /// thread (which runs the export future to completion there).
 #[derive(Debug)]
 struct Ureq(ureq::Agent);
+
+#[cfg(test)]
+mod tests {
+    use super::on_loopback;
+
+    #[test]
+    fn only_a_collector_on_this_machine_skips_the_proxy() {
+        for local in [
+            "http://127.0.0.1:4318",
+            "http://localhost:4318/v1/traces",
+            "http://[::1]:4318",
+        ] {
+            assert!(on_loopback(local), "{local}");
+        }
+        for remote in [
+            "https://collector.example.com",
+            "http://10.0.0.1:4318",
+            "not a url",
+        ] {
+            assert!(!on_loopback(remote), "{remote}");
+        }
+    }
+}
 
 /// A collector's answer is a small protobuf or JSON message; anything longer is cut.
 const ANSWER_LIMIT: u64 = 64 * 1024;
