@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use crate::SecretString;
 use crate::auth::{
     Auth, Credentials, DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth,
     is_cleartext_to_another_host,
@@ -12,7 +13,6 @@ use crate::endpoint::{BaseUrl, DEFAULT_API_BASE, redact_userinfo};
 use crate::error::{Error, InvalidInput};
 use crate::limiter::RateLimiter;
 use crate::retry::{Jitter, RetryPolicy};
-use crate::secret::SecretString;
 use crate::time::{SystemTimeSource, TimeSource};
 use crate::wiring::{Shared, StorePlan};
 

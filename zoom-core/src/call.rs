@@ -19,7 +19,7 @@
 //! #     Ok(http::Response::builder().status(200).body(br#"{"stream_url":"rtmp://a"}"#.to_vec()).unwrap())
 //! # });
 //! let store = Arc::new(MemoryStore::new()); // or none: then no Step::Store comes
-//! let client = zoom_core::blocking::Client::builder(transport.clone())
+//! let client = zoom_core::blocking::Client::builder().transport(transport.clone())
 //!     .bearer_token("t")
 //!     .shared_store(Arc::clone(&store))
 //!     .build()?;
@@ -51,7 +51,9 @@
 use std::time::Duration;
 
 use crate::auth::shared::{Context, Flight, Holding, Pause, Polls, Turn};
-use crate::auth::{Failure, Lookup, SharedAuthError, SingleFlight, SingleFlightGuard, Token};
+use crate::auth::{Failure, Lookup, SharedAuthError, Token};
+/// The process's token lock that [`Step::Lock`] hands the driver, and its guard.
+pub use crate::auth::{SingleFlight, SingleFlightGuard};
 use crate::endpoint::{Endpoint, Idempotency};
 use crate::error::{AuthError, CallMisuse, Error, TransportError};
 use crate::response::{Answer, FromResponse};
@@ -614,7 +616,8 @@ mod tests {
         let refused = FnTransport(|_: HttpRequest| {
             Err(TransportError::from_kind(TransportErrorKind::Connect))
         });
-        let client = crate::blocking::Client::builder(refused)
+        let client = crate::blocking::Client::builder()
+            .transport(refused)
             .bearer_token("t")
             .build()
             .unwrap();

@@ -6,11 +6,9 @@ use tracing::Instrument as _;
 
 use crate::builder::ClientBuilder;
 use crate::call::{Call, Step};
-use crate::endpoint::{self, Endpoint};
+use crate::endpoint::Endpoint;
 use crate::error::Result;
-use crate::ids::{MeetingId, WebinarId};
 use crate::methods::client_methods;
-use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
 use crate::response::{Answer, FromResponse};
 use crate::retry::RetryPolicy;
 use crate::sleep::{AsyncSleep, ThreadSleep};
@@ -24,7 +22,7 @@ use crate::wiring::{Parts, Wiring};
 /// # async fn run(transport: impl zoom_core::Transport + 'static) -> zoom_core::Result<()> {
 /// use zoom_core::{Client, MeetingId};
 ///
-/// let client = Client::builder(transport)
+/// let client = Client::builder().transport(transport)
 ///     .server_to_server_oauth("account-id", "client-id", "client-secret")
 ///     .build()?;
 /// let stream = client.meeting_live_stream(MeetingId::new(85746065432)).await?;
@@ -39,10 +37,11 @@ pub struct Client(Wiring<dyn Transport, dyn AsyncSleep, dyn SharedStore>);
 pub struct AsyncParts(Parts<dyn Transport, dyn AsyncSleep, dyn SharedStore>);
 
 impl Client {
-    /// Starts configuring a client that sends through `transport`.
-    pub fn builder(transport: impl Transport + 'static) -> ClientBuilder<AsyncParts> {
+    /// Starts configuring a client; give it its transport with
+    /// [`ClientBuilder::transport`] (any [`Transport`]: a pooled HTTP client, a closure, a mock).
+    pub fn builder() -> ClientBuilder<AsyncParts> {
         ClientBuilder::with_parts(AsyncParts(Parts {
-            transport: Arc::new(transport),
+            transport: None,
             sleeper: Arc::new(ThreadSleep),
             store: Arc::new(MemoryStore::new()),
         }))
@@ -74,10 +73,31 @@ impl Client {
         }
     }
 
+    /// A call of `endpoint` to drive yourself (see [`crate::call`]): with another runtime,
+    /// or none. The client's transport and sleeper are not used by it.
+    pub fn call<'a, T: FromResponse>(&'a self, endpoint: &'a Endpoint<T>) -> Call<'a, T> {
+        Call::new(&self.0.shared, &self.0.retry, endpoint)
+    }
+
+    /// A copy of this client (sharing its token cache and limiter) with another retry
+    /// policy, for one call or a group of calls.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
+        let mut client = self.clone();
+        client.0.retry = Arc::new(policy);
+        client
+    }
+
     client_methods!(async; .await);
 }
 
 impl ClientBuilder<AsyncParts> {
+    /// The transport every request of the client goes through (required; `build` fails with
+    /// an input error without one).
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.parts.0.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// How the client waits between retries (default [`ThreadSleep`]; a runtime's timer or
     /// an instant fake in tests).
     pub fn sleeper(mut self, sleeper: impl AsyncSleep + 'static) -> Self {
@@ -101,6 +121,6 @@ impl ClientBuilder<AsyncParts> {
     /// missing credential or a malformed base URL; nothing is sent.
     pub fn build(self) -> Result<Client> {
         let (shared, retry, parts) = self.finish()?;
-        Ok(Client(Wiring::new(shared, retry, parts.0)))
+        Ok(Client(Wiring::new(shared, retry, parts.0)?))
     }
 }

@@ -1,7 +1,7 @@
 //! The eight live-stream endpoints, each an [`Endpoint`]: method, path, body and whether
 //! repeating it is safe. Turning one into an [`HttpRequest`] is pure (sans-IO).
 //!
-//! Ids are typed as Zoom's spec types them (see [`crate::ids`]): the two live-stream GETs
+//! Ids are typed as Zoom's spec types them (see the crate docs, "Ids"): the two live-stream GETs
 //! take a [`MeetingRef`]/[`WebinarRef`] (a number or an instance UUID), every other
 //! operation the numeric [`MeetingId`]/[`WebinarId`]; a plain `u64` converts to both.
 
@@ -12,11 +12,11 @@ use std::time::Duration;
 use http::Method;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 
+use crate::SecretString;
 use crate::error::{Error, InvalidInput};
 use crate::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
 use crate::model::{JoinToken, LiveStream, LiveStreamStatus, StreamAction, UpdateLiveStream};
 use crate::response::{Answer, FromResponse, interpret};
-use crate::secret::SecretString;
 use crate::transport::{HttpRequest, HttpResponse};
 
 mod custom;
@@ -273,7 +273,7 @@ pub(crate) fn bearer_header(token: &SecretString) -> Result<HeaderValue, Error> 
 /// A validated base URL (`http` or `https`, with a host, no query), without trailing `/`.
 ///
 /// ```
-/// use zoom_core::BaseUrl;
+/// use zoom_core::endpoint::BaseUrl;
 ///
 /// assert_eq!(BaseUrl::parse("https://api.zoomgov.com/v2/").unwrap().as_str(), "https://api.zoomgov.com/v2");
 /// assert!(BaseUrl::parse("api.zoom.us").is_err());

@@ -5,8 +5,8 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::SecretString;
 use crate::error::InvalidInput;
-use crate::secret::SecretString;
 
 /// A meeting's or webinar's custom live-stream configuration, as `GET …/livestream` returns it.
 ///

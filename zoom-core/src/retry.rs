@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::endpoint::Idempotency;
 use crate::error::{Error, RetryClass};
-use crate::rate_limit::RetryAfter;
+use crate::rate_limit_headers::RetryAfter;
 
 /// When and how often to repeat a failed call.
 ///
@@ -107,7 +107,7 @@ impl RetryPolicy {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use zoom_core::{Idempotency, RetryContext, RetryDecision, RetryPolicy, SystemTimeSource, TimeSource};
+    /// use zoom_core::{endpoint::Idempotency, RetryContext, RetryDecision, RetryPolicy, SystemTimeSource, TimeSource};
     ///
     /// let refused = zoom_core::Error::Transport {
     ///     error: zoom_core::TransportError::from_kind(zoom_core::TransportErrorKind::Connect),

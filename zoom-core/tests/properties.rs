@@ -7,11 +7,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use proptest::prelude::*;
 use zoom_core::endpoint::{self, Endpoint};
-use zoom_core::error::escape_server_text;
+use zoom_core::escape_server_text;
 use zoom_core::{
-    BaseUrl, Error, FnTransport, FromResponse, HttpRequest, HttpResponse, LiveStream,
-    LiveStreamStatus, MeetingId, MeetingRef, MeetingUuid, RetryAfter, RetryPolicy, SecretString,
-    UpdateLiveStream, WebinarId, WebinarRef, WebinarUuid, response,
+    Error, FnTransport, HttpRequest, HttpResponse, LiveStream, LiveStreamStatus, MeetingId,
+    MeetingRef, MeetingUuid, RetryAfter, RetryPolicy, SecretString, UpdateLiveStream, WebinarId,
+    WebinarRef, WebinarUuid, endpoint::BaseUrl, response, response::FromResponse,
 };
 
 /// 9999-12-31T23:59:59Z, the last instant an HTTP-date can express.
@@ -155,7 +155,7 @@ fn exercise_error(error: &Error) {
             decode.body_len(),
         );
         let _ = decode.tracking_id();
-        assert!(decode.body().len() <= zoom_core::error::DECODE_BODY_CAP);
+        assert!(decode.body().len() <= zoom_core::DECODE_BODY_CAP);
         assert_printable(&decode.to_string());
     }
 }
@@ -405,7 +405,7 @@ fn exercise_retry_after(value: &RetryAfter, header: &str, now: SystemTime) {
     let decision = RetryPolicy::default().decide(
         &zoom_core::RetryContext {
             attempts: 1,
-            idempotency: zoom_core::Idempotency::Idempotent,
+            idempotency: zoom_core::endpoint::Idempotency::Idempotent,
             elapsed: Duration::from_secs(1),
             now,
             random: 0.5,
@@ -577,7 +577,7 @@ proptest! {
             };
             Ok(answer.expect("valid status"))
         });
-        let client = zoom_core::blocking::Client::builder(transport)
+        let client = zoom_core::blocking::Client::builder().transport(transport)
             .server_to_server_oauth("acct", "cid", CLIENT_SECRET)
             .oauth_base("http://127.0.0.1:9")
             .api_base("http://127.0.0.1:9/v2")

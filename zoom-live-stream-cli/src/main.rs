@@ -166,7 +166,7 @@ fn run(cli: &Cli, matches: &clap::ArgMatches) -> ExitCode {
                 api_base: destination
                     .api_base
                     .as_deref()
-                    .unwrap_or(zoom_live_stream::DEFAULT_API_BASE),
+                    .unwrap_or(zoom_live_stream::endpoint::DEFAULT_API_BASE),
                 oauth_base: destination
                     .oauth_base
                     .as_deref()

@@ -84,7 +84,8 @@ async fn retry_waits_are_on_tokios_timer() {
     let mock = MockTransport::new()
         .push(fixtures::rate_limited(20))
         .push(fixtures::documented_live_stream());
-    let client = Client::builder_with(mock.clone())
+    let client = Client::builder()
+        .transport(mock.clone())
         .bearer_token("token")
         .build()
         .unwrap();
@@ -118,9 +119,10 @@ fn a_custom_endpoint_goes_through_the_same_auth_retries_and_errors() {
                 .unwrap(),
         )
         .push(fixtures::user_not_found());
-    let client = zoom_live_stream::blocking::Client::builder_with(mock.clone())
+    let client = zoom_live_stream::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("token")
-        .configure(|b| b.sleeper(zoom_testkit::InstantSleep::default()))
+        .sleeper(zoom_testkit::InstantSleep::default())
         .build()
         .unwrap();
     let endpoint = Endpoint::<Json<User>>::builder(Method::GET)

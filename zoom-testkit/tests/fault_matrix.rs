@@ -422,7 +422,7 @@ fn async_client(
         .max_response_body(BODY_CAP)
         .build()
         .unwrap();
-    let builder = Client::builder(transport);
+    let builder = Client::builder().transport(transport);
     let builder = match credentials {
         Credentials::Bearer => builder.bearer_token(DEMO_STATIC_TOKEN),
         Credentials::OAuth => builder
@@ -449,7 +449,7 @@ fn blocking_client(
         .timeout(timeout)
         .max_response_body(BODY_CAP)
         .build();
-    let builder = zoom_core::blocking::Client::builder(transport);
+    let builder = zoom_core::blocking::Client::builder().transport(transport);
     let builder = match credentials {
         Credentials::Bearer => builder.bearer_token(DEMO_STATIC_TOKEN),
         Credentials::OAuth => builder

@@ -135,7 +135,8 @@ fn token_then_retry() -> MockTransport {
 }
 
 fn blocking_client(mock: &MockTransport) -> zoom_core::blocking::Client {
-    zoom_core::blocking::Client::builder(mock.clone())
+    zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth(ACCOUNT, CLIENT_ID, CLIENT_SECRET)
         .jitter(Jitter::fixed(0.5))
         .sleeper(InstantSleep::new())
@@ -145,7 +146,8 @@ fn blocking_client(mock: &MockTransport) -> zoom_core::blocking::Client {
 }
 
 fn async_client(mock: &MockTransport) -> zoom_core::Client {
-    zoom_core::Client::builder(mock.clone())
+    zoom_core::Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth(ACCOUNT, CLIENT_ID, CLIENT_SECRET)
         .jitter(Jitter::fixed(0.5))
         .sleeper(InstantSleep::new())
@@ -289,7 +291,8 @@ fn a_transport_failure_names_its_kind_and_a_failed_call_its_outcome() {
         .push_error(zoom_core::TransportErrorKind::Timeout)
         .push(fixtures::documented_not_found());
     let capture = Capture::default();
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("t")
         .jitter(Jitter::fixed(0.5))
         .sleeper(InstantSleep::new())
@@ -320,7 +323,8 @@ fn a_shared_store_operation_is_a_span_under_the_call_or_its_token_fetch() {
         .push(fixtures::oauth_token(ACCESS_TOKEN, 3599))
         .push(fixtures::documented_live_stream());
     let capture = Capture::default();
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth(ACCOUNT, CLIENT_ID, CLIENT_SECRET)
         .shared_store(MemoryStore::new())
         .sleeper(InstantSleep::new())
@@ -378,7 +382,8 @@ fn no_secret_reaches_a_span_or_an_event() {
             .push(fixtures::invalid_access_token())
             .push(fixtures::oauth_token(ACCESS_TOKEN, 3599))
             .push(fixtures::documented_live_stream());
-        let client = zoom_core::blocking::Client::builder(mock.clone())
+        let client = zoom_core::blocking::Client::builder()
+            .transport(mock.clone())
             .server_to_server_oauth(ACCOUNT, CLIENT_ID, CLIENT_SECRET)
             .shared_store(MemoryStore::new())
             .jitter(Jitter::fixed(0.5))
@@ -401,7 +406,8 @@ fn no_secret_reaches_a_span_or_an_event() {
         let mock = MockTransport::new()
             .push(fixtures::oauth_token(USER_ACCESS, 3599))
             .push(fixtures::documented_live_stream());
-        let client = zoom_core::blocking::Client::builder(mock.clone())
+        let client = zoom_core::blocking::Client::builder()
+            .transport(mock.clone())
             .user_oauth(UserOAuth::new(CLIENT_ID, USER_SECRET, REFRESH_TOKEN))
             .sleeper(InstantSleep::new())
             .build()

@@ -52,9 +52,7 @@ use ureq::{Agent, AsSendBody, Body, RequestExt, Timeout};
 use zoom_core::http;
 use zoom_core::{BlockingTransport, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 
-pub use zoom_core::transport::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
-};
+use zoom_core::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT};
 
 /// A [`BlockingTransport`] that sends requests through a pooled [`ureq::Agent`].
 ///
@@ -147,7 +145,7 @@ impl UreqTransport {
         request: http::Request<impl AsSendBody>,
     ) -> Result<http::Response<Body>, ureq::Error> {
         let agent = match &self.direct {
-            Some(direct) if zoom_core::transport::is_loopback(request.uri()) => direct,
+            Some(direct) if zoom_core::is_loopback(request.uri()) => direct,
             _ => &self.agent,
         };
         let config = agent.config();

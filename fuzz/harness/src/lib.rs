@@ -20,15 +20,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderName, HeaderValue, StatusCode};
 
+use zoom_core::SecretString;
 use zoom_core::endpoint::{self, BaseUrl, Idempotency};
-use zoom_core::error::{ApiError, Error};
-use zoom_core::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
-use zoom_core::model::{JoinToken, LiveStream};
-use zoom_core::rate_limit::{RateLimit, RetryAfter};
 use zoom_core::response::{self, Answer};
-use zoom_core::retry::{RetryContext, RetryPolicy};
-use zoom_core::secret::SecretString;
-use zoom_core::transport::{FnTransport, HttpRequest, HttpResponse};
+use zoom_core::{ApiError, Error};
+use zoom_core::{FnTransport, HttpRequest, HttpResponse};
+use zoom_core::{JoinToken, LiveStream};
+use zoom_core::{MeetingId, MeetingRef, WebinarId, WebinarRef};
+use zoom_core::{RateLimit, RetryAfter};
+use zoom_core::{RetryContext, RetryPolicy};
 use zoom_core::{UserOAuth, blocking};
 
 mod webhook;
@@ -311,7 +311,7 @@ pub fn token_answer(data: &[u8]) {
         );
         Ok(answer)
     });
-    let builder = blocking::Client::builder(transport);
+    let builder = blocking::Client::builder().transport(transport);
     let builder = if flags.contains('u') {
         builder.user_oauth(
             UserOAuth::new("client", "secret", "refresh")

@@ -4,8 +4,8 @@
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use crate::SecretString;
 use crate::error::{AuthError, InvalidInput};
-use crate::secret::SecretString;
 
 /// A user-supplied source of access tokens (user-level OAuth, a token kept in a vault, …).
 ///

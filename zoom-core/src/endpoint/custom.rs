@@ -239,8 +239,8 @@ impl<T: FromResponse> EndpointBuilder<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::SecretString;
     use crate::endpoint::BaseUrl;
-    use crate::secret::SecretString;
 
     #[test]
     fn segments_and_queries_are_encoded_and_cannot_escape() {

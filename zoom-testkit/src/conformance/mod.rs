@@ -24,7 +24,7 @@
 //!
 //! # What it checks
 //!
-//! The transport contract of [`zoom_core::transport`]: every HTTP status (4xx and 5xx
+//! The transport contract of [`zoom_core::Transport`]: every HTTP status (4xx and 5xx
 //! included) is `Ok(response)` with status, headers and body unchanged; the request goes
 //! out unchanged and exactly once (no retries, no redirects followed); only a failure to
 //! talk is an error, of the truthful [`TransportErrorKind`]. Each check sends one request
