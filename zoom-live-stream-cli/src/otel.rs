@@ -213,6 +213,26 @@ fn resource() -> Resource {
 #[derive(Debug)]
 struct Ureq(ureq::Agent);
 
+/// A collector's answer is a small protobuf or JSON message; anything longer is cut.
+const ANSWER_LIMIT: u64 = 64 * 1024;
+
+#[async_trait::async_trait]
+impl HttpClient for Ureq {
+    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        let (parts, body) = request.into_parts();
+        let request = Request::from_parts(parts, body.to_vec());
+        let mut response = self.0.run(request)?;
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(ANSWER_LIMIT)
+            .read_to_vec()
+            .unwrap_or_default();
+        let (parts, _) = response.into_parts();
+        Ok(Response::from_parts(parts, Bytes::from(body)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::on_loopback;
@@ -233,25 +253,5 @@ mod tests {
         ] {
             assert!(!on_loopback(remote), "{remote}");
         }
-    }
-}
-
-/// A collector's answer is a small protobuf or JSON message; anything longer is cut.
-const ANSWER_LIMIT: u64 = 64 * 1024;
-
-#[async_trait::async_trait]
-impl HttpClient for Ureq {
-    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
-        let (parts, body) = request.into_parts();
-        let request = Request::from_parts(parts, body.to_vec());
-        let mut response = self.0.run(request)?;
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(ANSWER_LIMIT)
-            .read_to_vec()
-            .unwrap_or_default();
-        let (parts, _) = response.into_parts();
-        Ok(Response::from_parts(parts, Bytes::from(body)))
     }
 }
