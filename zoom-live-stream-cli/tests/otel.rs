@@ -404,3 +404,85 @@ fn a_dead_or_silent_collector_changes_neither_the_exit_code_nor_the_output() {
         }
     }
 }
+
+#[test]
+fn listen_exports_each_delivery_as_it_runs() {
+    use std::process::Stdio;
+    use zoom_testkit::webhooks;
+
+    let collector = Collector::start();
+    let mut child = tool(&["listen", "--port", "0"])
+        .env("ZOOM_WEBHOOK_SECRET_TOKEN", webhooks::SECRET_TOKEN)
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &collector.endpoint)
+        .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
+        .env("OTEL_BSP_SCHEDULE_DELAY", "100")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tool starts");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("not the listening line: {first:?}"))
+        .to_owned();
+    let (addr, path) = url.split_at(url.find('/').unwrap());
+
+    // A delivery signed now, carrying a stream key.
+    let sample = webhooks::meeting_live_streaming_started();
+    let delivery =
+        webhooks::Delivery::signed(webhooks::SECRET_TOKEN, webhooks::unix_now(), sample.body);
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
+        delivery.body.len()
+    );
+    for (name, value) in &delivery.headers() {
+        request.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
+    }
+    request.push_str("\r\n");
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    stream.write_all(&delivery.body).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // Exported while listen still runs (a batch every 100 ms here, 5 s by default).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let spans = loop {
+        let spans = collector.spans();
+        if spans.iter().any(|s| s.name == "zoom.webhook.verify") || Instant::now() > deadline {
+            break spans;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(child.try_wait().unwrap().is_none(), "listen still runs");
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let server = spans
+        .iter()
+        .find(|s| s.name == format!("POST {path}"))
+        .unwrap_or_else(|| panic!("a server span: {spans:#?}"));
+    assert_eq!(server.kind, 2, "server");
+    assert_eq!(server.attr("http.response.status_code"), Some("200"));
+    assert_eq!(server.attr("http.route"), Some(path));
+    let verify = spans
+        .iter()
+        .find(|s| s.name == "zoom.webhook.verify")
+        .unwrap();
+    assert_eq!(verify.parent, server.id);
+    assert_eq!(verify.attr("zoom.webhook.outcome"), Some("verified"));
+    assert_eq!(
+        verify.attr("zoom.webhook.event"),
+        Some("meeting.live_streaming_started")
+    );
+    for export in collector.exports() {
+        let body = String::from_utf8_lossy(&export.body);
+        for secret in [webhooks::SECRET_TOKEN, webhooks::MEETING_STREAM_KEY] {
+            assert!(!body.contains(secret), "{secret} exported");
+        }
+    }
+}
