@@ -99,6 +99,7 @@ pub mod secret;
 mod secret_string;
 mod sleep;
 pub mod store;
+mod telemetry;
 mod time;
 mod transport;
 mod wiring;

@@ -103,6 +103,19 @@ impl Auth {
         self
     }
 
+    /// The OAuth grant a token fetch uses (`account_credentials`, `refresh_token`), for the
+    /// token span and its counter; `video_sdk_jwt` for the JWT the client signs itself, `none`
+    /// for credentials that fetch nothing.
+    pub(crate) fn grant_type(&self) -> &'static str {
+        match self.credentials {
+            Credentials::ServerToServer(_) => "account_credentials",
+            Credentials::User(_) => "refresh_token",
+            Credentials::Static(_) | Credentials::Custom(_) => "none",
+            #[cfg(feature = "video-sdk")]
+            Credentials::VideoSdk(_) => "video_sdk_jwt",
+        }
+    }
+
     /// Whether a rejected token can be replaced by a fresh one.
     pub(crate) fn can_refresh(&self) -> bool {
         !matches!(self.credentials, Credentials::Static(_))

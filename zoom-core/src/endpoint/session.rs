@@ -11,13 +11,15 @@
 
 use http::Method;
 
-use super::{Endpoint, Idempotency, LIVESTREAM, LIVESTREAM_STATUS, path, status_endpoint};
+use super::{Endpoint, Idempotency, LIVESTREAM, LIVESTREAM_STATUS, Target, path, status_endpoint};
 use crate::error::Error;
 use crate::ids::SessionId;
 use crate::model::{LiveStream, LiveStreamStatus, TargetKind, UpdateLiveStream};
 
 /// The sessions collection, below the API base.
 const SESSIONS: &str = "/videosdk/sessions/";
+/// The session id's segment in the path (`/videosdk/sessions/{sessionId}` → 3).
+const ID_SEGMENT: usize = 3;
 
 /// `GET /videosdk/sessions/{sessionId}/livestream`: a session's live-stream settings.
 ///
@@ -30,7 +32,11 @@ const SESSIONS: &str = "/videosdk/sessions/";
 /// ```
 pub fn get_session_live_stream(id: impl Into<SessionId>) -> Endpoint<LiveStream> {
     let path = path(SESSIONS, &id.into().path_segment(), LIVESTREAM);
-    Endpoint::new(Method::GET, path, Idempotency::Idempotent)
+    Endpoint::new(Method::GET, path, Idempotency::Idempotent).named(
+        "zoom.session_live_stream",
+        "/videosdk/sessions/{sessionId}/livestream",
+        Target::Session(ID_SEGMENT),
+    )
 }
 
 /// `PATCH /videosdk/sessions/{sessionId}/livestream`, after checking the body.
@@ -40,7 +46,13 @@ pub fn update_session_live_stream(
 ) -> Result<Endpoint<()>, Error> {
     update.validate()?;
     let path = path(SESSIONS, &id.into().path_segment(), LIVESTREAM);
-    Endpoint::new(Method::PATCH, path, Idempotency::Idempotent).json(update)
+    Endpoint::new(Method::PATCH, path, Idempotency::Idempotent)
+        .named(
+            "zoom.update_session_live_stream",
+            "/videosdk/sessions/{sessionId}/livestream",
+            Target::Session(ID_SEGMENT),
+        )
+        .json(update)
 }
 
 /// `PATCH /videosdk/sessions/{sessionId}/livestream/status`, after checking the body with a
@@ -52,7 +64,13 @@ pub fn update_session_live_stream_status(
 ) -> Result<Endpoint<()>, Error> {
     status.validate_for(TargetKind::Session)?;
     let path = path(SESSIONS, &id.into().path_segment(), LIVESTREAM_STATUS);
-    status_endpoint(path, status)
+    status_endpoint(path, status).map(|endpoint| {
+        endpoint.named(
+            "zoom.update_session_live_stream_status",
+            "/videosdk/sessions/{sessionId}/livestream/status",
+            Target::Session(ID_SEGMENT),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -66,6 +84,29 @@ mod tests {
 
     fn id(text: &str) -> SessionId {
         SessionId::parse(text).unwrap()
+    }
+
+    #[test]
+    fn each_operation_has_its_template_name_and_the_session_id_for_spans() {
+        let session = id("/Sx8PZbQyTtaUc9kFb4sOwg==");
+        let get = get_session_live_stream(&session);
+        assert_eq!(get.template(), "/videosdk/sessions/{sessionId}/livestream");
+        assert_eq!(get.operation(), "zoom.session_live_stream");
+        assert_eq!(
+            get.target_id(),
+            Some(("zoom.session_id", "/Sx8PZbQyTtaUc9kFb4sOwg==".to_owned()))
+        );
+        let status =
+            update_session_live_stream_status(&session, &LiveStreamStatus::stop()).unwrap();
+        assert_eq!(
+            status.template(),
+            "/videosdk/sessions/{sessionId}/livestream/status"
+        );
+        assert_eq!(status.operation(), "zoom.update_session_live_stream_status");
+        let update =
+            UpdateLiveStream::new("rtmp://live.example/app", "key", "https://example.com/p");
+        let patch = update_session_live_stream(&session, &update).unwrap();
+        assert_eq!(patch.operation(), "zoom.update_session_live_stream");
     }
 
     #[test]
