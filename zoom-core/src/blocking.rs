@@ -55,8 +55,15 @@ impl Client {
                     call.resume()
                 }
                 Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
-                Step::Send(request) => call.received(self.0.transport.send(request)),
-                Step::Store(op) => call.stored(self.0.store.run(op)),
+                // The call's span for this step (the attempt's, the store operation's).
+                Step::Send(request) => {
+                    let sent = call.span().in_scope(|| self.0.transport.send(request));
+                    call.received(sent)
+                }
+                Step::Store(op) => {
+                    let stored = call.span().in_scope(|| self.0.store.run(op));
+                    call.stored(stored)
+                }
                 Step::Done(result) => return result,
             };
         }

@@ -6,7 +6,8 @@
 //! [`Step::Store`] ever comes.
 //!
 //! Both clients drive it with the same short loop; you can drive it too, with another
-//! runtime or none:
+//! runtime or none. The call opens and records its own spans (see [`Call::span`] and
+//! docs/OBSERVABILITY.md); a driver only enters the span of the step in hand around its I/O:
 //!
 //! ```
 //! use std::sync::Arc;
@@ -32,8 +33,14 @@
 //!             call.resume()
 //!         }
 //!         Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
-//!         Step::Send(request) => call.received(transport.send(request)),
-//!         Step::Store(op) => call.stored(store.run(op)),
+//!         Step::Send(request) => {
+//!             let sent = call.span().in_scope(|| transport.send(request));
+//!             call.received(sent)
+//!         }
+//!         Step::Store(op) => {
+//!             let stored = call.span().in_scope(|| store.run(op));
+//!             call.stored(stored)
+//!         }
 //!         Step::Done(result) => break result?,
 //!     };
 //! };
@@ -52,6 +59,7 @@ use crate::error::{AuthError, CallMisuse, Error, TransportError};
 use crate::response::{Answer, FromResponse};
 use crate::retry::{RetryContext, RetryDecision, RetryPolicy};
 use crate::store::{StoreError, StoreOp, StoreOutcome};
+use crate::telemetry::{CallTelemetry, Sent, TOKEN_TEMPLATE, TokenFrom};
 use crate::time::Timestamp;
 use crate::transport::{HttpRequest, HttpResponse};
 use crate::wiring::Shared;
@@ -136,6 +144,8 @@ pub struct Call<'a, T> {
     /// The number of the last failed token fetch this call took as an attempt of its own.
     counted_failure: u64,
     polls: Polls,
+    /// The call's spans (and measurements): opened and recorded here, for every driver.
+    tel: CallTelemetry,
 }
 
 impl<'a, T: FromResponse> Call<'a, T> {
@@ -156,11 +166,28 @@ impl<'a, T: FromResponse> Call<'a, T> {
             refreshed: false,
             counted_failure: 0,
             polls: Polls::default(),
+            tel: CallTelemetry::new(endpoint),
         }
+    }
+
+    /// The span of the step in hand, for the driver to enter around its I/O (the async
+    /// clients instrument the future with it, the blocking ones run inside it): the attempt's
+    /// span while a [`Step::Send`] is out, the store operation's during a [`Step::Store`],
+    /// else the call's. Driving a call without entering it loses nothing but the nesting of
+    /// what the transport or store logs.
+    ///
+    /// The spans follow OpenTelemetry's HTTP client conventions: one per call (`zoom.call`,
+    /// named for the operation), one per attempt (`zoom.http`, kind client, named
+    /// `{method} {url.template}`), and spans for token fetches and store operations. No
+    /// secret, header or body is ever recorded (docs/OBSERVABILITY.md).
+    pub fn span(&self) -> &tracing::Span {
+        self.tel.span()
     }
 
     /// The first step.
     pub fn start(&mut self) -> Step<'a, T> {
+        let span = self.tel.call_span();
+        let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::Attempt if self.attempts == 0 => self.attempt(),
             other => self.misdriven(other, "start"),
@@ -169,6 +196,8 @@ impl<'a, T: FromResponse> Call<'a, T> {
 
     /// The wait of the last [`Step::Wait`] is over.
     pub fn resume(&mut self) -> Step<'a, T> {
+        let span = self.tel.call_span();
+        let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::Attempt => self.attempt(),
             State::Paced => self.with_token(None),
@@ -179,6 +208,8 @@ impl<'a, T: FromResponse> Call<'a, T> {
 
     /// The single-flight lock of the last [`Step::Lock`] is held.
     pub fn locked(&mut self, guard: SingleFlightGuard<'a>) -> Step<'a, T> {
+        let span = self.tel.call_span();
+        let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::Locking { fetches_before } => self.with_token(Some((guard, fetches_before))),
             other => self.misdriven(other, "locked"),
@@ -187,10 +218,14 @@ impl<'a, T: FromResponse> Call<'a, T> {
 
     /// The outcome of sending the request of the last [`Step::Send`].
     pub fn received(&mut self, outcome: Result<HttpResponse, TransportError>) -> Step<'a, T> {
+        let span = self.tel.call_span();
+        let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::FetchingToken(guard, holding) => {
+                self.tel.received(&outcome, || self.shared.time.now());
                 match self.shared.auth.accept_token_response(outcome, self.now()) {
                     Ok((token, stored)) => {
+                        self.tel.token_found(TokenFrom::Fetched);
                         drop(guard);
                         match holding {
                             Some(holding) => {
@@ -202,7 +237,10 @@ impl<'a, T: FromResponse> Call<'a, T> {
                     Err(error) => self.token_fetch_failed(error, guard, holding),
                 }
             }
-            State::Sending(token) => self.on_answer(outcome, &token),
+            State::Sending(token) => {
+                self.tel.received(&outcome, || self.shared.time.now());
+                self.on_answer(outcome, &token)
+            }
             other => self.misdriven(other, "received"),
         }
     }
@@ -210,8 +248,11 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// The outcome of the shared store's operation of the last [`Step::Store`]. A failure
     /// (or an outcome of another operation) means going on without the store.
     pub fn stored(&mut self, outcome: Result<StoreOutcome, StoreError>) -> Step<'a, T> {
+        let span = self.tel.call_span();
+        let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::Reserving => {
+                self.tel.stored(&outcome);
                 let now = self.shared.time.now();
                 let wait = match self.shared.note_store(outcome) {
                     Some(StoreOutcome::Reserved(wait)) => wait,
@@ -220,6 +261,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
                 self.paced(now, wait)
             }
             State::Sharing(flight) => {
+                self.tel.stored(&outcome);
                 let outcome = self.shared.note_store(outcome);
                 let shared = self.shared;
                 let cx = Context {
@@ -231,6 +273,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
                 self.take_turn(turn)
             }
             State::Acknowledging(next) => {
+                self.tel.stored(&outcome);
                 self.shared.note_store(outcome);
                 self.go_on(next)
             }
@@ -254,8 +297,10 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// client has one, else (or when the store fails) on its own.
     fn attempt(&mut self) -> Step<'a, T> {
         if let Some(key) = self.shared.limiter_key() {
+            let op = StoreOp::Reserve(key.clone());
+            self.tel.store(&op);
             self.state = State::Reserving;
-            return Step::Store(StoreOp::Reserve(key.clone()));
+            return Step::Store(op);
         }
         let now = self.shared.time.now();
         let wait = self.reserve_locally(now);
@@ -277,6 +322,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         if wait.is_zero() {
             return self.with_token(None);
         }
+        self.tel.limiter_wait(wait);
         self.state = State::Paced;
         Step::Wait(wait)
     }
@@ -296,13 +342,18 @@ impl<'a, T: FromResponse> Call<'a, T> {
             Err(error) => return self.done(Err(error)),
         };
         match (lookup, held) {
-            (Lookup::Token(token), _) => self.send(token),
+            (Lookup::Token(token), _) => {
+                self.tel.token_found(TokenFrom::Waited);
+                self.send(token)
+            }
             (Lookup::Failed(failure), _) => self.share_failure(failure),
             (Lookup::WaitUntil(until), _) => {
                 let wait = until.saturating_duration_since(self.now());
+                self.tel.token_wait(wait);
                 self.wait(wait, State::Paced)
             }
             (Lookup::Fetch, None) => {
+                self.tel.token_wanted(self.shared.auth.grant_type());
                 self.state = State::Locking {
                     fetches_before: self.shared.auth.fetches(),
                 };
@@ -319,12 +370,18 @@ impl<'a, T: FromResponse> Call<'a, T> {
     fn take_turn(&mut self, turn: Turn<'a>) -> Step<'a, T> {
         match turn {
             Turn::Store(flight, op) => {
+                self.tel.store(&op);
                 self.state = State::Sharing(flight);
                 Step::Store(op)
             }
             Turn::Wait(pause, wait) => self.wait(wait, State::Pausing(pause)),
-            Turn::Use(token, None) => self.send(token),
-            Turn::Use(token, Some(release)) => self.acknowledge(release, Next::Send(token)),
+            Turn::Use(token, release) => {
+                self.tel.token_found(TokenFrom::Store);
+                match release {
+                    None => self.send(token),
+                    Some(release) => self.acknowledge(release, Next::Send(token)),
+                }
+            }
             Turn::Fetch(guard, holding) => self.fetch(guard, Some(holding)),
         }
     }
@@ -334,6 +391,9 @@ impl<'a, T: FromResponse> Call<'a, T> {
     fn fetch(&mut self, guard: SingleFlightGuard<'a>, holding: Option<Holding<'a>>) -> Step<'a, T> {
         match self.shared.auth.token_request() {
             Ok(request) => {
+                let shared = self.shared;
+                self.tel
+                    .send(&request, TOKEN_TEMPLATE, Sent::Token, || shared.time.now());
                 self.state = State::FetchingToken(guard, holding);
                 Step::Send(request)
             }
@@ -343,6 +403,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
 
     /// Asks the store to run a write, then goes on with `next` whatever its outcome.
     fn acknowledge(&mut self, op: StoreOp, next: Next) -> Step<'a, T> {
+        self.tel.store(&op);
         self.state = State::Acknowledging(next);
         Step::Store(op)
     }
@@ -364,6 +425,11 @@ impl<'a, T: FromResponse> Call<'a, T> {
         };
         match request {
             Ok(request) => {
+                let shared = self.shared;
+                self.tel
+                    .send(&request, self.endpoint.template(), Sent::Api, || {
+                        shared.time.now()
+                    });
                 self.state = State::Sending(token);
                 Step::Send(request)
             }
@@ -380,6 +446,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         holding: Option<Holding<'a>>,
     ) -> Step<'a, T> {
         self.attempts += 1;
+        self.tel.token_failed(&error, false);
         let shared = SharedAuthError::from(error);
         let error = Error::from(shared.to_error());
         let decision = self.decide(&error, Idempotency::Idempotent);
@@ -406,10 +473,13 @@ impl<'a, T: FromResponse> Call<'a, T> {
     fn share_failure(&mut self, failure: Failure) -> Step<'a, T> {
         self.attempts = (self.attempts + 1).max(failure.attempt);
         self.counted_failure = failure.number;
-        let error = Error::from(failure.error.to_error());
+        let auth_error = failure.error.to_error();
+        self.tel.token_failed(&auth_error, true);
+        let error = Error::from(auth_error);
         match self.decide(&error, Idempotency::Idempotent) {
             RetryDecision::RetryAfter(_) => {
                 let wait = failure.until.saturating_duration_since(self.now());
+                self.tel.retry_wait(wait, &error, self.endpoint.operation());
                 self.log_retry(wait, &error);
                 self.wait(wait, State::Attempt)
             }
@@ -483,6 +553,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
     fn carry_out(&mut self, decision: RetryDecision, error: Error) -> Step<'a, T> {
         match decision {
             RetryDecision::RetryAfter(wait) => {
+                self.tel.retry_wait(wait, &error, self.endpoint.operation());
                 self.log_retry(wait, &error);
                 self.wait(wait, State::Attempt)
             }
@@ -513,6 +584,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
     }
 
     fn done(&mut self, result: Result<Answer<T>, Error>) -> Step<'a, T> {
+        self.tel.finish(&result, self.attempts);
         self.state = State::Over;
         Step::Done(result)
     }

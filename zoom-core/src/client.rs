@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use tracing::Instrument as _;
+
 use crate::builder::ClientBuilder;
 use crate::call::{Call, Step};
 use crate::endpoint::Endpoint;
@@ -57,8 +59,15 @@ impl Client {
                     call.resume()
                 }
                 Step::Lock(single_flight) => call.locked(single_flight.lock().await),
-                Step::Send(request) => call.received(self.0.transport.send(request).await),
-                Step::Store(op) => call.stored(self.0.store.run(op).await),
+                // The call's span for this step (the attempt's, the store operation's).
+                Step::Send(request) => {
+                    let span = call.span().clone();
+                    call.received(self.0.transport.send(request).instrument(span).await)
+                }
+                Step::Store(op) => {
+                    let span = call.span().clone();
+                    call.stored(self.0.store.run(op).instrument(span).await)
+                }
                 Step::Done(result) => return result,
             };
         }

@@ -99,10 +99,13 @@ pub mod secret;
 mod secret_string;
 mod sleep;
 pub mod store;
+mod telemetry;
 mod time;
 mod transport;
 mod wiring;
 
+#[cfg(feature = "video-sdk")]
+pub use auth::VideoSdkJwt;
 pub use auth::{DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth};
 pub use builder::{ClientBuilder, ZOOMGOV_API_BASE, ZOOMGOV_OAUTH_BASE};
 pub use client::{AsyncParts, Client};
@@ -112,11 +115,11 @@ pub use error::{
     TransportErrorKind, escape_server_text,
 };
 pub use http;
-pub use ids::{MeetingId, MeetingRef, MeetingUuid, WebinarId, WebinarRef, WebinarUuid};
+pub use ids::{MeetingId, MeetingRef, MeetingUuid, SessionId, WebinarId, WebinarRef, WebinarUuid};
 pub use limiter::{Plan, RateLimiter};
 pub use model::{
     CloseCaption, JoinToken, Layout, LiveStream, LiveStreamSettings, LiveStreamStatus, Resolution,
-    StreamAction, UpdateLiveStream,
+    StreamAction, TargetKind, UpdateLiveStream,
 };
 pub use rate_limit_headers::{RateLimit, RetryAfter};
 pub use retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};

@@ -5,7 +5,8 @@
 //!
 //! Ids are typed as Zoom's spec types them: the two GETs of the settings take a number or an
 //! instance UUID (`impl Into<MeetingRef>`), every other method the number (`impl
-//! Into<MeetingId>`); a `u64` is accepted by all, a UUID by the GETs only.
+//! Into<MeetingId>`); a `u64` is accepted by all, a UUID by the GETs only. The session
+//! methods take a [`SessionId`](crate::SessionId) (or a reference to one).
 
 /// Expands to the convenience methods over `send`; `$($await)*` is `.await` or nothing.
 #[doc(hidden)]
@@ -70,6 +71,29 @@ macro_rules! __client_methods {
             self.send(&endpoint) $($await)* .map($crate::response::Answer::into_inner)
         }
 
+        /// The live-stream settings of a Video SDK session
+        /// (`GET /videosdk/sessions/{sessionId}/livestream`).
+        pub $($async)? fn session_live_stream(&self, id: impl Into<$crate::SessionId>) -> $crate::Result<$crate::LiveStream> {
+            let endpoint = $crate::endpoint::get_session_live_stream(id);
+            self.send(&endpoint) $($await)* .map($crate::response::Answer::into_inner)
+        }
+
+        /// Changes a Video SDK session's live-stream settings
+        /// (`PATCH /videosdk/sessions/{sessionId}/livestream`). The body is checked against
+        /// Zoom's limits first; nothing is sent if it fails.
+        pub $($async)? fn update_session_live_stream(&self, id: impl Into<$crate::SessionId>, update: &$crate::UpdateLiveStream) -> $crate::Result<()> {
+            let endpoint = $crate::endpoint::update_session_live_stream(id, update)?;
+            self.send(&endpoint) $($await)* .map($crate::response::Answer::into_inner)
+        }
+
+        /// Starts or stops a Video SDK session's live stream
+        /// (`PATCH /videosdk/sessions/{sessionId}/livestream/status`), like
+        /// [`Self::update_meeting_live_stream_status`]; the settings are checked with a
+        /// session's rules (a `layout` is `gallery_view` or `speaker_view`).
+        pub $($async)? fn update_session_live_stream_status(&self, id: impl Into<$crate::SessionId>, status: &$crate::LiveStreamStatus) -> $crate::Result<()> {
+            let endpoint = $crate::endpoint::update_session_live_stream_status(id, status)?;
+            self.send(&endpoint) $($await)* .map($crate::response::Answer::into_inner)
+        }
     };
 }
 

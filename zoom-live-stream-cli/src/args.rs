@@ -1,6 +1,7 @@
 //! The command line, parsed by clap: global options (before or after the subcommand), one
 //! set of flags per subcommand, and the allowed values listed in each help.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::parser::ValueSource;
@@ -11,12 +12,18 @@ use zoom_live_stream::{
 };
 
 use crate::join_token::JoinTokenArgs;
-use crate::target::{Action, Target, TargetArgs};
+use crate::target::{Action, StreamTargetArgs};
+use crate::webhook_http::ServeArgs;
 
 const EXIT_CODES: &str = "\
 Ids: a meeting id or webinar id is a number (Zoom's int64). `get` also takes a meeting or
 webinar instance's UUID (such as aDYlohsHRtCd4ii1uC2+hA==); update, start, stop and
 join-token take only the number, as Zoom's API does (a UUID there is a usage error).
+
+Video SDK sessions: get, update, start and stop take --session ID instead of a meeting id.
+They authenticate with ZOOM_VIDEO_SDK_API_KEY and ZOOM_VIDEO_SDK_API_SECRET (the tool signs
+an HS256 JWT with them), or else like meetings (an access token, Server-to-Server OAuth).
+A session's layout is gallery_view or speaker_view.
 
 With no credentials and no API base, the tool starts its built-in Zoom simulator on
 127.0.0.1 and answers from it (it says so on stderr).
@@ -36,7 +43,7 @@ Exit codes:
      talking to the token endpoint
   5  authentication failed: the credentials or the access token were refused";
 
-/// Read or control a Zoom meeting's or webinar's custom live stream.
+/// Read or control a Zoom meeting's, webinar's or Video SDK session's custom live stream.
 #[derive(Debug, Parser)]
 #[command(name = "zoom-live-stream", version, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
@@ -77,6 +84,23 @@ pub(crate) struct Global {
         value_name = "SECRET"
     )]
     pub(crate) client_secret: Option<String>,
+    /// Video SDK API key (with --session: the tool signs a JWT with the key and secret).
+    #[arg(
+        long,
+        global = true,
+        env = "ZOOM_VIDEO_SDK_API_KEY",
+        value_name = "KEY"
+    )]
+    pub(crate) video_sdk_api_key: Option<String>,
+    /// Video SDK API secret.
+    #[arg(
+        long,
+        global = true,
+        env = "ZOOM_VIDEO_SDK_API_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub(crate) video_sdk_api_secret: Option<String>,
     /// API base [default: https://api.zoom.us/v2; ZoomGov: https://api.zoomgov.com/v2].
     #[arg(long, global = true, env = "ZOOM_API_BASE", value_name = "URL")]
     pub(crate) api_base: Option<String>,
@@ -106,7 +130,7 @@ pub(crate) enum Commands {
     /// Print the live stream's settings as JSON (by id, or by an instance's UUID).
     Get {
         #[command(flatten)]
-        target: TargetArgs,
+        target: StreamTargetArgs,
         /// Print the stream key instead of [redacted].
         #[arg(long)]
         show_stream_key: bool,
@@ -114,7 +138,7 @@ pub(crate) enum Commands {
     /// Change the stream URL, stream key, viewers' page and resolution.
     Update {
         #[command(flatten)]
-        target: TargetArgs,
+        target: StreamTargetArgs,
         /// Where to stream to (Zoom's are rtmp:// or rtmps:// URLs).
         #[arg(long, value_name = "URL", value_parser = parse_stream_url)]
         stream_url: String,
@@ -128,33 +152,34 @@ pub(crate) enum Commands {
         #[arg(long, value_enum)]
         resolution: Option<ResolutionArg>,
     },
-    /// Start the live stream (the meeting or webinar must be in progress).
+    /// Start the live stream (the meeting, webinar or session must be in progress).
     Start {
         #[command(flatten)]
-        target: TargetArgs,
+        target: StreamTargetArgs,
         /// The name shown in the stream (1 to 50 characters).
         #[arg(long, value_name = "NAME")]
         display_name: Option<String>,
         /// Show the active speaker's name.
         #[arg(long)]
         active_speaker_name: bool,
-        /// The stream's layout (meetings only).
+        /// The stream's layout (meetings; sessions: gallery_view or speaker_view).
         #[arg(long, value_enum)]
         layout: Option<LayoutArg>,
-        /// Closed captions (meetings; webinars since Zoom's changelog of 2026-04-20).
+        /// Closed captions (meetings, sessions; webinars since Zoom's changelog of
+        /// 2026-04-20; embedded and off are documented for sessions).
         #[arg(long, value_enum)]
         close_caption: Option<CloseCaptionArg>,
     },
     /// Stop the live stream.
     Stop {
         #[command(flatten)]
-        target: TargetArgs,
+        target: StreamTargetArgs,
     },
     /// Receive Zoom's webhooks: one JSON line per verified live-stream or lifecycle event.
     Listen(crate::listen::ListenArgs),
     /// Keep live streams up: start a target's stream when its meeting starts, restart it
     /// when it drops (a webhook endpoint like `listen`; one JSON line per decision).
-    Autopilot(crate::autopilot::AutopilotArgs),
+    Autopilot(AutopilotArgs),
     /// Print a join token for live streaming as JSON (the token [redacted] unless asked).
     ///
     /// With the token, a bot built on Zoom's Meeting SDK joins the meeting or webinar and
@@ -167,6 +192,94 @@ pub(crate) enum Commands {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+const AUTOPILOT_ABOUT: &str = "\
+Receives Zoom's webhooks like `listen`, and keeps live streams up: when a target's meeting
+(or webinar) starts, it applies the stream settings and starts the stream; it waits for
+Zoom's live_streaming_started, starts the stream again when it drops while the meeting runs
+(after --restart-delay, at most --max-restarts times), and stops acting when the meeting
+ends. Late, repeated and out-of-order deliveries change nothing.
+
+Prints one JSON line per decision on stdout, never the stream key:
+  {\"target\":{\"meeting\":85746065432},\"event\":\"meeting.started\",\"event_ts\":…,
+   \"action\":\"update\",\"reason\":\"meeting_started\",\"phase\":\"updating\"}
+action is start, update, wait, ignore or give_up; event is Zoom's event name, \"timer\", or
+\"outcome\" (with call and outcome) for the answer to an update or a start.
+
+One target from the options (--meeting or --webinar, --stream-url, --page-url, the key from
+ZOOM_STREAM_KEY or --stream-key); without stream settings the stream configured in Zoom is
+started as it is. Several from --config FILE, one [[target]] table each:
+  [[target]]
+  meeting = 85746065432          # or webinar = …
+  stream_url = \"rtmp://live.example.com/app\"
+  page_url = \"https://example.com/watch\"
+  stream_key = \"…\"               # or ZOOM_STREAM_KEY for every target without one
+  resolution = \"720p\"
+  display_name = \"Town hall\"
+  restart_delay = 10             # seconds
+  max_restarts = 5
+
+Many replicas behind a load balancer: give each the same ZOOM_REDIS_URL (and the same
+credentials); one acts on each event (docs/AUTOPILOT.md). Without Redis reachable each acts
+on its own and says so once.
+
+Answers like `listen`: 200 at once to verified deliveries (URL validation with its answer),
+401 to a bad or stale signature, 400, 413 above 64 KiB, 404, 405; the calls come after.
+
+Exit codes: 2 when ZOOM_WEBHOOK_SECRET_TOKEN is unset or an option or the file is wrong, 4
+when the address cannot be listened on, 1 when stdout fails (0 when its reader has gone).";
+
+/// `autopilot`'s options (read in `autopilot.rs`).
+#[derive(Debug, clap::Args)]
+#[command(after_help = AUTOPILOT_ABOUT)]
+pub(crate) struct AutopilotArgs {
+    #[command(flatten)]
+    pub(crate) serve: ServeArgs,
+    /// The meeting whose stream to keep live.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["webinar", "config"])]
+    pub(crate) meeting: Option<String>,
+    /// The webinar whose stream to keep live (Zoom sends no webinar live-stream event, so a
+    /// start Zoom accepts counts as live and a drop goes unnoticed).
+    #[arg(long, value_name = "ID", conflicts_with = "config")]
+    pub(crate) webinar: Option<String>,
+    // `--session ID` (a Video SDK session) belongs here once the client has the session
+    // endpoints: one more arm in `Spec::target` and `AutopilotTarget::session`.
+    /// Where to stream to (rtmp:// or rtmps://), applied when the meeting starts.
+    #[arg(long, value_name = "URL", value_parser = parse_stream_url)]
+    pub(crate) stream_url: Option<String>,
+    /// The viewers' page (http:// or https://).
+    #[arg(long, value_name = "URL")]
+    pub(crate) page_url: Option<String>,
+    /// The stream key (better: ZOOM_STREAM_KEY, which keeps it out of the process list).
+    #[arg(long, env = "ZOOM_STREAM_KEY", hide_env_values = true, value_name = "KEY", value_parser = parse_stream_key)]
+    pub(crate) stream_key: Option<String>,
+    /// The stream's resolution.
+    #[arg(long, value_enum)]
+    pub(crate) resolution: Option<ResolutionArg>,
+    /// The name shown in the stream (1 to 50 characters).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) display_name: Option<String>,
+    /// Seconds to wait before starting a dropped stream again [default: 10].
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    pub(crate) restart_delay: Option<Duration>,
+    /// Restarts per meeting run; the next drop gives up [default: 5].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_restarts: Option<u32>,
+    /// Several targets from a TOML file, one [[target]] table each.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+}
+
+pub(crate) fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(0.0..=86_400.0).contains(&seconds) {
+        return Err("must be from 0 to 86400 seconds".into());
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// A resolution Zoom documents.
@@ -200,6 +313,12 @@ pub(crate) enum CloseCaptionArg {
     /// Captions burnt into the video.
     #[value(name = "burnt-in")]
     BurntIn,
+    /// Captions embedded in the stream (documented for sessions).
+    #[value(name = "embedded")]
+    Embedded,
+    /// No captions (documented for sessions).
+    #[value(name = "off")]
+    Off,
 }
 
 impl From<ResolutionArg> for Resolution {
@@ -225,6 +344,8 @@ impl From<CloseCaptionArg> for CloseCaption {
     fn from(value: CloseCaptionArg) -> Self {
         match value {
             CloseCaptionArg::BurntIn => CloseCaption::BurntIn,
+            CloseCaptionArg::Embedded => CloseCaption::Embedded,
+            CloseCaptionArg::Off => CloseCaption::Off,
         }
     }
 }
@@ -326,7 +447,7 @@ impl Commands {
                     LiveStreamStatus::start().settings(settings)
                 };
                 let target = target.numeric()?;
-                status.validate(matches!(target, Target::Webinar(_)))?;
+                status.validate_for(target.kind())?;
                 Action::Status(target, status)
             }
             Commands::Stop { target } => {
@@ -343,6 +464,7 @@ impl Commands {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::target::Target;
     use clap::CommandFactory;
     use zoom_live_stream::{WebinarId, WebinarRef};
 

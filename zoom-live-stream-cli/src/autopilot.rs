@@ -4,10 +4,8 @@
 //! `zoom_live_stream::autopilot`'s; this module reads the targets (options or a TOML file),
 //! wires the client, the store and the endpoint, and prints.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde::Deserialize;
 use zoom_live_stream::autopilot::{Autopilot, AutopilotTarget, Handled, Policy};
@@ -16,98 +14,10 @@ use zoom_live_stream::{
 };
 use zoom_testkit::simulator::WebhookConfig;
 
-use crate::args::{Global, ResolutionArg, parse_stream_key, parse_stream_url};
+use crate::args::{AutopilotArgs, Global, parse_seconds, parse_stream_url};
 use crate::connect::{self, Credentials, Destination, configure};
 use crate::report;
-use crate::webhook_http::{Route, ServeArgs};
-
-const ABOUT: &str = "\
-Receives Zoom's webhooks like `listen`, and keeps live streams up: when a target's meeting
-(or webinar) starts, it applies the stream settings and starts the stream; it waits for
-Zoom's live_streaming_started, starts the stream again when it drops while the meeting runs
-(after --restart-delay, at most --max-restarts times), and stops acting when the meeting
-ends. Late, repeated and out-of-order deliveries change nothing.
-
-Prints one JSON line per decision on stdout, never the stream key:
-  {\"target\":{\"meeting\":85746065432},\"event\":\"meeting.started\",\"event_ts\":…,
-   \"action\":\"update\",\"reason\":\"meeting_started\",\"phase\":\"updating\"}
-action is start, update, wait, ignore or give_up; event is Zoom's event name, \"timer\", or
-\"outcome\" (with call and outcome) for the answer to an update or a start.
-
-One target from the options (--meeting or --webinar, --stream-url, --page-url, the key from
-ZOOM_STREAM_KEY or --stream-key); without stream settings the stream configured in Zoom is
-started as it is. Several from --config FILE, one [[target]] table each:
-  [[target]]
-  meeting = 85746065432          # or webinar = …
-  stream_url = \"rtmp://live.example.com/app\"
-  page_url = \"https://example.com/watch\"
-  stream_key = \"…\"               # or ZOOM_STREAM_KEY for every target without one
-  resolution = \"720p\"
-  display_name = \"Town hall\"
-  restart_delay = 10             # seconds
-  max_restarts = 5
-
-Many replicas behind a load balancer: give each the same ZOOM_REDIS_URL (and the same
-credentials); one acts on each event (docs/AUTOPILOT.md). Without Redis reachable each acts
-on its own and says so once.
-
-Answers like `listen`: 200 at once to verified deliveries (URL validation with its answer),
-401 to a bad or stale signature, 400, 413 above 64 KiB, 404, 405; the calls come after.
-
-Exit codes: 2 when ZOOM_WEBHOOK_SECRET_TOKEN is unset or an option or the file is wrong, 4
-when the address cannot be listened on, 1 when stdout fails (0 when its reader has gone).";
-
-/// `autopilot`'s options.
-#[derive(Debug, clap::Args)]
-#[command(after_help = ABOUT)]
-pub(crate) struct AutopilotArgs {
-    #[command(flatten)]
-    serve: ServeArgs,
-    /// The meeting whose stream to keep live.
-    #[arg(long, value_name = "ID", conflicts_with_all = ["webinar", "config"])]
-    meeting: Option<String>,
-    /// The webinar whose stream to keep live (Zoom sends no webinar live-stream event, so a
-    /// start Zoom accepts counts as live and a drop goes unnoticed).
-    #[arg(long, value_name = "ID", conflicts_with = "config")]
-    webinar: Option<String>,
-    // `--session ID` (a Video SDK session) belongs here once the client has the session
-    // endpoints: one more arm in `Spec::target` and `AutopilotTarget::session`.
-    /// Where to stream to (rtmp:// or rtmps://), applied when the meeting starts.
-    #[arg(long, value_name = "URL", value_parser = parse_stream_url)]
-    stream_url: Option<String>,
-    /// The viewers' page (http:// or https://).
-    #[arg(long, value_name = "URL")]
-    page_url: Option<String>,
-    /// The stream key (better: ZOOM_STREAM_KEY, which keeps it out of the process list).
-    #[arg(long, env = "ZOOM_STREAM_KEY", hide_env_values = true, value_name = "KEY", value_parser = parse_stream_key)]
-    stream_key: Option<String>,
-    /// The stream's resolution.
-    #[arg(long, value_enum)]
-    resolution: Option<ResolutionArg>,
-    /// The name shown in the stream (1 to 50 characters).
-    #[arg(long, value_name = "NAME")]
-    display_name: Option<String>,
-    /// Seconds to wait before starting a dropped stream again [default: 10].
-    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
-    restart_delay: Option<Duration>,
-    /// Restarts per meeting run; the next drop gives up [default: 5].
-    #[arg(long, value_name = "N")]
-    max_restarts: Option<u32>,
-    /// Several targets from a TOML file, one [[target]] table each.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-}
-
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    let seconds: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
-    if !(0.0..=86_400.0).contains(&seconds) {
-        return Err("must be from 0 to 86400 seconds".into());
-    }
-    Ok(Duration::from_secs_f64(seconds))
-}
+use crate::webhook_http::Route;
 
 /// A meeting or webinar id, as a TOML number or string.
 #[derive(Debug, Clone, Deserialize)]
@@ -258,7 +168,7 @@ impl AutopilotArgs {
 pub(crate) fn run(args: &AutopilotArgs, global: &Global) -> Result<ExitCode, String> {
     let secret = args.serve.secret("autopilot")?;
     let targets = args.targets()?;
-    let destination = connect::resolve(global)?;
+    let destination = connect::resolve(global, false)?;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -334,6 +244,8 @@ async fn serve(
 
     let scope = match &destination.credentials {
         Credentials::ServerToServer { account_id, .. } => account_id.clone(),
+        // The Video SDK API key names the account's Video SDK app: public, like an account id.
+        Credentials::VideoSdk { api_key, .. } => api_key.clone(),
         Credentials::Token(_) => zoom_live_stream::autopilot::DEFAULT_SCOPE.to_owned(),
     };
     let mut autopilot = Autopilot::builder(client)

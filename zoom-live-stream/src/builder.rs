@@ -51,6 +51,15 @@ macro_rules! settings {
             /// Authenticate with your own token source; see
             /// [`zoom_core::ClientBuilder::token_source`].
             token_source(source: impl $crate::TokenSource + 'static);
+            /// Authenticate to the Video SDK API with the JWT the client signs with the Video
+            /// SDK API key and secret (feature `video-sdk`); see
+            /// [`zoom_core::ClientBuilder::video_sdk_jwt`].
+            #[cfg(feature = "video-sdk")]
+            video_sdk_jwt(api_key: impl Into<String>, api_secret: impl Into<$crate::SecretString>);
+            /// How long each Video SDK JWT lives (default an hour, at most 48 hours); see
+            /// [`zoom_core::ClientBuilder::video_sdk_jwt_lifetime`].
+            #[cfg(feature = "video-sdk")]
+            video_sdk_jwt_lifetime(lifetime: std::time::Duration);
             /// The API base (default `https://api.zoom.us/v2`); see
             /// [`zoom_core::ClientBuilder::api_base`].
             api_base(url: impl Into<String>);

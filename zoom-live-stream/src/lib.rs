@@ -30,6 +30,7 @@
 //! | `native-tls` | no | TLS through the platform's library for the async client (the blocking client always uses rustls) |
 //! | `redis` | no | [`redis`](mod@redis): the Redis store, for many processes sharing one account's token and rate limit (`rediss://` through rustls on ring) |
 //! | `webhook` | no | [`webhook`](mod@webhook): receive Zoom's webhooks: signature and timestamp checks, URL validation, typed live-stream and lifecycle events, redelivery detection (no I/O: any web framework) |
+//! | `video-sdk` | no | `video_sdk_jwt` on both builders: call the Video SDK API (`session_live_stream`, …) with the JWT the client signs itself (HS256 with the Video SDK API key and secret); the session methods also work with Server-to-Server OAuth, without this feature |
 //! | `autopilot` | no | [`autopilot`](mod@autopilot): start a meeting's stream when it starts and keep it live, fed by verified webhook events, from one process or many replicas sharing a store (implies `reqwest` and `webhook`) |
 //!
 //! The default features bring one rustls crypto provider, aws-lc-rs, and install none
@@ -60,6 +61,8 @@
 /// `#[async_trait]`, for implementing [`Transport`] or [`store::SharedStore`] without a
 /// dependency of your own.
 pub use async_trait::async_trait;
+#[cfg(feature = "video-sdk")]
+pub use zoom_core::VideoSdkJwt;
 pub use zoom_core::{
     ApiError, ApiErrorKind, AsyncFnTransport, AsyncSleep, AuthError, AuthErrorKind, BlockingSleep,
     BlockingTransport, BoxError, CallMisuse, CloseCaption, DECODE_BODY_CAP,
@@ -68,10 +71,11 @@ pub use zoom_core::{
     InvalidInput, Jitter, JoinToken, Layout, LiveStream, LiveStreamSettings, LiveStreamStatus,
     MeetingId, MeetingRef, MeetingUuid, Plan, RateLimit, RateLimiter, Resolution, Result,
     RetryAfter, RetryClass, RetryContext, RetryDecision, RetryPolicy, SecretString, SendFuture,
-    ServerToServerOAuth, SleepFuture, StreamAction, SystemTimeSource, ThreadSleep, TimeSource,
-    Timestamp, TokenSource, Transport, TransportError, TransportErrorKind, UpdateLiveStream,
-    UserOAuth, WebinarId, WebinarRef, WebinarUuid, ZOOMGOV_API_BASE, ZOOMGOV_OAUTH_BASE, call,
-    endpoint, escape_server_text, http, is_loopback, response, secret, store,
+    ServerToServerOAuth, SessionId, SleepFuture, StreamAction, SystemTimeSource, TargetKind,
+    ThreadSleep, TimeSource, Timestamp, TokenSource, Transport, TransportError, TransportErrorKind,
+    UpdateLiveStream, UserOAuth, WebinarId, WebinarRef, WebinarUuid, ZOOMGOV_API_BASE,
+    ZOOMGOV_OAUTH_BASE, call, endpoint, escape_server_text, http, is_loopback, response, secret,
+    store,
 };
 
 #[cfg(feature = "reqwest")]

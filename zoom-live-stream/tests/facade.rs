@@ -143,3 +143,44 @@ fn a_custom_endpoint_goes_through_the_same_auth_retries_and_errors() {
     );
     mock.assert_all_used();
 }
+
+// The Video SDK JWT needs the `video-sdk` feature (the tool turns it on in the workspace).
+#[tokio::test]
+#[cfg(all(feature = "video-sdk", feature = "blocking"))]
+async fn both_facade_clients_call_a_session_with_the_video_sdk_jwt() {
+    let sim = BlockingSimulator::start().unwrap();
+    let session = zoom_live_stream::SessionId::parse(simulator::DEMO_SESSION_ID).unwrap();
+    let client = Client::builder()
+        .video_sdk_jwt(
+            simulator::DEMO_VIDEO_SDK_API_KEY,
+            simulator::DEMO_VIDEO_SDK_API_SECRET,
+        )
+        .video_sdk_jwt_lifetime(Duration::from_secs(600))
+        .api_base(sim.base_url())
+        .build()
+        .unwrap();
+    let stream = client.session_live_stream(&session).await.unwrap();
+    assert_eq!(
+        stream.stream_url.as_deref(),
+        Some(simulator::DEMO_STREAM_URL)
+    );
+    let blocking_session = session.clone();
+    let base = sim.base_url();
+    tokio::task::spawn_blocking(move || {
+        let client = zoom_live_stream::blocking::Client::builder()
+            .video_sdk_jwt(
+                simulator::DEMO_VIDEO_SDK_API_KEY,
+                simulator::DEMO_VIDEO_SDK_API_SECRET,
+            )
+            .api_base(base)
+            .build()
+            .unwrap();
+        client
+            .update_session_live_stream_status(&blocking_session, &LiveStreamStatus::stop())
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    assert_eq!(sim.requests().len(), 2);
+    assert_eq!(sim.token_requests(), 0, "minted, not fetched");
+}

@@ -66,6 +66,11 @@ pub(crate) fn token_request(
             let error = AuthError::new(AuthErrorKind::Rejected, "no token can be fetched");
             return Err(error.into());
         }
+        #[cfg(feature = "video-sdk")]
+        Credentials::VideoSdk(_) => {
+            let error = AuthError::new(AuthErrorKind::Rejected, "no token can be fetched");
+            return Err(error.into());
+        }
     };
     let pair = format!("{client_id}:{}", client_secret.expose_secret());
     let basic = base64::engine::general_purpose::STANDARD.encode(pair);

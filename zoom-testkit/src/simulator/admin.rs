@@ -8,6 +8,7 @@ use super::faults::{self, FaultRule};
 use super::lifecycle;
 use super::request::ApiRequest;
 use super::response::SimResponse;
+use super::session_admin;
 use super::state::SimulatorControl;
 
 /// Path prefix of the admin API.
@@ -74,6 +75,7 @@ pub(crate) fn handle(control: &SimulatorControl, request: &ApiRequest) -> SimRes
         }
         (_, ["webhook", rest @ ..]) => webhook(control, request, rest),
         (_, [kind @ ("meetings" | "webinars"), id]) => item(control, request, kind, id),
+        (_, ["sessions", rest @ ..]) => session_admin::handle(control, request, rest),
         (_, [kind @ ("meetings" | "webinars"), id, action]) => {
             lifecycle::item_action(control, request, kind, id, action)
         }

@@ -71,10 +71,15 @@ impl WebhookAttempt {
 pub struct WebhookDelivery {
     /// 1, 2, 3… in the order the events happened.
     pub id: u64,
-    /// `meeting.live_streaming_started` or `meeting.live_streaming_stopped`.
+    /// `meeting.live_streaming_started` or `meeting.live_streaming_stopped`; for a Video SDK
+    /// session `session.live_streaming_started`, `…_stopped`, `session.started` or
+    /// `session.ended`.
     pub event: String,
-    /// The meeting whose stream started or stopped.
+    /// The meeting whose stream started or stopped (0 for a session's event).
     pub meeting_id: u64,
+    /// The Video SDK session a `session.…` event is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
     /// The event's `event_ts` (Unix milliseconds), the same in every try.
     pub event_ts: u64,
     /// Where it goes.
@@ -93,13 +98,14 @@ pub struct WebhookDelivery {
 /// How many delivered bodies are kept for redelivery (the oldest go first).
 const KEPT_BODIES: usize = 10_000;
 
-/// What a redelivery repeats: the event and its body as first sent.
+/// One event to deliver: its name, what it is about, its `event_ts` and its body.
 #[derive(Debug, Clone)]
-struct Sent {
-    event: String,
-    object_id: u64,
-    event_ts: u64,
-    body: Vec<u8>,
+pub(crate) struct Outgoing {
+    pub(crate) event: &'static str,
+    pub(crate) meeting_id: u64,
+    pub(crate) session_id: Option<String>,
+    pub(crate) event_ts: u64,
+    pub(crate) body: Vec<u8>,
 }
 
 /// The configuration, the deliveries' record and their tasks; shared with the tasks, which
@@ -117,9 +123,10 @@ struct Inner {
     tasks: JoinSet<()>,
     /// Extra receivers, copies and delays for every event.
     redelivery: Redelivery,
-    /// The bodies sent, by delivery id, for redeliveries.
-    sent: BTreeMap<u64, Sent>,
-    /// The simulator's runtime, so that deliveries start from any thread (a test's).
+    /// The events sent, by delivery id, for redeliveries.
+    sent: BTreeMap<u64, Outgoing>,
+    /// The simulator's runtime, for deliveries started from outside it (a change through
+    /// [`SimulatorControl`](super::SimulatorControl) on a plain thread).
     runtime: Option<tokio::runtime::Handle>,
 }
 
@@ -193,18 +200,14 @@ impl Webhooks {
 
     /// Starts delivering `event` about `object_id` (a meeting's or webinar's id) with `body`,
     /// as configured (nowhere without a configuration). The lifecycle events use it.
-    pub(crate) fn send(&self, event: &str, object_id: u64, event_ts: u64, body: Vec<u8>) {
-        let mut inner = self.lock();
-        let Some(config) = inner.config.clone() else {
-            return;
-        };
-        let sent = Sent {
-            event: event.to_owned(),
-            object_id,
+    pub(crate) fn send(&self, event: &'static str, object_id: u64, event_ts: u64, body: Vec<u8>) {
+        self.deliver(vec![Outgoing {
+            event,
+            meeting_id: object_id,
+            session_id: None,
             event_ts,
             body,
-        };
-        inner.start(self, &config, &sent, None);
+        }]);
     }
 
     /// Delivers the body of delivery `id` again, the same `event_ts`, after `delay`, to
@@ -249,13 +252,29 @@ impl Webhooks {
             let Some(meeting) = world.meetings.get(&notice.meeting_id) else {
                 continue;
             };
-            let sent = Sent {
-                event: event_name(notice).to_owned(),
-                object_id: notice.meeting_id,
+            let event = Outgoing {
+                event: event_name(notice),
+                meeting_id: notice.meeting_id,
+                session_id: None,
                 event_ts: unix_millis(now),
                 body: payload(world, notice, meeting, now),
             };
-            inner.start(self, &config, &sent, None);
+            inner.start(self, &config, &event, None);
+        }
+    }
+
+    /// Starts delivering events built elsewhere (the Video SDK session events); without a
+    /// configuration they are dropped.
+    pub(crate) fn deliver(&self, events: Vec<Outgoing>) {
+        if events.is_empty() {
+            return;
+        }
+        let mut inner = self.lock();
+        let Some(config) = inner.config.clone() else {
+            return;
+        };
+        for event in events {
+            inner.start(self, &config, &event, None);
         }
     }
 
@@ -276,7 +295,7 @@ impl Inner {
         &mut self,
         webhooks: &Webhooks,
         config: &WebhookConfig,
-        sent: &Sent,
+        sent: &Outgoing,
         redelivery_of: Option<u64>,
     ) {
         let mut first = redelivery_of;
@@ -292,7 +311,7 @@ impl Inner {
         &mut self,
         webhooks: &Webhooks,
         config: &WebhookConfig,
-        sent: &Sent,
+        sent: &Outgoing,
         url: http::Uri,
         delay: Duration,
         redelivery_of: Option<u64>,
@@ -302,8 +321,9 @@ impl Inner {
         self.next_id += 1;
         self.log.push(WebhookDelivery {
             id,
-            event: sent.event.clone(),
-            meeting_id: sent.object_id,
+            event: sent.event.to_owned(),
+            meeting_id: sent.meeting_id,
+            session_id: sent.session_id.clone(),
             event_ts: sent.event_ts,
             url: url.to_string(),
             state: WebhookDeliveryState::Pending,
@@ -314,10 +334,9 @@ impl Inner {
         while self.sent.len() > KEPT_BODIES {
             self.sent.pop_first();
         }
-        let runtime = self
-            .runtime
-            .clone()
-            .or_else(|| tokio::runtime::Handle::try_current().ok());
+        let runtime = tokio::runtime::Handle::try_current()
+            .ok()
+            .or_else(|| self.runtime.clone());
         match runtime {
             Some(runtime) => {
                 let task = deliver(
