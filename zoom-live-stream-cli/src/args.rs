@@ -207,11 +207,11 @@ Prints one JSON line per decision on stdout, never the stream key:
 action is start, update, wait, ignore or give_up; event is Zoom's event name, \"timer\", or
 \"outcome\" (with call and outcome) for the answer to an update or a start.
 
-One target from the options (--meeting or --webinar, --stream-url, --page-url, the key from
+One target from the options (--meeting, --webinar or --session, --stream-url, --page-url, the key from
 ZOOM_STREAM_KEY or --stream-key); without stream settings the stream configured in Zoom is
 started as it is. Several from --config FILE, one [[target]] table each:
   [[target]]
-  meeting = 85746065432          # or webinar = …
+  meeting = 85746065432          # or webinar = …, or session = \"…\" (Video SDK)
   stream_url = \"rtmp://live.example.com/app\"
   page_url = \"https://example.com/watch\"
   stream_key = \"…\"               # or ZOOM_STREAM_KEY for every target without one
@@ -237,14 +237,16 @@ pub(crate) struct AutopilotArgs {
     #[command(flatten)]
     pub(crate) serve: ServeArgs,
     /// The meeting whose stream to keep live.
-    #[arg(long, value_name = "ID", conflicts_with_all = ["webinar", "config"])]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["webinar", "session", "config"])]
     pub(crate) meeting: Option<String>,
     /// The webinar whose stream to keep live (Zoom sends no webinar live-stream event, so a
     /// start Zoom accepts counts as live and a drop goes unnoticed).
-    #[arg(long, value_name = "ID", conflicts_with = "config")]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["session", "config"])]
     pub(crate) webinar: Option<String>,
-    // `--session ID` (a Video SDK session) belongs here once the client has the session
-    // endpoints: one more arm in `Spec::target` and `AutopilotTarget::session`.
+    /// The Video SDK session whose stream to keep live (with ZOOM_VIDEO_SDK_API_KEY and
+    /// _SECRET the tool signs the Video SDK API's JWT, as for the other commands).
+    #[arg(long, value_name = "ID", conflicts_with = "config")]
+    pub(crate) session: Option<String>,
     /// Where to stream to (rtmp:// or rtmps://), applied when the meeting starts.
     #[arg(long, value_name = "URL", value_parser = parse_stream_url)]
     pub(crate) stream_url: Option<String>,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use zoom_live_stream::autopilot::{Autopilot, AutopilotTarget, Handled, Policy};
 use zoom_live_stream::{
-    LiveStreamSettings, MeetingId, Resolution, SecretString, UpdateLiveStream, WebinarId,
+    LiveStreamSettings, MeetingId, Resolution, SecretString, SessionId, UpdateLiveStream, WebinarId,
 };
 use zoom_testkit::simulator::WebhookConfig;
 
@@ -42,6 +42,7 @@ impl Id {
 struct Spec {
     meeting: Option<Id>,
     webinar: Option<Id>,
+    session: Option<String>,
     stream_url: Option<String>,
     page_url: Option<String>,
     stream_key: Option<String>,
@@ -62,14 +63,17 @@ struct File {
 impl Spec {
     /// The autopilot's target; `default_key` (ZOOM_STREAM_KEY) for a table without a key.
     fn target(&self, default_key: Option<&str>) -> Result<AutopilotTarget, String> {
-        let mut target = match (&self.meeting, &self.webinar) {
-            (Some(id), None) => AutopilotTarget::meeting(
+        let mut target = match (&self.meeting, &self.webinar, &self.session) {
+            (Some(id), None, None) => AutopilotTarget::meeting(
                 MeetingId::parse(&id.text()).map_err(|e| format!("meeting: {}", e.reason()))?,
             ),
-            (None, Some(id)) => AutopilotTarget::webinar(
+            (None, Some(id), None) => AutopilotTarget::webinar(
                 WebinarId::parse(&id.text()).map_err(|e| format!("webinar: {}", e.reason()))?,
             ),
-            _ => return Err("each target names one meeting or one webinar".into()),
+            (None, None, Some(id)) => AutopilotTarget::session(
+                SessionId::parse(id).map_err(|e| format!("session: {}", e.reason()))?,
+            ),
+            _ => return Err("each target names one meeting, one webinar or one session".into()),
         };
         let name = target.target().to_string();
         match (&self.stream_url, &self.page_url) {
@@ -119,6 +123,7 @@ impl AutopilotArgs {
             let spec = Spec {
                 meeting: self.meeting.clone().map(Id::Text),
                 webinar: self.webinar.clone().map(Id::Text),
+                session: self.session.clone(),
                 stream_url: self.stream_url.clone(),
                 page_url: self.page_url.clone(),
                 stream_key: None,
@@ -129,9 +134,9 @@ impl AutopilotArgs {
                 restart_delay: self.restart_delay.map(|d| d.as_secs_f64()),
                 max_restarts: self.max_restarts,
             };
-            if spec.meeting.is_none() && spec.webinar.is_none() {
+            if spec.meeting.is_none() && spec.webinar.is_none() && spec.session.is_none() {
                 return Err(
-                    "autopilot needs a target: --meeting ID, --webinar ID or --config FILE".into(),
+                    "autopilot needs a target: --meeting ID, --webinar ID, --session ID or --config FILE".into(),
                 );
             }
             return Ok(vec![spec.target(self.stream_key.as_deref())?]);
@@ -168,7 +173,11 @@ impl AutopilotArgs {
 pub(crate) fn run(args: &AutopilotArgs, global: &Global) -> Result<ExitCode, String> {
     let secret = args.serve.secret("autopilot")?;
     let targets = args.targets()?;
-    let destination = connect::resolve(global, false)?;
+    // Only sessions: the Video SDK API's JWT may serve (as for the other session commands).
+    let sessions_only = targets
+        .iter()
+        .all(|t| matches!(t.target(), zoom_live_stream::webhook::Target::Session(_)));
+    let destination = connect::resolve(global, sessions_only)?;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -347,8 +356,9 @@ mod tests {
         for (text, expected) in [
             (
                 "[[target]]\nmeeting = 1\nwebinar = 2",
-                "one meeting or one webinar",
+                "one meeting, one webinar or one session",
             ),
+            ("[[target]]\nsession = \"a b\"", "session"),
             (
                 "[[target]]\nmeeting = 1\nstream_url = \"rtmp://a/b\"",
                 "neither",

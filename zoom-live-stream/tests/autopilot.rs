@@ -15,9 +15,9 @@ use zoom_live_stream::store::{
     MemoryStore, SharedStore, StoreError, StoreErrorKind, StoreOp, StoreOutcome,
 };
 use zoom_live_stream::webhook::Verifier;
-use zoom_live_stream::{Client, UpdateLiveStream};
+use zoom_live_stream::{Client, SessionId, UpdateLiveStream};
 use zoom_testkit::simulator::{
-    self, BlockingSimulator, Redelivery, SimMeeting, SimulatorConfig, WebhookConfig,
+    self, BlockingSimulator, Redelivery, SimMeeting, SimSession, SimulatorConfig, WebhookConfig,
 };
 
 const SECRET: &str = "autopilot-test-secret";
@@ -344,4 +344,62 @@ async fn the_builder_refuses_a_target_given_twice_or_settings_zoom_would_refuse(
         .build()
         .unwrap();
     assert_eq!(autopilot.targets().count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_video_sdk_session_gets_its_stream_when_it_starts() {
+    const SESSION: &str = "AutopilotSession00000A==";
+    let sim = simulator();
+    sim.upsert_session(
+        SESSION,
+        SimSession {
+            started: false,
+            ..SimSession::demo()
+        },
+    );
+    let decisions = Decisions::default();
+    let autopilot = Autopilot::builder(client(&sim))
+        .target(
+            AutopilotTarget::session(SessionId::parse(SESSION).unwrap()).stream(
+                UpdateLiveStream::new(
+                    "rtmp://live.example.com/app",
+                    "the-stream-key",
+                    "https://example.com/watch",
+                ),
+            ),
+        )
+        .on_decision(decisions.record())
+        .build()
+        .unwrap();
+    sim.set_webhook(Some(webhook(&receiver(autopilot))));
+    assert!(sim.start_session(SESSION));
+    until("the session's stream is live", || {
+        sim.session(SESSION).unwrap().streaming
+    })
+    .await;
+    until("Zoom's confirmation is taken", || {
+        decisions
+            .all()
+            .iter()
+            .any(|d| d.reason == Reason::Confirmed)
+    })
+    .await;
+    let actions: Vec<String> = decisions
+        .all()
+        .iter()
+        .map(|d| format!("{} {}", d.action, d.reason))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "update meeting_started",
+            "start settings_updated",
+            "wait awaiting_confirmation",
+            "ignore confirmed"
+        ]
+    );
+    assert_eq!(
+        sim.session(SESSION).unwrap().stream.unwrap().stream_key,
+        "the-stream-key"
+    );
 }

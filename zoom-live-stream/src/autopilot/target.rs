@@ -1,13 +1,15 @@
-//! [`AutopilotTarget`]: one meeting or webinar the autopilot keeps live, with its stream
-//! settings, its start settings and its policy.
+//! [`AutopilotTarget`]: one meeting, webinar or Video SDK session the autopilot keeps live,
+//! with its stream settings, its start settings and its policy.
 
 use zoom_autopilot::Policy;
 use zoom_core::{
-    InvalidInput, LiveStreamSettings, LiveStreamStatus, MeetingId, UpdateLiveStream, WebinarId,
+    InvalidInput, LiveStreamSettings, LiveStreamStatus, MeetingId, SessionId, TargetKind,
+    UpdateLiveStream, WebinarId,
 };
 use zoom_webhook::Target;
 
-/// One meeting or webinar whose stream the autopilot starts when it starts and keeps live.
+/// One meeting, webinar or Video SDK session whose stream the autopilot starts when it
+/// starts and keeps live.
 ///
 /// ```
 /// use std::time::Duration;
@@ -45,8 +47,13 @@ impl AutopilotTarget {
         Self::new(Target::Webinar(id.into()))
     }
 
-    // Video SDK sessions: `AutopilotTarget::session(id)` belongs here once the client has the
-    // session endpoints; `convert` already gives session events their `Target::Session`.
+    /// Video SDK session `id`: its `session.started` starts its stream, and Zoom's
+    /// `session.live_streaming_started` / `_stopped` confirm and report drops as for a
+    /// meeting. The client needs credentials that the Video SDK API takes (its JWT, or
+    /// Server-to-Server OAuth where the account allows).
+    pub fn session(id: SessionId) -> Self {
+        Self::new(Target::Session(id.as_str().to_owned()))
+    }
 
     fn new(target: Target) -> Self {
         Self {
@@ -88,13 +95,21 @@ impl AutopilotTarget {
             update.validate()?;
         }
         let webinar = matches!(self.target, Target::Webinar(_));
-        self.start.validate(webinar)?;
-        if !matches!(self.target, Target::Meeting(_) | Target::Webinar(_)) {
-            return Err(InvalidInput::new(
-                "target",
-                "the autopilot drives meetings and webinars",
-            ));
-        }
+        let kind = match &self.target {
+            Target::Meeting(_) => TargetKind::Meeting,
+            Target::Webinar(_) => TargetKind::Webinar,
+            Target::Session(id) => {
+                SessionId::parse(id)?;
+                TargetKind::Session
+            }
+            _ => {
+                return Err(InvalidInput::new(
+                    "target",
+                    "the autopilot drives meetings, webinars and Video SDK sessions",
+                ));
+            }
+        };
+        self.start.validate_for(kind)?;
         self.policy.update_first = self.update.is_some();
         if webinar {
             self.policy.confirm_timeout = None;

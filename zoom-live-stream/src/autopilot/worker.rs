@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use zoom_autopilot::{Action, Decision, Event as MachineEvent, Machine, Outcome, Reason, Record};
 use zoom_core::store::{LeaseOwner, StoredRecord, TargetKey};
-use zoom_core::{Error, InvalidInput};
+use zoom_core::{Error, InvalidInput, SessionId};
 use zoom_core::{SystemTimeSource, TimeSource, Timestamp};
 use zoom_webhook::Target;
 
@@ -244,13 +244,22 @@ impl Worker {
                     .update_webinar_live_stream_status(*id, start)
                     .await
             }
+            (Target::Session(id), CallKind::Update, Some(update)) => {
+                let id = SessionId::parse(id)?;
+                self.client.update_session_live_stream(id, update).await
+            }
+            (Target::Session(id), CallKind::Start, _) => {
+                let id = SessionId::parse(id)?;
+                self.client
+                    .update_session_live_stream_status(id, start)
+                    .await
+            }
             (_, CallKind::Update, None) => Err(InvalidInput::new(
                 "stream",
                 "the target has no stream settings to apply",
             )
             .into()),
-            // Video SDK sessions: their calls go here once the client has the endpoints.
-            _ => Err(InvalidInput::new("target", "not a meeting or a webinar").into()),
+            _ => Err(InvalidInput::new("target", "not a meeting, webinar or session").into()),
         }
     }
 
