@@ -43,11 +43,13 @@
 
 use std::time::Duration;
 
+use crate::auth::ahead::{self, Claim};
 use crate::auth::shared::{Context, Flight, Holding, Pause, Polls, Turn};
 use crate::auth::{Failure, Lookup, SharedAuthError, SingleFlight, SingleFlightGuard, Token};
-use crate::endpoint::{Endpoint, Idempotency};
+use crate::endpoint::{Endpoint, Idempotency, TOKEN_ONLY};
 use crate::error::{AuthError, CallMisuse, Error, TransportError};
-use crate::response::{Answer, FromResponse};
+use crate::rate_limit::RateLimit;
+use crate::response::{Answer, FromResponse, ResponseMeta};
 use crate::retry::{RetryContext, RetryDecision, RetryPolicy};
 use crate::store::{StoreError, StoreOp, StoreOutcome};
 use crate::time::Timestamp;
@@ -86,6 +88,8 @@ enum State<'a> {
     Paced,
     /// Waiting for the single-flight lock; the fetch count was this when it was asked for.
     Locking { fetches_before: u64 },
+    /// Waiting for the single-flight lock to refresh ahead, as this claim asked.
+    LockingAhead(Claim),
     /// Holding the lock, in the single flight across processes (`auth/shared.rs`): waiting
     /// for a store outcome.
     Sharing(Flight<'a>),
@@ -107,7 +111,32 @@ enum State<'a> {
 enum Next {
     Send(Token),
     Attempt,
-    CarryOut(RetryDecision, Box<Error>),
+    /// This call's token fetch failed: wait for its next try, or give up.
+    Failed(Box<Failure>),
+    /// A refresh ahead failed: go on with the current token (inline), or end (background).
+    Fallback(Option<Token>, Box<Error>),
+}
+
+/// What a call is for.
+#[derive(Debug)]
+enum Purpose<T> {
+    /// An API request.
+    Api,
+    /// Only the refresh ahead that `claim` asked for, beside the callers: an async client's
+    /// background task (`auth/ahead.rs`). No API request; `finish` makes its answer.
+    Refresh {
+        claim: Claim,
+        finish: fn() -> Answer<T>,
+    },
+}
+
+/// A refresh ahead the call is carrying out, holding the single-flight lock.
+#[derive(Debug)]
+struct AheadRun {
+    claim: Claim,
+    /// The current token, for a call that refreshes before its own request (inline); none
+    /// for a background refresh.
+    fallback: Option<Token>,
 }
 
 /// One call's progress across its attempts. Get one from `Client::call` (or
@@ -131,9 +160,13 @@ pub struct Call<'a, T> {
     /// count the waits.
     waits_end: Timestamp,
     refreshed: bool,
-    /// The number of the last failed token fetch this call took as an attempt of its own.
+    /// The number of the last failed token fetch this call took as its outcome (its own or
+    /// one it waited for). Token fetches never count as the call's API attempts.
     counted_failure: u64,
     polls: Polls,
+    purpose: Purpose<T>,
+    /// The refresh ahead this call is carrying out, if any.
+    ahead: Option<AheadRun>,
 }
 
 impl<'a, T: FromResponse> Call<'a, T> {
@@ -154,13 +187,22 @@ impl<'a, T: FromResponse> Call<'a, T> {
             refreshed: false,
             counted_failure: 0,
             polls: Polls::default(),
+            purpose: Purpose::Api,
+            ahead: None,
         }
     }
 
     /// The first step.
     pub fn start(&mut self) -> Step<'a, T> {
         match std::mem::replace(&mut self.state, State::Over) {
-            State::Attempt if self.attempts == 0 => self.attempt(),
+            State::Attempt if self.attempts == 0 => match self.purpose {
+                Purpose::Api => self.attempt(),
+                // Not paced: a token request is no API call.
+                Purpose::Refresh { claim, .. } => {
+                    self.state = State::LockingAhead(claim);
+                    Step::Lock(self.shared.auth.single_flight())
+                }
+            },
             other => self.misdriven(other, "start"),
         }
     }
@@ -179,6 +221,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
     pub fn locked(&mut self, guard: SingleFlightGuard<'a>) -> Step<'a, T> {
         match std::mem::replace(&mut self.state, State::Over) {
             State::Locking { fetches_before } => self.with_token(Some((guard, fetches_before))),
+            State::LockingAhead(claim) => self.ahead_locked(guard, claim, None),
             other => self.misdriven(other, "locked"),
         }
     }
@@ -295,6 +338,9 @@ impl<'a, T: FromResponse> Call<'a, T> {
         };
         match (lookup, held) {
             (Lookup::Token(token), _) => self.send(token),
+            (Lookup::Ahead(token, claim), held) => {
+                self.refresh_ahead(token, claim, held.map(|(guard, _)| guard))
+            }
             (Lookup::Failed(failure), _) => self.share_failure(failure),
             (Lookup::WaitUntil(until), _) => {
                 let wait = until.saturating_duration_since(self.now());
@@ -313,6 +359,53 @@ impl<'a, T: FromResponse> Call<'a, T> {
         }
     }
 
+    /// This call claimed the refresh ahead of `token` (see `auth/ahead.rs`): hand it to the
+    /// client's runtime if it has one, else do it now if nobody holds the single-flight lock
+    /// (whoever does is fetching already), then send with the token there is.
+    fn refresh_ahead(
+        &mut self,
+        token: Token,
+        claim: Claim,
+        held: Option<SingleFlightGuard<'a>>,
+    ) -> Step<'a, T> {
+        if let Some(background) = self.shared.background.get()
+            && background.start(claim)
+        {
+            drop(held);
+            return self.send(token);
+        }
+        let guard = match held.or_else(|| self.shared.auth.single_flight().try_lock()) {
+            Some(guard) => guard,
+            None => {
+                self.shared.auth.release(claim, Timestamp::ORIGIN);
+                return self.send(token);
+            }
+        };
+        self.ahead_locked(guard, claim, Some(token))
+    }
+
+    /// Holding the single-flight lock for the refresh ahead of `claim`: fetch, unless a
+    /// token came meanwhile (then `fallback`'s call looks again; a background refresh ends).
+    fn ahead_locked(
+        &mut self,
+        guard: SingleFlightGuard<'a>,
+        claim: Claim,
+        fallback: Option<Token>,
+    ) -> Step<'a, T> {
+        if !self.shared.auth.holds(claim) {
+            drop(guard);
+            return match fallback {
+                Some(_) => self.with_token(None),
+                None => self.finish_refresh(),
+            };
+        }
+        self.ahead = Some(AheadRun { claim, fallback });
+        match self.shared.token_key() {
+            Some(key) => self.take_turn(Flight::ahead(guard, key)),
+            None => self.fetch(guard, None),
+        }
+    }
+
     /// Carries out the single flight's next move across processes.
     fn take_turn(&mut self, turn: Turn<'a>) -> Step<'a, T> {
         match turn {
@@ -324,6 +417,32 @@ impl<'a, T: FromResponse> Call<'a, T> {
             Turn::Use(token, None) => self.send(token),
             Turn::Use(token, Some(release)) => self.acknowledge(release, Next::Send(token)),
             Turn::Fetch(guard, holding) => self.fetch(guard, Some(holding)),
+            Turn::Skip(pause) => match self.ahead.take() {
+                Some(run) => {
+                    let not_before = self.now().saturating_add(pause);
+                    self.shared.auth.release(run.claim, not_before);
+                    self.ahead_over(run.fallback)
+                }
+                None => self.with_token(None),
+            },
+        }
+    }
+
+    /// A refresh ahead is over, whatever came of it: an inline one sends with `fallback`
+    /// (the token that was current), a background one ends.
+    fn ahead_over(&mut self, fallback: Option<Token>) -> Step<'a, T> {
+        match fallback {
+            Some(token) => self.send(token),
+            None => self.finish_refresh(),
+        }
+    }
+
+    /// A background refresh is over.
+    fn finish_refresh(&mut self) -> Step<'a, T> {
+        match self.purpose {
+            Purpose::Refresh { finish, .. } => self.done(Ok(finish())),
+            // (Only a background refresh has no token to fall back on.)
+            Purpose::Api => self.with_token(None),
         }
     }
 
@@ -349,12 +468,21 @@ impl<'a, T: FromResponse> Call<'a, T> {
         match next {
             Next::Send(token) => self.send(token),
             Next::Attempt => self.attempt(),
-            Next::CarryOut(decision, error) => self.carry_out(decision, *error),
+            Next::Failed(failure) => self.after_failure(*failure),
+            Next::Fallback(fallback, error) => match fallback {
+                Some(token) => self.send(token),
+                None => self.done(Err(*error)),
+            },
         }
     }
 
     /// The request for this attempt, against the token's API base if it brought one.
     fn send(&mut self, token: Token) -> Step<'a, T> {
+        // Any refresh ahead is over: a background one ends here.
+        self.ahead = None;
+        if let Purpose::Refresh { .. } = self.purpose {
+            return self.finish_refresh();
+        }
         let base = token.api_base.as_ref().unwrap_or(&self.shared.api_base);
         let request = match &token.bearer {
             Some(bearer) => self.endpoint.to_request_with_bearer(base, bearer.clone()),
@@ -369,50 +497,91 @@ impl<'a, T: FromResponse> Call<'a, T> {
         }
     }
 
-    /// This call's own token fetch failed: decide, then record the outcome for the callers
-    /// behind it until this call tries again (or, for refused credentials, a few seconds).
+    /// This call's own token fetch failed. A refresh ahead records it and goes on with the
+    /// current token. Otherwise the fetch's own retries decide (its failures in a row
+    /// against the policy's attempts, never the API attempts of this call or of those
+    /// waiting for it); the outcome is recorded for the callers behind this one until its
+    /// next try (or, for refused credentials, a few seconds).
     fn token_fetch_failed(
         &mut self,
         error: AuthError,
         guard: SingleFlightGuard<'a>,
         holding: Option<Holding<'a>>,
     ) -> Step<'a, T> {
-        self.attempts += 1;
         let shared = SharedAuthError::from(error);
         let error = Error::from(shared.to_error());
-        let decision = self.decide(&error, Idempotency::Idempotent);
-        let retry_in = match decision {
-            RetryDecision::RetryAfter(wait) => Some(wait),
-            RetryDecision::Stop => None,
+        let now = self.now();
+        let next = match self.ahead.take() {
+            Some(run) => {
+                let tries = self.shared.auth.next_try(true, 0);
+                let retry_in = shared.to_error().is_transient().then(|| {
+                    ahead::retry_wait(self.policy, tries, self.shared.jitter.sample())
+                });
+                let failure =
+                    self.shared
+                        .auth
+                        .fetch_failed(shared, tries, retry_in, now, Some(run.claim));
+                tracing::warn!(
+                    tries,
+                    next_try_ms = millis(failure.until.saturating_duration_since(now)),
+                    error = %error,
+                    "refreshing the access token ahead failed; the current one stays in use"
+                );
+                Next::Fallback(run.fallback, Box::new(error))
+            }
+            None => {
+                let tries = self.shared.auth.next_try(false, self.counted_failure);
+                let retry_in = match self.decide_at(tries, &error, Idempotency::Idempotent) {
+                    RetryDecision::RetryAfter(wait) => Some(wait),
+                    RetryDecision::Stop => None,
+                };
+                let failure = self
+                    .shared
+                    .auth
+                    .fetch_failed(shared, tries, retry_in, now, None);
+                self.counted_failure = failure.number;
+                Next::Failed(Box::new(failure))
+            }
         };
-        let failure = self
-            .shared
-            .auth
-            .fetch_failed(shared, self.attempts, retry_in, self.now());
-        self.counted_failure = failure.number;
         drop(guard);
         match holding.and_then(Holding::release) {
-            Some(release) => self.acknowledge(release, Next::CarryOut(decision, Box::new(error))),
-            None => self.carry_out(decision, error),
+            Some(release) => self.acknowledge(release, next),
+            None => self.go_on(next),
         }
     }
 
-    /// Another caller's token fetch failed: take its outcome as an attempt of this call, and
-    /// if the policy repeats it, come back when that caller does. A caller behind by some
-    /// attempts catches up with the fetcher's count, so that concurrent callers together
-    /// make no more token requests than one caller's policy allows.
+    /// A token fetch this call waited for (another caller's) failed: take its outcome.
     fn share_failure(&mut self, failure: Failure) -> Step<'a, T> {
-        self.attempts = (self.attempts + 1).max(failure.attempt);
         self.counted_failure = failure.number;
+        self.after_failure(failure)
+    }
+
+    /// The token fetch failed: if it is tried again and this call's time budget allows,
+    /// come back at its next try (and share that outcome, or fetch); else return its error.
+    /// Either way the call's own API attempts are untouched.
+    fn after_failure(&mut self, failure: Failure) -> Step<'a, T> {
         let error = Error::from(failure.error.to_error());
-        match self.decide(&error, Idempotency::Idempotent) {
-            RetryDecision::RetryAfter(_) => {
-                let wait = failure.until.saturating_duration_since(self.now());
-                self.log_retry(wait, &error);
-                self.wait(wait, State::Attempt)
-            }
-            RetryDecision::Stop => self.give_up(error),
+        if !failure.retry {
+            return self.give_up(error);
         }
+        let now = self.now();
+        let wait = failure.until.saturating_duration_since(now);
+        let spent = now.saturating_duration_since(self.started);
+        if spent
+            .checked_add(wait)
+            .is_none_or(|end| end > self.policy.budget())
+        {
+            return self.give_up(error);
+        }
+        tracing::info!(
+            method = %self.endpoint.method(),
+            path = self.endpoint.path(),
+            tries = failure.tries,
+            wait_ms = millis(wait),
+            error = %error,
+            "zoom token fetch failed; waiting for its next try"
+        );
+        self.wait(wait, State::Paced)
     }
 
     /// Reads the API's answer to an attempt and decides what happens next.
@@ -468,8 +637,14 @@ impl<'a, T: FromResponse> Call<'a, T> {
     }
 
     fn decide(&self, error: &Error, idempotency: Idempotency) -> RetryDecision {
+        self.decide_at(self.attempts, error, idempotency)
+    }
+
+    /// The policy's decision after `attempts` attempts (the call's at the API, or a token
+    /// fetch's own).
+    fn decide_at(&self, attempts: u32, error: &Error, idempotency: Idempotency) -> RetryDecision {
         let context = RetryContext {
-            attempts: self.attempts,
+            attempts,
             idempotency,
             elapsed: self.now().saturating_duration_since(self.started),
             now: self.shared.time.system_time(),
@@ -493,7 +668,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
             method = %self.endpoint.method(),
             path = self.endpoint.path(),
             attempt = self.attempts,
-            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+            wait_ms = millis(wait),
             error = %error,
             "zoom call failed; retrying"
         );
@@ -521,7 +696,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         let expected = match state {
             State::Attempt if self.attempts == 0 => Some("start"),
             State::Attempt | State::Paced | State::Pausing(_) => Some("resume"),
-            State::Locking { .. } => Some("locked"),
+            State::Locking { .. } | State::LockingAhead(_) => Some("locked"),
             State::FetchingToken(..) | State::Sending(_) => Some("received"),
             State::Reserving | State::Sharing(_) | State::Acknowledging(_) => Some("stored"),
             State::Over => None,
@@ -529,6 +704,36 @@ impl<'a, T: FromResponse> Call<'a, T> {
         drop(state);
         self.done(Err(Error::Misuse(CallMisuse::new(called, expected))))
     }
+}
+
+impl<'a> Call<'a, ()> {
+    /// A call that only refreshes the token ahead, as `claim` asked: an async client's
+    /// background task (`auth/ahead.rs`), driven by the client's own send loop.
+    pub(crate) fn refresh(shared: &'a Shared, policy: &'a RetryPolicy, claim: Claim) -> Self {
+        let mut call = Call::new(shared, policy, &TOKEN_ONLY);
+        call.purpose = Purpose::Refresh {
+            claim,
+            finish: refreshed,
+        };
+        call
+    }
+}
+
+/// The answer of a background refresh.
+fn refreshed() -> Answer<()> {
+    Answer {
+        value: (),
+        meta: ResponseMeta {
+            status: http::StatusCode::OK,
+            tracking_id: None,
+            rate_limit: RateLimit::default(),
+        },
+    }
+}
+
+/// A duration in whole milliseconds, for logs.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

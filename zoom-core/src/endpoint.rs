@@ -65,6 +65,17 @@ pub struct Endpoint<T> {
     _output: PhantomData<fn() -> T>,
 }
 
+/// The endpoint of a call that sends no API request, only refreshes the token ahead (an
+/// async client's background refresh, `auth/ahead.rs`): never built into a request.
+pub(crate) static TOKEN_ONLY: Endpoint<()> = Endpoint {
+    method: Method::POST,
+    path: String::new(),
+    body: None,
+    idempotency: Idempotency::Idempotent,
+    rate_limit_advice: None,
+    _output: PhantomData,
+};
+
 impl<T: FromResponse> Endpoint<T> {
     fn new(method: Method, path: String, idempotency: Idempotency) -> Self {
         Self {

@@ -44,6 +44,7 @@ pub mod retry;
 mod seam;
 pub mod secret;
 pub mod sleep;
+pub mod spawn;
 pub mod store;
 pub mod time;
 pub mod transport;
@@ -69,6 +70,7 @@ pub use response::{Answer, FromResponse, ResponseMeta};
 pub use retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
 pub use secret::SecretString;
 pub use sleep::{AsyncSleep, BlockingSleep, ThreadSleep};
+pub use spawn::AsyncSpawn;
 pub use time::{SystemTimeSource, TimeSource, Timestamp};
 pub use transport::{
     AsyncFnTransport, BlockingTransport, FnTransport, HttpRequest, HttpResponse, Transport,

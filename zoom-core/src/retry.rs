@@ -163,12 +163,20 @@ impl RetryPolicy {
 
     /// Full jitter: uniformly random in `[0, min(max, initial × 2^(attempts-1)))`.
     fn backoff(&self, context: &RetryContext) -> Duration {
-        let exponent = context.attempts.saturating_sub(1).min(30);
-        let ceiling = self
-            .initial_backoff
+        scale(self.backoff_ceiling(context.attempts), context.random)
+    }
+
+    /// The backoff's ceiling after `attempts` attempts: `min(max, initial × 2^(attempts-1))`.
+    pub(crate) fn backoff_ceiling(&self, attempts: u32) -> Duration {
+        let exponent = attempts.saturating_sub(1).min(30);
+        self.initial_backoff
             .saturating_mul(1 << exponent)
-            .min(self.max_backoff);
-        scale(ceiling, context.random)
+            .min(self.max_backoff)
+    }
+
+    /// The call's time budget (see [`RetryPolicy::max_elapsed`]).
+    pub(crate) fn budget(&self) -> Duration {
+        self.max_elapsed
     }
 }
 
