@@ -514,9 +514,10 @@ impl<'a, T: FromResponse> Call<'a, T> {
         let next = match self.ahead.take() {
             Some(run) => {
                 let tries = self.shared.auth.next_try(true, 0);
-                let retry_in = shared.to_error().is_transient().then(|| {
-                    ahead::retry_wait(self.policy, tries, self.shared.jitter.sample())
-                });
+                let retry_in = shared
+                    .to_error()
+                    .is_transient()
+                    .then(|| ahead::retry_wait(self.policy, tries, self.shared.jitter.sample()));
                 let failure =
                     self.shared
                         .auth

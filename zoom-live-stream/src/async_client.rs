@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use zoom_core::client::AsyncParts;
 use zoom_core::{Result, Transport};
-use zoom_transport_reqwest::{ReqwestTransport, TokioSleep};
+use zoom_transport_reqwest::{ReqwestTransport, TokioSleep, TokioSpawn};
 
 type CoreBuilder = zoom_core::ClientBuilder<AsyncParts>;
 type Step = Box<dyn FnOnce(CoreBuilder) -> CoreBuilder + Send>;
@@ -15,7 +15,8 @@ type Step = Box<dyn FnOnce(CoreBuilder) -> CoreBuilder + Send>;
 /// The async client: every method of [`zoom_core::Client`] (reached through `Deref`), sent
 /// through a pooled reqwest client, with retry waits on tokio's timer. Call it from within
 /// a tokio runtime. Cheap to clone; clones share the connection pool, token cache and
-/// limiter.
+/// limiter. An OAuth token is refreshed ahead of its expiry by a task on that runtime, so
+/// no call waits for Zoom's token endpoint while a valid token exists.
 ///
 /// ```no_run
 /// use zoom_live_stream::{Client, LiveStreamStatus, MeetingId};
@@ -137,7 +138,9 @@ impl ClientBuilder {
                 Arc::new(builder.build()?)
             }
         };
-        let core = zoom_core::Client::builder(transport).sleeper(TokioSleep);
+        let core = zoom_core::Client::builder(transport)
+            .sleeper(TokioSleep)
+            .spawner(TokioSpawn);
         let core = self.steps.into_iter().fold(core, |core, step| step(core));
         Ok(Client {
             inner: core.build()?,

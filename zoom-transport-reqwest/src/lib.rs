@@ -105,6 +105,36 @@ impl zoom_core::AsyncSleep for TokioSleep {
     }
 }
 
+/// Tokio's spawn as the async client's spawner: with `.spawner(TokioSpawn)`, a token is
+/// refreshed ahead of its expiry by a task of its own on the runtime the call runs on, and
+/// no call waits for the token endpoint while a valid token exists (the `zoom-live-stream`
+/// facade sets it). Called outside a tokio runtime, it declines, and the call that claimed
+/// the refresh does it itself: nothing panics.
+///
+/// ```no_run
+/// use zoom_transport_reqwest::{ReqwestTransport, TokioSleep, TokioSpawn};
+///
+/// let client = zoom_core::Client::builder(ReqwestTransport::default())
+///     .server_to_server_oauth("account-id", "client-id", "client-secret")
+///     .sleeper(TokioSleep)
+///     .spawner(TokioSpawn)
+///     .build();
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioSpawn;
+
+impl zoom_core::AsyncSpawn for TokioSpawn {
+    fn spawn(&self, task: zoom_core::sleep::BoxFuture) -> bool {
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                drop(runtime.spawn(task));
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
 pub use zoom_core::transport::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
 };

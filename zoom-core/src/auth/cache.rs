@@ -329,7 +329,9 @@ impl SingleFlight {
     /// The lock, if it is free now: a caller refreshing ahead takes it only then, since
     /// whoever holds it is fetching already.
     pub(crate) fn try_lock(&self) -> Option<SingleFlightGuard<'_>> {
-        self.0.try_lock().map(|held| SingleFlightGuard { _held: held })
+        self.0
+            .try_lock()
+            .map(|held| SingleFlightGuard { _held: held })
     }
 }
 
@@ -496,7 +498,10 @@ mod tests {
         assert!(cache.holds(claim));
         // Every other caller uses the token and claims nothing while the claim stands.
         for second in [3479, 3484, 3488] {
-            assert!(matches!(cache.lookup(at(second), 0, None), Lookup::Token(_)));
+            assert!(matches!(
+                cache.lookup(at(second), 0, None),
+                Lookup::Token(_)
+            ));
         }
         assert!(matches!(cache.lookup(at(3539), 0, None), Lookup::Fetch));
         // Given up (another process refreshes, say): claimable again from the time named.
@@ -509,10 +514,7 @@ mod tests {
         assert_ne!(again, claim);
         // A claimant that goes away without a word holds its claim for CLAIM_TTL only.
         assert!(matches!(cache.lookup(at(3499), 0, None), Lookup::Token(_)));
-        assert!(matches!(
-            cache.lookup(at(3500), 0, None),
-            Lookup::Ahead(..)
-        ));
+        assert!(matches!(cache.lookup(at(3500), 0, None), Lookup::Ahead(..)));
         // A new token ends every claim.
         fetch(&cache, "t2", 3599, at(3500));
         assert!(!cache.holds(again));
