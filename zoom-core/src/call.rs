@@ -53,7 +53,7 @@ use crate::response::{Answer, FromResponse, ResponseMeta};
 use crate::retry::{RetryContext, RetryDecision, RetryPolicy};
 use crate::store::{StoreError, StoreOp, StoreOutcome};
 use crate::time::Timestamp;
-use crate::transport::{HttpRequest, HttpResponse};
+use crate::transport::{HttpRequest, HttpResponse, TimeLeft};
 use crate::wiring::Shared;
 
 /// What the driver of a [`Call`] does next.
@@ -167,6 +167,9 @@ pub struct Call<'a, T> {
     purpose: Purpose<T>,
     /// The refresh ahead this call is carrying out, if any.
     ahead: Option<AheadRun>,
+    /// Whether time has passed since the first send (a wait, a token fetch): from then on
+    /// each request carries what is left of the budget ([`TimeLeft`]).
+    timed: bool,
 }
 
 impl<'a, T: FromResponse> Call<'a, T> {
@@ -189,6 +192,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
             polls: Polls::default(),
             purpose: Purpose::Api,
             ahead: None,
+            timed: false,
         }
     }
 
@@ -230,6 +234,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
     pub fn received(&mut self, outcome: Result<HttpResponse, TransportError>) -> Step<'a, T> {
         match std::mem::replace(&mut self.state, State::Over) {
             State::FetchingToken(guard, holding) => {
+                self.timed = true;
                 match self.shared.auth.accept_token_response(outcome, self.now()) {
                     Ok((token, stored)) => {
                         drop(guard);
@@ -286,6 +291,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
     }
 
     fn wait(&mut self, wait: Duration, then: State<'a>) -> Step<'a, T> {
+        self.timed = true;
         self.waits_end = self.now().saturating_add(wait);
         self.state = then;
         Step::Wait(wait)
@@ -452,7 +458,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         match self.shared.auth.token_request() {
             Ok(request) => {
                 self.state = State::FetchingToken(guard, holding);
-                Step::Send(request)
+                Step::Send(self.bounded(request))
             }
             Err(error) => self.done(Err(error)),
         }
@@ -491,10 +497,23 @@ impl<'a, T: FromResponse> Call<'a, T> {
         match request {
             Ok(request) => {
                 self.state = State::Sending(token);
-                Step::Send(request)
+                Step::Send(self.bounded(request))
             }
             Err(error) => self.done(Err(error)),
         }
+    }
+
+    /// `request`, carrying what is left of the call's time budget once time has passed since
+    /// its first send, so that the transport ends it by the call's deadline. A first
+    /// attempt straight off carries nothing: the transport's own timeout bounds it (and the
+    /// call's clock is not read for it).
+    fn bounded(&self, mut request: HttpRequest) -> HttpRequest {
+        if (self.attempts > 0 || self.timed) && matches!(self.purpose, Purpose::Api) {
+            let spent = self.now().saturating_duration_since(self.started);
+            let left = self.policy.budget().saturating_sub(spent);
+            request.extensions_mut().insert(TimeLeft(left));
+        }
+        request
     }
 
     /// This call's own token fetch failed. A refresh ahead records it and goes on with the

@@ -80,7 +80,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use zoom_core::http;
-use zoom_core::transport::SendFuture;
+use zoom_core::transport::{SendFuture, TimeLeft};
 use zoom_core::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
 
 /// Tokio's timer as the async client's sleeper, for retries and the rate limiter: plug it
@@ -313,8 +313,13 @@ impl Transport for ReqwestTransport {
         'a: 'f,
         Self: 'f,
     {
+        // The call's deadline, when it is nearer than the whole-call timeout.
+        let timeout = match request.extensions().get::<TimeLeft>() {
+            Some(TimeLeft(left)) => self.timeout.min(*left),
+            None => self.timeout,
+        };
         let pending = self.start(request);
-        let (timeout, cap) = (self.timeout, self.max_response_body);
+        let cap = self.max_response_body;
         Box::pin(async move {
             // One timer for the whole call, connecting to the last body byte. (reqwest's own
             // per-request timeout arms one for the answer and another for the body.)
