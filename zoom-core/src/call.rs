@@ -1,6 +1,7 @@
 //! One call as a sans-IO state machine: it paces, finds a token (fetching one through the
-//! single-flight lock, or sharing another caller's fetch), builds the request, maps the
-//! answer, refreshes a rejected token once and asks the retry policy. It never sleeps, locks,
+//! single-flight lock, or sharing another caller's fetch; refreshing it ahead when it
+//! claims that, see `auth/ahead.rs`), builds the request, maps the answer, refreshes a
+//! rejected token once and asks the retry policy. It never sleeps, locks,
 //! sends or talks to a shared store: each [`Step`] tells the driver which of those to do, and
 //! the driver hands the result back. Without a shared store ([`crate::store`]) no
 //! [`Step::Store`] ever comes.
