@@ -1,7 +1,7 @@
 //! [`ManualSpawn`]: a spawner for tests that runs its tasks only when the test says.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Wake, Waker};
 use std::thread::Thread;
 
 use zoom_core::AsyncSpawn;
@@ -105,7 +105,7 @@ fn block_on(future: BoxFuture) {
     let mut future = future;
     let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
     let mut cx = Context::from_waker(&waker);
-    while let Poll::Pending = future.as_mut().poll(&mut cx) {
+    while future.as_mut().poll(&mut cx).is_pending() {
         std::thread::park();
     }
 }
