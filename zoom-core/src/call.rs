@@ -457,9 +457,10 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// what it holds for us).
     fn fetch(&mut self, guard: SingleFlightGuard<'a>, holding: Option<Holding<'a>>) -> Step<'a, T> {
         match self.shared.auth.token_request() {
-            Ok(request) => {
+            Ok(mut request) => {
+                self.bound(&mut request);
                 self.state = State::FetchingToken(guard, holding);
-                Step::Send(self.bounded(request))
+                Step::Send(request)
             }
             Err(error) => self.done(Err(error)),
         }
@@ -496,25 +497,25 @@ impl<'a, T: FromResponse> Call<'a, T> {
             None => self.endpoint.to_request(base, &token.secret),
         };
         match request {
-            Ok(request) => {
+            Ok(mut request) => {
+                self.bound(&mut request);
                 self.state = State::Sending(token);
-                Step::Send(self.bounded(request))
+                Step::Send(request)
             }
             Err(error) => self.done(Err(error)),
         }
     }
 
-    /// `request`, carrying what is left of the call's time budget once time has passed since
+    /// Gives `request` what is left of the call's time budget once time has passed since
     /// its first send, so that the transport ends it by the call's deadline. A first
     /// attempt straight off carries nothing: the transport's own timeout bounds it (and the
     /// call's clock is not read for it).
-    fn bounded(&self, mut request: HttpRequest) -> HttpRequest {
+    fn bound(&self, request: &mut HttpRequest) {
         if (self.attempts > 0 || self.timed) && matches!(self.purpose, Purpose::Api) {
             let spent = self.now().saturating_duration_since(self.started);
             let left = self.policy.budget().saturating_sub(spent);
             request.extensions_mut().insert(TimeLeft(left));
         }
-        request
     }
 
     /// This call's own token fetch failed. A refresh ahead records it and goes on with the
