@@ -368,14 +368,17 @@ impl<'a, T: FromResponse> Call<'a, T> {
 
     /// This call claimed the refresh ahead of `token` (see `auth/ahead.rs`): hand it to the
     /// client's runtime if it has one, else do it now if nobody holds the single-flight lock
-    /// (whoever does is fetching already), then send with the token there is.
+    /// (whoever does is fetching already), then send with the token there is. A grant whose
+    /// refresh token rotates (user OAuth) is always refreshed here: a background task could
+    /// be dropped (a runtime shutting down) between Zoom's rotation and keeping its answer.
     fn refresh_ahead(
         &mut self,
         token: Token,
         claim: Claim,
         held: Option<SingleFlightGuard<'a>>,
     ) -> Step<'a, T> {
-        if let Some(background) = self.shared.background.get()
+        if !self.shared.auth.rotates()
+            && let Some(background) = self.shared.background.get()
             && background.start(claim)
         {
             drop(held);

@@ -135,6 +135,8 @@ impl ClientBuilder<AsyncParts> {
     /// With one, a token is refreshed ahead of its expiry by a task of its own and no call
     /// waits for the token endpoint while a valid token exists; without one, the call that
     /// claims the refresh does it before its own request (one call per refresh waits).
+    /// User-level OAuth is always refreshed by the claiming call: a task dropped after Zoom
+    /// rotated the refresh token (a runtime shutting down) would lose the grant.
     pub fn spawner(mut self, spawner: impl AsyncSpawn + 'static) -> Self {
         self.parts.1 = Some(Arc::new(spawner));
         self

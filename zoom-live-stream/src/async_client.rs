@@ -15,8 +15,9 @@ type Step = Box<dyn FnOnce(CoreBuilder) -> CoreBuilder + Send>;
 /// The async client: every method of [`zoom_core::Client`] (reached through `Deref`), sent
 /// through a pooled reqwest client, with retry waits on tokio's timer. Call it from within
 /// a tokio runtime. Cheap to clone; clones share the connection pool, token cache and
-/// limiter. An OAuth token is refreshed ahead of its expiry by a task on that runtime, so
-/// no call waits for Zoom's token endpoint while a valid token exists.
+/// limiter. A Server-to-Server token is refreshed ahead of its expiry by a task on that
+/// runtime, so no call waits for Zoom's token endpoint while a valid token exists (a
+/// user-OAuth grant is refreshed ahead by the call that claims it, which waits).
 ///
 /// ```no_run
 /// use zoom_live_stream::{Client, LiveStreamStatus, MeetingId};

@@ -31,6 +31,9 @@
 //!   your own) has no work beside its callers: the claiming call takes the single-flight
 //!   lock if it is free and fetches before its own request. That one call per refresh
 //!   waits; every other caller goes on with the current token.
+//! - user-level OAuth is always refreshed by the claiming call, spawner or not: its refresh
+//!   rotates a single-use refresh token, and a background task may be dropped (a runtime
+//!   shutting down) after Zoom rotated it and before its answer was kept, losing the grant.
 //!
 //! A failed refresh ahead fails no call: the current token stays in use, and the refresh is
 //! tried again after a backoff (the retry policy's, between half and all of its ceiling,

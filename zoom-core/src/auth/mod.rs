@@ -89,6 +89,13 @@ impl Auth {
         !matches!(self.credentials, Credentials::Static(_))
     }
 
+    /// Whether each refresh rotates a single-use refresh token (user-level OAuth): then a
+    /// refresh ahead is never left to a background task, which a runtime shutting down may
+    /// drop after Zoom rotated the grant and before the new refresh token was kept.
+    pub(crate) fn rotates(&self) -> bool {
+        matches!(self.credentials, Credentials::User(_))
+    }
+
     /// What a caller needing a token at `now` should do (see [`cache::TokenCache::lookup`]).
     /// The clock is read only for cached credentials.
     pub(crate) fn lookup(
