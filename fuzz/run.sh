@@ -15,7 +15,7 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(response_mapper id_path retry_after token_answer webhook)
+  targets=(response_mapper id_path retry_after token_answer webhook video_sdk_jwt)
 fi
 
 if ! cargo +nightly --version >/dev/null 2>&1; then

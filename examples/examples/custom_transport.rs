@@ -41,7 +41,8 @@ impl<T: BlockingTransport> BlockingTransport for Logging<T> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let simulator = BlockingSimulator::start()?;
-    let client = zoom_core::blocking::Client::builder(Logging(UreqTransport::default()))
+    let client = zoom_core::blocking::Client::builder()
+        .transport(Logging(UreqTransport::default()))
         .bearer_token(simulator::DEMO_STATIC_TOKEN)
         .api_base(simulator.base_url())
         .build()?;
@@ -52,7 +53,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let canned = FnTransport(|_request: HttpRequest| {
         Ok(zoom_testkit::fixtures::documented_live_stream().to_response())
     });
-    let client = zoom_core::blocking::Client::builder(canned)
+    let client = zoom_core::blocking::Client::builder()
+        .transport(canned)
         .bearer_token("unused")
         .build()?;
     let stream = client.meeting_live_stream(MeetingId::new(1))?;

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use zoom_core::time::Timestamp;
+use zoom_core::Timestamp;
 
 /// Names one API call the machine asked for, so that its outcome finds its way back: hand it
 /// to [`Machine::on_outcome`](crate::Machine::on_outcome) with the outcome. An outcome for a

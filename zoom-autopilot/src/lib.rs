@@ -12,7 +12,7 @@
 //! ```
 //! use std::time::Duration;
 //! use zoom_autopilot::{Action, Decision, Event, EventKind, Machine, Outcome, Policy};
-//! use zoom_core::time::Timestamp;
+//! use zoom_core::Timestamp;
 //!
 //! /// Carries out decisions until the machine has nothing to send; returns what it did.
 //! fn drive(machine: &mut Machine, mut decision: Decision, now: Timestamp) -> Vec<String> {
@@ -90,6 +90,7 @@ mod decision;
 mod event;
 mod machine;
 mod outcome;
+mod phase;
 pub mod policy;
 mod record;
 
@@ -97,5 +98,6 @@ pub use decision::{Action, CallId, Decision, Reason};
 pub use event::{Event, EventKind};
 pub use machine::Machine;
 pub use outcome::{Outcome, Refusal};
+pub use phase::RunPhase;
 pub use policy::Policy;
-pub use record::{Record, RunPhase};
+pub use record::Record;

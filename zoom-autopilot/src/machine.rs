@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use zoom_core::time::Timestamp;
+use zoom_core::Timestamp;
 
 use crate::decision::{Action, CallId, Decision, Reason};
 use crate::event::{Event, EventKind};
 use crate::outcome::Outcome;
+use crate::phase::RunPhase;
 use crate::policy::Policy;
-use crate::record::RunPhase;
 
 /// Which call the machine is making (or will repeat).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use zoom_core::error::{ApiError, ApiErrorKind, Error};
+use zoom_core::{ApiError, ApiErrorKind, Error};
 
 use crate::decision::Reason;
 

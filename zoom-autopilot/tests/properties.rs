@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use zoom_autopilot::{
     Action, CallId, Decision, Event, EventKind, Machine, Outcome, Policy, Record, Refusal, RunPhase,
 };
-use zoom_core::time::Timestamp;
+use zoom_core::Timestamp;
 
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {

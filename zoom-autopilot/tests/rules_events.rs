@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::{Pilot, T0, at, said};
 use zoom_autopilot::EventKind::{Ended, LiveStreamingStarted, LiveStreamingStopped, Started};
 use zoom_autopilot::{Action, Event, Machine, Outcome, Policy, RunPhase};
-use zoom_core::time::Timestamp;
+use zoom_core::Timestamp;
 
 fn secs(s: u64) -> Duration {
     Duration::from_secs(s)

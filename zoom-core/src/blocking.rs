@@ -4,11 +4,9 @@ use std::sync::Arc;
 
 use crate::builder::ClientBuilder;
 use crate::call::{Call, Step};
-use crate::endpoint::{self, Endpoint};
+use crate::endpoint::Endpoint;
 use crate::error::Result;
-use crate::ids::{MeetingId, WebinarId};
 use crate::methods::client_methods;
-use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
 use crate::response::{Answer, FromResponse};
 use crate::retry::RetryPolicy;
 use crate::sleep::{BlockingSleep, ThreadSleep};
@@ -25,7 +23,7 @@ use crate::wiring::{Parts, Wiring};
 /// # fn run(transport: impl zoom_core::BlockingTransport + 'static) -> zoom_core::Result<()> {
 /// use zoom_core::MeetingId;
 ///
-/// let client = zoom_core::blocking::Client::builder(transport).bearer_token("token").build()?;
+/// let client = zoom_core::blocking::Client::builder().transport(transport).bearer_token("token").build()?;
 /// let stream = client.meeting_live_stream(MeetingId::new(85746065432))?;
 /// # Ok(()) }
 /// ```
@@ -37,10 +35,11 @@ pub struct Client(Wiring<dyn BlockingTransport, dyn BlockingSleep, dyn BlockingS
 pub struct BlockingParts(Parts<dyn BlockingTransport, dyn BlockingSleep, dyn BlockingSharedStore>);
 
 impl Client {
-    /// Starts configuring a client that sends through `transport`.
-    pub fn builder(transport: impl BlockingTransport + 'static) -> ClientBuilder<BlockingParts> {
+    /// Starts configuring a client; give it its transport with
+    /// [`ClientBuilder::transport`] (any [`BlockingTransport`]: a pooled HTTP client, a closure, a mock).
+    pub fn builder() -> ClientBuilder<BlockingParts> {
         ClientBuilder::with_parts(BlockingParts(Parts {
-            transport: Arc::new(transport),
+            transport: None,
             sleeper: Arc::new(ThreadSleep),
             store: Arc::new(MemoryStore::new()),
         }))
@@ -58,17 +57,45 @@ impl Client {
                     call.resume()
                 }
                 Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
-                Step::Send(request) => call.received(self.0.transport.send(request)),
-                Step::Store(op) => call.stored(self.0.store.run(op)),
+                // The call's span for this step (the attempt's, the store operation's).
+                Step::Send(request) => {
+                    let sent = call.span().in_scope(|| self.0.transport.send(request));
+                    call.received(sent)
+                }
+                Step::Store(op) => {
+                    let stored = call.span().in_scope(|| self.0.store.run(op));
+                    call.stored(stored)
+                }
                 Step::Done(result) => return result,
             };
         }
+    }
+
+    /// A call of `endpoint` to drive yourself (see [`crate::call`]): with another runtime,
+    /// or none. The client's transport and sleeper are not used by it.
+    pub fn call<'a, T: FromResponse>(&'a self, endpoint: &'a Endpoint<T>) -> Call<'a, T> {
+        Call::new(&self.0.shared, &self.0.retry, endpoint)
+    }
+
+    /// A copy of this client (sharing its token cache and limiter) with another retry
+    /// policy, for one call or a group of calls.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
+        let mut client = self.clone();
+        client.0.retry = Arc::new(policy);
+        client
     }
 
     client_methods!(;);
 }
 
 impl ClientBuilder<BlockingParts> {
+    /// The transport every request of the client goes through (required; `build` fails with
+    /// an input error without one).
+    pub fn transport(mut self, transport: impl BlockingTransport + 'static) -> Self {
+        self.parts.0.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// How the client waits between retries (default `std::thread::sleep`).
     pub fn sleeper(mut self, sleeper: impl BlockingSleep + 'static) -> Self {
         self.parts.0.sleeper = Arc::new(sleeper);
@@ -88,6 +115,6 @@ impl ClientBuilder<BlockingParts> {
     /// missing credential or a malformed base URL; nothing is sent.
     pub fn build(self) -> Result<Client> {
         let (shared, retry, parts) = self.finish()?;
-        Ok(Client(Wiring::new(shared, retry, parts.0)))
+        Ok(Client(Wiring::new(shared, retry, parts.0)?))
     }
 }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use crate::SecretString;
 use crate::auth::{
     Auth, Credentials, DEFAULT_OAUTH_BASE, ServerToServerOAuth, TokenSource, UserOAuth,
     is_cleartext_to_another_host,
@@ -12,7 +13,6 @@ use crate::endpoint::{BaseUrl, DEFAULT_API_BASE, redact_userinfo};
 use crate::error::{Error, InvalidInput};
 use crate::limiter::RateLimiter;
 use crate::retry::{Jitter, RetryPolicy};
-use crate::secret::SecretString;
 use crate::time::{SystemTimeSource, TimeSource};
 use crate::wiring::{Shared, StorePlan};
 
@@ -37,6 +37,9 @@ pub struct ClientBuilder<P> {
     /// Whether the kind-specific `shared_store` put a store into the parts.
     pub(crate) shared_store: bool,
     store_account: Option<String>,
+    /// The lifetime of Video SDK JWTs, when set apart from `video_sdk_jwt`.
+    #[cfg(feature = "video-sdk")]
+    video_sdk_jwt_lifetime: Option<std::time::Duration>,
 }
 
 impl<P> fmt::Debug for ClientBuilder<P> {
@@ -74,6 +77,8 @@ impl<P> ClientBuilder<P> {
             time: Arc::new(SystemTimeSource),
             shared_store: false,
             store_account: None,
+            #[cfg(feature = "video-sdk")]
+            video_sdk_jwt_lifetime: None,
         }
     }
 
@@ -102,6 +107,33 @@ impl<P> ClientBuilder<P> {
     /// Server-to-Server ones, and every rotated refresh token is handed to your callback.
     pub fn user_oauth(mut self, oauth: UserOAuth) -> Self {
         self.credentials = Some(Credentials::user(oauth));
+        self
+    }
+
+    /// Authenticate to the Video SDK API with the JWT the client signs itself (feature
+    /// `video-sdk`): HS256 under the Video SDK **API** secret, claims `iss` (the API key),
+    /// `iat` and `exp` from this client's time source. The JWT is kept, shared by the
+    /// client's clones, minted anew a minute before it expires (lifetime: an hour unless
+    /// [`Self::video_sdk_jwt_lifetime`] says otherwise), and once more after a 401. It
+    /// serves the session operations (`session_live_stream`, …) and other `/videosdk/`
+    /// paths; the meeting API takes OAuth tokens only. Server-to-Server OAuth serves the
+    /// session operations too.
+    #[cfg(feature = "video-sdk")]
+    pub fn video_sdk_jwt(
+        mut self,
+        api_key: impl Into<String>,
+        api_secret: impl Into<SecretString>,
+    ) -> Self {
+        let credentials = crate::auth::VideoSdkJwt::new(api_key, api_secret);
+        self.credentials = Some(Credentials::VideoSdk(credentials));
+        self
+    }
+
+    /// How long each Video SDK JWT lives (default an hour, at most 48 hours; Zoom suggests
+    /// an hour or less). Only with [`Self::video_sdk_jwt`]: `build()` refuses it otherwise.
+    #[cfg(feature = "video-sdk")]
+    pub fn video_sdk_jwt_lifetime(mut self, lifetime: std::time::Duration) -> Self {
+        self.video_sdk_jwt_lifetime = Some(lifetime);
         self
     }
 
@@ -197,12 +229,28 @@ impl<P> ClientBuilder<P> {
         let credentials = self.credentials.take().ok_or_else(|| {
             InvalidInput::new(
                 "credentials",
-                "none set: call bearer_token, server_to_server_oauth, user_oauth or token_source",
+                "none set: call bearer_token, server_to_server_oauth, user_oauth, token_source or video_sdk_jwt",
             )
         })?;
+        #[cfg(feature = "video-sdk")]
+        let credentials = match (credentials, self.video_sdk_jwt_lifetime) {
+            (Credentials::VideoSdk(jwt), Some(lifetime)) => {
+                Credentials::VideoSdk(jwt.lifetime(lifetime))
+            }
+            (_, Some(_)) => {
+                return Err(InvalidInput::new(
+                    "video_sdk_jwt_lifetime",
+                    "is set, but the client does not authenticate with video_sdk_jwt",
+                )
+                .into());
+            }
+            (credentials, None) => credentials,
+        };
         let api_base = self.base("api_base", &self.api_base)?;
         let oauth_base = self.base("oauth_base", &self.oauth_base)?;
         let auth = Auth::new(credentials, oauth_base, self.use_api_url)?;
+        #[cfg(feature = "video-sdk")]
+        let auth = auth.with_clock(Arc::clone(&self.time));
         let account = self.store_account.as_deref();
         let store = self.shared_store.then(|| StorePlan {
             token: auth.token_key(account),
@@ -297,5 +345,43 @@ mod tests {
         let opted_in = builder("http://api.example.com/v2", "http://zoom.example")
             .danger_allow_insecure_http();
         assert!(opted_in.finish().is_ok());
+    }
+
+    #[cfg(feature = "video-sdk")]
+    #[test]
+    fn a_jwt_lifetime_needs_video_sdk_credentials_and_a_sane_value() {
+        use std::time::Duration;
+        let field = |builder: ClientBuilder<()>| match builder.finish() {
+            Err(Error::InvalidInput(error)) => error.field(),
+            Err(other) => panic!("{other}"),
+            Ok(_) => "none",
+        };
+        let jwt = || ClientBuilder::with_parts(()).video_sdk_jwt("key", "secret");
+        assert_eq!(field(jwt()), "none");
+        assert_eq!(
+            field(jwt().video_sdk_jwt_lifetime(Duration::from_secs(600))),
+            "none"
+        );
+        assert_eq!(
+            field(jwt().video_sdk_jwt_lifetime(Duration::ZERO)),
+            "video_sdk_jwt_lifetime"
+        );
+        assert_eq!(
+            field(
+                builder("https://a/v2", "https://b")
+                    .video_sdk_jwt_lifetime(Duration::from_secs(60))
+            ),
+            "video_sdk_jwt_lifetime"
+        );
+        assert_eq!(
+            field(ClientBuilder::with_parts(()).video_sdk_jwt(" ", "s")),
+            "video_sdk_api_key"
+        );
+        assert_eq!(
+            field(ClientBuilder::with_parts(()).video_sdk_jwt("k", "")),
+            "video_sdk_api_secret"
+        );
+        let shown = format!("{:?}", jwt());
+        assert!(!shown.contains("secret\""), "{shown}");
     }
 }

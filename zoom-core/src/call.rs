@@ -1,13 +1,14 @@
 //! One call as a sans-IO state machine: it paces, finds a token (fetching one through the
 //! single-flight lock, or sharing another caller's fetch; refreshing it ahead when it
 //! claims that, see `auth/ahead.rs`), builds the request, maps the answer, refreshes a
-//! rejected token once and asks the retry policy. It never sleeps, locks,
-//! sends or talks to a shared store: each [`Step`] tells the driver which of those to do, and
+//! rejected token once and asks the retry policy. It never sleeps, locks, sends or talks to
+//! a shared store: each [`Step`] tells the driver which of those to do, and
 //! the driver hands the result back. Without a shared store ([`crate::store`]) no
 //! [`Step::Store`] ever comes.
 //!
 //! Both clients drive it with the same short loop; you can drive it too, with another
-//! runtime or none:
+//! runtime or none. The call opens and records its own spans (see [`Call::span`] and
+//! docs/OBSERVABILITY.md); a driver only enters the span of the step in hand around its I/O:
 //!
 //! ```
 //! use std::sync::Arc;
@@ -19,7 +20,7 @@
 //! #     Ok(http::Response::builder().status(200).body(br#"{"stream_url":"rtmp://a"}"#.to_vec()).unwrap())
 //! # });
 //! let store = Arc::new(MemoryStore::new()); // or none: then no Step::Store comes
-//! let client = zoom_core::blocking::Client::builder(transport.clone())
+//! let client = zoom_core::blocking::Client::builder().transport(transport.clone())
 //!     .bearer_token("t")
 //!     .shared_store(Arc::clone(&store))
 //!     .build()?;
@@ -33,8 +34,14 @@
 //!             call.resume()
 //!         }
 //!         Step::Lock(single_flight) => call.locked(single_flight.lock_blocking()),
-//!         Step::Send(request) => call.received(transport.send(request)),
-//!         Step::Store(op) => call.stored(store.run(op)),
+//!         Step::Send(request) => {
+//!             let sent = call.span().in_scope(|| transport.send(request));
+//!             call.received(sent)
+//!         }
+//!         Step::Store(op) => {
+//!             let stored = call.span().in_scope(|| store.run(op));
+//!             call.stored(stored)
+//!         }
 //!         Step::Done(result) => break result?,
 //!     };
 //! };
@@ -46,13 +53,16 @@ use std::time::Duration;
 
 use crate::auth::ahead::{self, Claim};
 use crate::auth::shared::{Context, Flight, Holding, Pause, Polls, Turn};
-use crate::auth::{Failure, Lookup, SharedAuthError, SingleFlight, SingleFlightGuard, Token};
+use crate::auth::{Failure, Lookup, SharedAuthError, Token};
+/// The process's token lock that [`Step::Lock`] hands the driver, and its guard.
+pub use crate::auth::{SingleFlight, SingleFlightGuard};
 use crate::endpoint::{Endpoint, Idempotency, TOKEN_ONLY};
 use crate::error::{AuthError, CallMisuse, Error, TransportError};
-use crate::rate_limit::RateLimit;
+use crate::rate_limit_headers::RateLimit;
 use crate::response::{Answer, FromResponse, ResponseMeta};
 use crate::retry::{RetryContext, RetryDecision, RetryPolicy};
 use crate::store::{StoreError, StoreOp, StoreOutcome};
+use crate::telemetry::{CallTelemetry, Sent, TOKEN_TEMPLATE, TokenFrom};
 use crate::time::Timestamp;
 use crate::transport::{HttpRequest, HttpResponse, TimeLeft};
 use crate::wiring::Shared;
@@ -171,6 +181,8 @@ pub struct Call<'a, T> {
     /// Whether time has passed since the first send (a wait, a token fetch): from then on
     /// each request carries what is left of the budget ([`TimeLeft`]).
     timed: bool,
+    /// The call's spans (and measurements): opened and recorded here, for every driver.
+    tel: CallTelemetry,
 }
 
 impl<'a, T: FromResponse> Call<'a, T> {
@@ -191,14 +203,31 @@ impl<'a, T: FromResponse> Call<'a, T> {
             refreshed: false,
             counted_failure: 0,
             polls: Polls::default(),
+            tel: CallTelemetry::new(endpoint),
             purpose: Purpose::Api,
             ahead: None,
             timed: false,
         }
     }
 
+    /// The span of the step in hand, for the driver to enter around its I/O (the async
+    /// clients instrument the future with it, the blocking ones run inside it): the attempt's
+    /// span while a [`Step::Send`] is out, the store operation's during a [`Step::Store`],
+    /// else the call's. Driving a call without entering it loses nothing but the nesting of
+    /// what the transport or store logs.
+    ///
+    /// The spans follow OpenTelemetry's HTTP client conventions: one per call (`zoom.call`,
+    /// named for the operation), one per attempt (`zoom.http`, kind client, named
+    /// `{method} {url.template}`), and spans for token fetches and store operations. No
+    /// secret, header or body is ever recorded (docs/OBSERVABILITY.md).
+    pub fn span(&self) -> &tracing::Span {
+        self.tel.span()
+    }
+
     /// The first step.
     pub fn start(&mut self) -> Step<'a, T> {
+        let span = self.tel.call_span();
+        let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::Attempt if self.attempts == 0 => match self.purpose {
                 Purpose::Api => self.attempt(),
@@ -214,6 +243,8 @@ impl<'a, T: FromResponse> Call<'a, T> {
 
     /// The wait of the last [`Step::Wait`] is over.
     pub fn resume(&mut self) -> Step<'a, T> {
+        let span = self.tel.call_span();
+        let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::Attempt => self.attempt(),
             State::Paced => self.with_token(None),
@@ -224,6 +255,8 @@ impl<'a, T: FromResponse> Call<'a, T> {
 
     /// The single-flight lock of the last [`Step::Lock`] is held.
     pub fn locked(&mut self, guard: SingleFlightGuard<'a>) -> Step<'a, T> {
+        let span = self.tel.call_span();
+        let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::Locking { fetches_before } => self.with_token(Some((guard, fetches_before))),
             State::LockingAhead(claim) => self.ahead_locked(guard, claim, None),
@@ -233,11 +266,15 @@ impl<'a, T: FromResponse> Call<'a, T> {
 
     /// The outcome of sending the request of the last [`Step::Send`].
     pub fn received(&mut self, outcome: Result<HttpResponse, TransportError>) -> Step<'a, T> {
+        let span = self.tel.call_span();
+        let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::FetchingToken(guard, holding) => {
                 self.timed = true;
+                self.tel.received(&outcome, || self.shared.time.now());
                 match self.shared.auth.accept_token_response(outcome, self.now()) {
                     Ok((token, stored)) => {
+                        self.tel.token_found(TokenFrom::Fetched);
                         drop(guard);
                         match holding {
                             Some(holding) => {
@@ -249,7 +286,10 @@ impl<'a, T: FromResponse> Call<'a, T> {
                     Err(error) => self.token_fetch_failed(error, guard, holding),
                 }
             }
-            State::Sending(token) => self.on_answer(outcome, &token),
+            State::Sending(token) => {
+                self.tel.received(&outcome, || self.shared.time.now());
+                self.on_answer(outcome, &token)
+            }
             other => self.misdriven(other, "received"),
         }
     }
@@ -257,8 +297,11 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// The outcome of the shared store's operation of the last [`Step::Store`]. A failure
     /// (or an outcome of another operation) means going on without the store.
     pub fn stored(&mut self, outcome: Result<StoreOutcome, StoreError>) -> Step<'a, T> {
+        let span = self.tel.call_span();
+        let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::Reserving => {
+                self.tel.stored(&outcome);
                 let now = self.shared.time.now();
                 let wait = match self.shared.note_store(outcome) {
                     Some(StoreOutcome::Reserved(wait)) => wait,
@@ -267,6 +310,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
                 self.paced(now, wait)
             }
             State::Sharing(flight) => {
+                self.tel.stored(&outcome);
                 let outcome = self.shared.note_store(outcome);
                 let shared = self.shared;
                 let cx = Context {
@@ -278,6 +322,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
                 self.take_turn(turn)
             }
             State::Acknowledging(next) => {
+                self.tel.stored(&outcome);
                 self.shared.note_store(outcome);
                 self.go_on(next)
             }
@@ -302,8 +347,10 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// client has one, else (or when the store fails) on its own.
     fn attempt(&mut self) -> Step<'a, T> {
         if let Some(key) = self.shared.limiter_key() {
+            let op = StoreOp::Reserve(key.clone());
+            self.tel.store(&op);
             self.state = State::Reserving;
-            return Step::Store(StoreOp::Reserve(key.clone()));
+            return Step::Store(op);
         }
         let now = self.shared.time.now();
         let wait = self.reserve_locally(now);
@@ -325,6 +372,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         if wait.is_zero() {
             return self.with_token(None);
         }
+        self.tel.limiter_wait(wait);
         self.state = State::Paced;
         Step::Wait(wait)
     }
@@ -344,16 +392,21 @@ impl<'a, T: FromResponse> Call<'a, T> {
             Err(error) => return self.done(Err(error)),
         };
         match (lookup, held) {
-            (Lookup::Token(token), _) => self.send(token),
+            (Lookup::Token(token), _) => {
+                self.tel.token_found(TokenFrom::Waited);
+                self.send(token)
+            }
             (Lookup::Ahead(token, claim), held) => {
                 self.refresh_ahead(token, claim, held.map(|(guard, _)| guard))
             }
             (Lookup::Failed(failure), _) => self.share_failure(failure),
             (Lookup::WaitUntil(until), _) => {
                 let wait = until.saturating_duration_since(self.now());
+                self.tel.token_wait(wait);
                 self.wait(wait, State::Paced)
             }
             (Lookup::Fetch, None) => {
+                self.tel.token_wanted(self.shared.auth.grant_type());
                 self.state = State::Locking {
                     fetches_before: self.shared.auth.fetches(),
                 };
@@ -410,6 +463,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
             };
         }
         self.ahead = Some(AheadRun { claim, fallback });
+        self.tel.token_wanted(self.shared.auth.grant_type());
         match self.shared.token_key() {
             Some(key) => self.take_turn(Flight::ahead(guard, key)),
             None => self.fetch(guard, None),
@@ -420,15 +474,23 @@ impl<'a, T: FromResponse> Call<'a, T> {
     fn take_turn(&mut self, turn: Turn<'a>) -> Step<'a, T> {
         match turn {
             Turn::Store(flight, op) => {
+                self.tel.store(&op);
                 self.state = State::Sharing(flight);
                 Step::Store(op)
             }
             Turn::Wait(pause, wait) => self.wait(wait, State::Pausing(pause)),
-            Turn::Use(token, None) => self.send(token),
-            Turn::Use(token, Some(release)) => self.acknowledge(release, Next::Send(token)),
+            Turn::Use(token, release) => {
+                self.tel.token_found(TokenFrom::Store);
+                match release {
+                    None => self.send(token),
+                    Some(release) => self.acknowledge(release, Next::Send(token)),
+                }
+            }
             Turn::Fetch(guard, holding) => self.fetch(guard, Some(holding)),
             Turn::Skip(pause) => match self.ahead.take() {
                 Some(run) => {
+                    // Another process is refreshing: this one goes on with its token.
+                    self.tel.token_found(TokenFrom::Waited);
                     let not_before = self.now().saturating_add(pause);
                     self.shared.auth.release(run.claim, not_before);
                     self.ahead_over(run.fallback)
@@ -462,6 +524,9 @@ impl<'a, T: FromResponse> Call<'a, T> {
         match self.shared.auth.token_request() {
             Ok(mut request) => {
                 self.bound(&mut request);
+                let shared = self.shared;
+                self.tel
+                    .send(&request, TOKEN_TEMPLATE, Sent::Token, || shared.time.now());
                 self.state = State::FetchingToken(guard, holding);
                 Step::Send(request)
             }
@@ -471,6 +536,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
 
     /// Asks the store to run a write, then goes on with `next` whatever its outcome.
     fn acknowledge(&mut self, op: StoreOp, next: Next) -> Step<'a, T> {
+        self.tel.store(&op);
         self.state = State::Acknowledging(next);
         Step::Store(op)
     }
@@ -502,6 +568,11 @@ impl<'a, T: FromResponse> Call<'a, T> {
         match request {
             Ok(mut request) => {
                 self.bound(&mut request);
+                let shared = self.shared;
+                self.tel
+                    .send(&request, self.endpoint.template(), Sent::Api, || {
+                        shared.time.now()
+                    });
                 self.state = State::Sending(token);
                 Step::Send(request)
             }
@@ -532,6 +603,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         guard: SingleFlightGuard<'a>,
         holding: Option<Holding<'a>>,
     ) -> Step<'a, T> {
+        self.tel.token_failed(&error, false);
         let shared = SharedAuthError::from(error);
         let error = Error::from(shared.to_error());
         let now = self.now();
@@ -578,6 +650,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// A token fetch this call waited for (another caller's) failed: take its outcome.
     fn share_failure(&mut self, failure: Failure) -> Step<'a, T> {
         self.counted_failure = failure.number;
+        self.tel.token_failed(&failure.error.to_error(), true);
         self.after_failure(failure)
     }
 
@@ -606,6 +679,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
             error = %error,
             "zoom token fetch failed; waiting for its next try"
         );
+        self.tel.token_wait(wait);
         self.wait(wait, State::Paced)
     }
 
@@ -681,6 +755,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
     fn carry_out(&mut self, decision: RetryDecision, error: Error) -> Step<'a, T> {
         match decision {
             RetryDecision::RetryAfter(wait) => {
+                self.tel.retry_wait(wait, &error, self.endpoint.operation());
                 self.log_retry(wait, &error);
                 self.wait(wait, State::Attempt)
             }
@@ -711,6 +786,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
     }
 
     fn done(&mut self, result: Result<Answer<T>, Error>) -> Step<'a, T> {
+        self.tel.finish(&result, self.attempts);
         self.state = State::Over;
         Step::Done(result)
     }
@@ -772,7 +848,8 @@ mod tests {
         let refused = FnTransport(|_: HttpRequest| {
             Err(TransportError::from_kind(TransportErrorKind::Connect))
         });
-        let client = crate::blocking::Client::builder(refused)
+        let client = crate::blocking::Client::builder()
+            .transport(refused)
             .bearer_token("t")
             .build()
             .unwrap();

@@ -3,14 +3,14 @@
 use std::fmt;
 use std::sync::{Arc, Weak};
 
+use tracing::Instrument as _;
+
 use crate::auth::ahead::{Background, Claim};
 use crate::builder::ClientBuilder;
 use crate::call::{Call, Step};
-use crate::endpoint::{self, Endpoint};
+use crate::endpoint::Endpoint;
 use crate::error::Result;
-use crate::ids::{MeetingId, WebinarId};
 use crate::methods::client_methods;
-use crate::model::{LiveStream, LiveStreamStatus, UpdateLiveStream};
 use crate::response::{Answer, FromResponse};
 use crate::retry::RetryPolicy;
 use crate::sleep::{AsyncSleep, ThreadSleep};
@@ -25,7 +25,7 @@ use crate::wiring::{Parts, Shared, Wiring};
 /// # async fn run(transport: impl zoom_core::Transport + 'static) -> zoom_core::Result<()> {
 /// use zoom_core::{Client, MeetingId};
 ///
-/// let client = Client::builder(transport)
+/// let client = Client::builder().transport(transport)
 ///     .server_to_server_oauth("account-id", "client-id", "client-secret")
 ///     .build()?;
 /// let stream = client.meeting_live_stream(MeetingId::new(85746065432)).await?;
@@ -51,11 +51,12 @@ impl fmt::Debug for AsyncParts {
 }
 
 impl Client {
-    /// Starts configuring a client that sends through `transport`.
-    pub fn builder(transport: impl Transport + 'static) -> ClientBuilder<AsyncParts> {
+    /// Starts configuring a client; give it its transport with
+    /// [`ClientBuilder::transport`] (any [`Transport`]: a pooled HTTP client, a closure, a mock).
+    pub fn builder() -> ClientBuilder<AsyncParts> {
         ClientBuilder::with_parts(AsyncParts(
             Parts {
-                transport: Arc::new(transport),
+                transport: None,
                 sleeper: Arc::new(ThreadSleep),
                 store: Arc::new(MemoryStore::new()),
             },
@@ -80,11 +81,32 @@ impl Client {
                     call.resume()
                 }
                 Step::Lock(single_flight) => call.locked(single_flight.lock().await),
-                Step::Send(request) => call.received(self.0.transport.send(request).await),
-                Step::Store(op) => call.stored(self.0.store.run(op).await),
+                // The call's span for this step (the attempt's, the store operation's).
+                Step::Send(request) => {
+                    let span = call.span().clone();
+                    call.received(self.0.transport.send(request).instrument(span).await)
+                }
+                Step::Store(op) => {
+                    let span = call.span().clone();
+                    call.stored(self.0.store.run(op).instrument(span).await)
+                }
                 Step::Done(result) => return result,
             };
         }
+    }
+
+    /// A call of `endpoint` to drive yourself (see [`crate::call`]): with another runtime,
+    /// or none. The client's transport and sleeper are not used by it.
+    pub fn call<'a, T: FromResponse>(&'a self, endpoint: &'a Endpoint<T>) -> Call<'a, T> {
+        Call::new(&self.0.shared, &self.0.retry, endpoint)
+    }
+
+    /// A copy of this client (sharing its token cache and limiter) with another retry
+    /// policy, for one call or a group of calls.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
+        let mut client = self.clone();
+        client.0.retry = Arc::new(policy);
+        client
     }
 
     client_methods!(async; .await);
@@ -123,6 +145,13 @@ impl Client {
 }
 
 impl ClientBuilder<AsyncParts> {
+    /// The transport every request of the client goes through (required; `build` fails with
+    /// an input error without one).
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.parts.0.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// How the client waits between retries (default [`ThreadSleep`]; a runtime's timer or
     /// an instant fake in tests).
     pub fn sleeper(mut self, sleeper: impl AsyncSleep + 'static) -> Self {
@@ -131,7 +160,7 @@ impl ClientBuilder<AsyncParts> {
     }
 
     /// Where the client runs work beside its callers (none by default; a runtime's spawn,
-    /// e.g. `zoom_transport_reqwest::TokioSpawn`, which the `zoom-live-stream` facade sets).
+    /// e.g. `zoom_live_stream::TokioSpawn`, which the `zoom-live-stream` facade sets).
     /// With one, a token is refreshed ahead of its expiry by a task of its own and no call
     /// waits for the token endpoint while a valid token exists; without one, the call that
     /// claims the refresh does it before its own request (one call per refresh waits).
@@ -158,7 +187,7 @@ impl ClientBuilder<AsyncParts> {
     /// missing credential or a malformed base URL; nothing is sent.
     pub fn build(self) -> Result<Client> {
         let (shared, retry, AsyncParts(parts, spawner)) = self.finish()?;
-        let client = Client(Wiring::new(shared, retry, parts));
+        let client = Client(Wiring::new(shared, retry, parts)?);
         if let Some(spawner) = spawner {
             client.refresh_in_background(spawner);
         }

@@ -1,25 +1,34 @@
-//! The eight live-stream endpoints, each an [`Endpoint`]: method, path, body and whether
-//! repeating it is safe. Turning one into an [`HttpRequest`] is pure (sans-IO).
+//! The live-stream endpoints, each an [`Endpoint`]: method, path, body and whether
+//! repeating it is safe. Turning one into an [`HttpRequest`] is pure (sans-IO). Eight are
+//! meetings' and webinars'; three are Video SDK sessions' (`get_session_live_stream`,
+//! `update_session_live_stream`, `update_session_live_stream_status`, on
+//! `/videosdk/sessions/{sessionId}/…`, taking a [`SessionId`](crate::SessionId)).
 //!
-//! Ids are typed as Zoom's spec types them (see [`crate::ids`]): the two live-stream GETs
+//! Ids are typed as Zoom's spec types them (see the crate docs, "Ids"): the two live-stream GETs
 //! take a [`MeetingRef`]/[`WebinarRef`] (a number or an instance UUID), every other
 //! operation the numeric [`MeetingId`]/[`WebinarId`]; a plain `u64` converts to both.
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 use std::time::Duration;
 
 use http::Method;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 
+use crate::SecretString;
 use crate::error::{Error, InvalidInput};
 use crate::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
 use crate::model::{JoinToken, LiveStream, LiveStreamStatus, StreamAction, UpdateLiveStream};
 use crate::response::{Answer, FromResponse, interpret};
-use crate::secret::SecretString;
 use crate::transport::{HttpRequest, HttpResponse};
 
 mod custom;
 pub use custom::{EndpointBuilder, Json};
+
+mod session;
+pub use session::{
+    get_session_live_stream, update_session_live_stream, update_session_live_stream_status,
+};
 
 /// Zoom's public API base.
 pub const DEFAULT_API_BASE: &str = "https://api.zoom.us/v2";
@@ -45,12 +54,18 @@ fn json_body(body: &impl serde::Serialize) -> Result<Vec<u8>, InvalidInput> {
 
 /// One call to Zoom, ready to be sent by a client: see [`crate::Client::send`].
 ///
+/// Besides its concrete path, an endpoint knows its path template (Zoom's API reference
+/// spells it, as OpenTelemetry's `url.template`) and its operation's name: the names of the
+/// spans a client opens for it (docs/OBSERVABILITY.md).
+///
 /// ```
 /// use zoom_core::{endpoint, MeetingId};
 ///
 /// let get = endpoint::get_meeting_live_stream(MeetingId::new(85746065432));
 /// assert_eq!(get.method(), "GET");
 /// assert_eq!(get.path(), "/meetings/85746065432/livestream");
+/// assert_eq!(get.template(), "/meetings/{meetingId}/livestream");
+/// assert_eq!(get.operation(), "zoom.meeting_live_stream");
 /// let token = endpoint::get_webinar_live_stream_join_token(91234567890);
 /// assert_eq!(token.path(), "/webinars/91234567890/jointoken/live_streaming");
 /// ```
@@ -62,7 +77,26 @@ pub struct Endpoint<T> {
     idempotency: Idempotency,
     /// The wait Zoom documents after a 429 of this call, for when it sends no `Retry-After`.
     rate_limit_advice: Option<Duration>,
+    /// The path with its ids as `{meetingId}`-style parameters (`url.template`).
+    template: Cow<'static, str>,
+    /// The operation's name, for the call's span (`zoom.meeting_live_stream`).
+    operation: Cow<'static, str>,
+    /// The meeting or webinar the path names, if any: which segment holds its id.
+    target: Option<Target>,
     _output: PhantomData<fn() -> T>,
+}
+
+/// What kind of object an endpoint's path names by id, for the call span's
+/// `zoom.meeting_id` / `zoom.webinar_id`: the id is read back from the path only when a span
+/// records it, so building an endpoint costs nothing more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The meeting id is the path's segment at this index (`/meetings/{id}` → 2).
+    Meeting(usize),
+    /// The webinar id is the path's segment at this index.
+    Webinar(usize),
+    /// The Video SDK session id is the path's segment at this index.
+    Session(usize),
 }
 
 /// The endpoint of a call that sends no API request, only refreshes the token ahead (an
@@ -73,8 +107,14 @@ pub(crate) static TOKEN_ONLY: Endpoint<()> = Endpoint {
     body: None,
     idempotency: Idempotency::Idempotent,
     rate_limit_advice: None,
+    template: Cow::Borrowed(""),
+    operation: Cow::Borrowed(TOKEN_REFRESH_OPERATION),
+    target: None,
     _output: PhantomData,
 };
+
+/// The operation name of a background token refresh's span.
+pub(crate) const TOKEN_REFRESH_OPERATION: &str = "zoom.token_refresh";
 
 impl<T: FromResponse> Endpoint<T> {
     fn new(method: Method, path: String, idempotency: Idempotency) -> Self {
@@ -84,8 +124,19 @@ impl<T: FromResponse> Endpoint<T> {
             body: None,
             idempotency,
             rate_limit_advice: None,
+            template: Cow::Borrowed(""),
+            operation: Cow::Borrowed(CUSTOM_OPERATION),
+            target: None,
             _output: PhantomData,
         }
+    }
+
+    /// With its template, operation name and target (the SDK's own endpoints).
+    fn named(mut self, operation: &'static str, template: &'static str, target: Target) -> Self {
+        self.operation = Cow::Borrowed(operation);
+        self.template = Cow::Borrowed(template);
+        self.target = Some(target);
+        self
     }
 
     /// With `body` as JSON; a body that cannot be serialised is an input error, never an
@@ -103,6 +154,44 @@ impl<T: FromResponse> Endpoint<T> {
     /// The path below the API base, ids already encoded.
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// The path's template, ids replaced by their parameter names as Zoom's API reference
+    /// writes them (`/meetings/{meetingId}/livestream`), without the query: OpenTelemetry's
+    /// `url.template`, and with the method the name of each attempt's span.
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
+    /// The operation's name (`zoom.meeting_live_stream`, ...): the name of the span around
+    /// the call's attempts. An endpoint built with [`Endpoint::builder`] is `zoom.request`
+    /// unless [`EndpointBuilder::operation`] names it.
+    pub fn operation(&self) -> &str {
+        &self.operation
+    }
+
+    /// The meeting, webinar or session this call is about, as `("zoom.meeting_id", id)`,
+    /// `("zoom.webinar_id", id)` or `("zoom.session_id", id)`, the id as the caller gave it (a UUID decoded from its path
+    /// segment). For spans; `None` when the path names neither.
+    pub(crate) fn target_id(&self) -> Option<(&'static str, String)> {
+        let (attribute, index) = match self.target? {
+            Target::Meeting(index) => ("zoom.meeting_id", index),
+            Target::Webinar(index) => ("zoom.webinar_id", index),
+            Target::Session(index) => ("zoom.session_id", index),
+        };
+        let path = self.path.split('?').next().unwrap_or_default();
+        let mut segment = path.split('/').nth(index)?.to_owned();
+        // A UUID may be encoded twice (Zoom's rule for one starting with `/` or holding
+        // `//`); its characters (base64) hold no `%` of their own.
+        for _ in 0..2 {
+            if !segment.contains('%') {
+                break;
+            }
+            segment = percent_encoding::percent_decode_str(&segment)
+                .decode_utf8_lossy()
+                .into_owned();
+        }
+        Some((attribute, segment))
     }
 
     /// Whether repeating the call is safe.
@@ -183,6 +272,8 @@ impl<T> std::fmt::Debug for Endpoint<T> {
             .field("body_len", &self.body.as_ref().map(Vec::len))
             .field("idempotency", &self.idempotency)
             .field("rate_limit_advice", &self.rate_limit_advice)
+            .field("template", &self.template)
+            .field("operation", &self.operation)
             .finish()
     }
 }
@@ -210,7 +301,7 @@ pub(crate) fn bearer_header(token: &SecretString) -> Result<HeaderValue, Error> 
 /// A validated base URL (`http` or `https`, with a host, no query), without trailing `/`.
 ///
 /// ```
-/// use zoom_core::BaseUrl;
+/// use zoom_core::endpoint::BaseUrl;
 ///
 /// assert_eq!(BaseUrl::parse("https://api.zoomgov.com/v2/").unwrap().as_str(), "https://api.zoomgov.com/v2");
 /// assert!(BaseUrl::parse("api.zoom.us").is_err());
@@ -360,6 +451,12 @@ fn path(kind: &str, segment: &str, tail: &str) -> String {
     path
 }
 
+/// The operation name of an endpoint built with [`Endpoint::builder`] that names none.
+pub(crate) const CUSTOM_OPERATION: &str = "zoom.request";
+
+/// The segment of `/meetings/{id}/…` and `/webinars/{id}/…` that holds the id.
+const ID_SEGMENT: usize = 2;
+
 const MEETINGS: &str = "/meetings/";
 const WEBINARS: &str = "/webinars/";
 const LIVESTREAM: &str = "/livestream";
@@ -376,7 +473,11 @@ pub const START_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// meeting UUID.
 pub fn get_meeting_live_stream(id: impl Into<MeetingRef>) -> Endpoint<LiveStream> {
     let path = path(MEETINGS, &id.into().path_segment(), LIVESTREAM);
-    Endpoint::new(Method::GET, path, Idempotency::Idempotent)
+    Endpoint::new(Method::GET, path, Idempotency::Idempotent).named(
+        "zoom.meeting_live_stream",
+        "/meetings/{meetingId}/livestream",
+        Target::Meeting(ID_SEGMENT),
+    )
 }
 
 /// `PATCH /meetings/{meetingId}/livestream`, after checking the body.
@@ -386,7 +487,13 @@ pub fn update_meeting_live_stream(
 ) -> Result<Endpoint<()>, Error> {
     update.validate()?;
     let path = path(MEETINGS, &id.into().path_segment(), LIVESTREAM);
-    Endpoint::new(Method::PATCH, path, Idempotency::Idempotent).json(update)
+    Endpoint::new(Method::PATCH, path, Idempotency::Idempotent)
+        .named(
+            "zoom.update_meeting_live_stream",
+            "/meetings/{meetingId}/livestream",
+            Target::Meeting(ID_SEGMENT),
+        )
+        .json(update)
 }
 
 /// `PATCH /meetings/{meetingId}/livestream/status`, after checking the body.
@@ -396,21 +503,35 @@ pub fn update_meeting_live_stream_status(
 ) -> Result<Endpoint<()>, Error> {
     status.validate(false)?;
     let path = path(MEETINGS, &id.into().path_segment(), LIVESTREAM_STATUS);
-    status_endpoint(path, status)
+    status_endpoint(path, status).map(|endpoint| {
+        endpoint.named(
+            "zoom.update_meeting_live_stream_status",
+            "/meetings/{meetingId}/livestream/status",
+            Target::Meeting(ID_SEGMENT),
+        )
+    })
 }
 
 /// `GET /meetings/{meetingId}/jointoken/live_streaming`: a join token with which a bot built
 /// on Zoom's Meeting SDK joins the meeting and starts streaming.
 pub fn get_meeting_live_stream_join_token(id: impl Into<MeetingId>) -> Endpoint<JoinToken> {
     let path = path(MEETINGS, &id.into().path_segment(), JOIN_TOKEN);
-    Endpoint::new(Method::GET, path, Idempotency::Idempotent)
+    Endpoint::new(Method::GET, path, Idempotency::Idempotent).named(
+        "zoom.meeting_live_stream_join_token",
+        "/meetings/{meetingId}/jointoken/live_streaming",
+        Target::Meeting(ID_SEGMENT),
+    )
 }
 
 /// `GET /webinars/{webinarId}/livestream`: the one webinar operation that also takes a
 /// webinar UUID.
 pub fn get_webinar_live_stream(id: impl Into<WebinarRef>) -> Endpoint<LiveStream> {
     let path = path(WEBINARS, &id.into().path_segment(), LIVESTREAM);
-    Endpoint::new(Method::GET, path, Idempotency::Idempotent)
+    Endpoint::new(Method::GET, path, Idempotency::Idempotent).named(
+        "zoom.webinar_live_stream",
+        "/webinars/{webinarId}/livestream",
+        Target::Webinar(ID_SEGMENT),
+    )
 }
 
 /// `PATCH /webinars/{webinarId}/livestream`, after checking the body.
@@ -420,7 +541,13 @@ pub fn update_webinar_live_stream(
 ) -> Result<Endpoint<()>, Error> {
     update.validate()?;
     let path = path(WEBINARS, &id.into().path_segment(), LIVESTREAM);
-    Endpoint::new(Method::PATCH, path, Idempotency::Idempotent).json(update)
+    Endpoint::new(Method::PATCH, path, Idempotency::Idempotent)
+        .named(
+            "zoom.update_webinar_live_stream",
+            "/webinars/{webinarId}/livestream",
+            Target::Webinar(ID_SEGMENT),
+        )
+        .json(update)
 }
 
 /// `PATCH /webinars/{webinarId}/livestream/status`, after checking the body
@@ -431,14 +558,24 @@ pub fn update_webinar_live_stream_status(
 ) -> Result<Endpoint<()>, Error> {
     status.validate(true)?;
     let path = path(WEBINARS, &id.into().path_segment(), LIVESTREAM_STATUS);
-    status_endpoint(path, status)
+    status_endpoint(path, status).map(|endpoint| {
+        endpoint.named(
+            "zoom.update_webinar_live_stream_status",
+            "/webinars/{webinarId}/livestream/status",
+            Target::Webinar(ID_SEGMENT),
+        )
+    })
 }
 
 /// `GET /webinars/{webinarId}/jointoken/live_streaming`: a join token with which a bot built
 /// on Zoom's Meeting SDK joins the webinar and starts streaming.
 pub fn get_webinar_live_stream_join_token(id: impl Into<WebinarId>) -> Endpoint<JoinToken> {
     let path = path(WEBINARS, &id.into().path_segment(), JOIN_TOKEN);
-    Endpoint::new(Method::GET, path, Idempotency::Idempotent)
+    Endpoint::new(Method::GET, path, Idempotency::Idempotent).named(
+        "zoom.webinar_live_stream_join_token",
+        "/webinars/{webinarId}/jointoken/live_streaming",
+        Target::Webinar(ID_SEGMENT),
+    )
 }
 
 /// A status PATCH: a state change, and a start carries Zoom's documented 30-second advice.
@@ -673,6 +810,103 @@ mod tests {
         assert_eq!(token.idempotency(), Idempotency::Idempotent);
         assert_eq!(token.body(), None);
         assert_eq!(token.rate_limit_advice(), None);
+    }
+
+    #[test]
+    fn every_operation_has_a_template_and_a_name_and_the_id_it_names() {
+        fn describe<T: FromResponse>(
+            endpoint: &Endpoint<T>,
+        ) -> (String, String, Option<(&'static str, String)>) {
+            (
+                endpoint.operation().to_owned(),
+                endpoint.template().to_owned(),
+                endpoint.target_id(),
+            )
+        }
+        let update = UpdateLiveStream::new("rtmp://a/b", "key", "https://e.com/w");
+        let stop = LiveStreamStatus::stop();
+        let uuid = MeetingUuid::parse("/YlohsHRtCd4ii1uC2+hA==").unwrap();
+        let cases = [
+            (
+                describe(&get_meeting_live_stream(7)),
+                [
+                    "zoom.meeting_live_stream",
+                    "/meetings/{meetingId}/livestream",
+                ],
+                ("zoom.meeting_id", "7"),
+            ),
+            (
+                describe(&get_meeting_live_stream(uuid)),
+                [
+                    "zoom.meeting_live_stream",
+                    "/meetings/{meetingId}/livestream",
+                ],
+                ("zoom.meeting_id", "/YlohsHRtCd4ii1uC2+hA=="),
+            ),
+            (
+                describe(&update_meeting_live_stream(7, &update).unwrap()),
+                [
+                    "zoom.update_meeting_live_stream",
+                    "/meetings/{meetingId}/livestream",
+                ],
+                ("zoom.meeting_id", "7"),
+            ),
+            (
+                describe(&update_meeting_live_stream_status(7, &stop).unwrap()),
+                [
+                    "zoom.update_meeting_live_stream_status",
+                    "/meetings/{meetingId}/livestream/status",
+                ],
+                ("zoom.meeting_id", "7"),
+            ),
+            (
+                describe(&get_meeting_live_stream_join_token(7)),
+                [
+                    "zoom.meeting_live_stream_join_token",
+                    "/meetings/{meetingId}/jointoken/live_streaming",
+                ],
+                ("zoom.meeting_id", "7"),
+            ),
+            (
+                describe(&get_webinar_live_stream(8)),
+                [
+                    "zoom.webinar_live_stream",
+                    "/webinars/{webinarId}/livestream",
+                ],
+                ("zoom.webinar_id", "8"),
+            ),
+            (
+                describe(&update_webinar_live_stream(8, &update).unwrap()),
+                [
+                    "zoom.update_webinar_live_stream",
+                    "/webinars/{webinarId}/livestream",
+                ],
+                ("zoom.webinar_id", "8"),
+            ),
+            (
+                describe(&update_webinar_live_stream_status(8, &stop).unwrap()),
+                [
+                    "zoom.update_webinar_live_stream_status",
+                    "/webinars/{webinarId}/livestream/status",
+                ],
+                ("zoom.webinar_id", "8"),
+            ),
+            (
+                describe(&get_webinar_live_stream_join_token(8)),
+                [
+                    "zoom.webinar_live_stream_join_token",
+                    "/webinars/{webinarId}/jointoken/live_streaming",
+                ],
+                ("zoom.webinar_id", "8"),
+            ),
+        ];
+        for ((operation, template, target), [want_operation, want_template], (attribute, id)) in
+            cases
+        {
+            assert_eq!(operation, want_operation);
+            assert_eq!(template, want_template);
+            assert_eq!(target, Some((attribute, id.to_owned())), "{operation}");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Meeting and webinar ids, typed the way Zoom's spec types them per operation.
+//! Meeting and webinar ids, typed the way Zoom's spec types them per operation, and Video
+//! SDK session ids ([`SessionId`]: a base64 string, read like a meeting UUID).
 //!
 //! Zoom's spec takes a **string** id (a number, or an instance UUID) only on the two
 //! live-stream GETs; every other live-stream operation (the PATCHes of the settings and of
@@ -42,6 +43,9 @@ use std::str::FromStr;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::error::InvalidInput;
+
+mod session;
+pub use session::SessionId;
 
 /// What a UUID's `+`, `/` and `=` are percent-encoded with (everything but ASCII letters,
 /// digits and RFC 3986's `-_~`, none of which a valid UUID holds).

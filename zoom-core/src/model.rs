@@ -5,8 +5,8 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::SecretString;
 use crate::error::InvalidInput;
-use crate::secret::SecretString;
 
 /// A meeting's or webinar's custom live-stream configuration, as `GET …/livestream` returns it.
 ///
@@ -142,8 +142,10 @@ open_enum!(
 );
 
 open_enum!(
-    /// The layout of a meeting's live stream (meetings only). Zoom has not fixed the values:
-    /// any other is kept as [`Layout::Other`].
+    /// The layout of a live stream: meetings (any of these; Zoom has not fixed the values)
+    /// and Video SDK sessions (`gallery_view` or `speaker_view`); webinars take none. Any
+    /// other value is kept as [`Layout::Other`]. [`LiveStreamStatus::validate_for`] says
+    /// which kind takes which.
     Layout {
         /// Follow the host's view.
         FollowHost = "follow_host",
@@ -155,14 +157,43 @@ open_enum!(
 );
 
 open_enum!(
-    /// How closed captions appear in the live stream (meetings, and webinars since Zoom's
-    /// changelog of 2026-04-20). Zoom has not fixed the values: any other is kept as
-    /// [`CloseCaption::Other`].
+    /// How closed captions appear in the live stream (meetings, webinars since Zoom's
+    /// changelog of 2026-04-20, and Video SDK sessions). The Video SDK API documents
+    /// `burnt-in`, `embedded` and `off`; for meetings only `burnt-in` has been seen. Any
+    /// other value is kept as [`CloseCaption::Other`].
     CloseCaption {
         /// Captions burnt into the video.
         BurntIn = "burnt-in",
+        /// Captions embedded in the stream (Video SDK sessions).
+        Embedded = "embedded",
+        /// No captions (Video SDK sessions).
+        Off = "off",
     }
 );
+
+/// What a live stream belongs to: the kinds differ in the status settings they take (see
+/// [`LiveStreamStatus::validate_for`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TargetKind {
+    /// A meeting (`/meetings/{meetingId}/livestream…`).
+    Meeting,
+    /// A webinar (`/webinars/{webinarId}/livestream…`).
+    Webinar,
+    /// A Video SDK session (`/videosdk/sessions/{sessionId}/livestream…`).
+    Session,
+}
+
+impl TargetKind {
+    /// `meeting`, `webinar` or `session`, for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            TargetKind::Meeting => "meeting",
+            TargetKind::Webinar => "webinar",
+            TargetKind::Session => "session",
+        }
+    }
+}
 
 /// The body of `PATCH …/livestream`: the new stream settings. All of `stream_url`,
 /// `stream_key` and `page_url` are required by Zoom.
@@ -289,10 +320,10 @@ pub struct LiveStreamSettings {
     /// The name shown in the stream (1 to 50 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// The layout (meetings only).
+    /// The layout (meetings; sessions: `gallery_view` or `speaker_view`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<Layout>,
-    /// Closed captions (meetings; webinars since Zoom's changelog of 2026-04-20).
+    /// Closed captions (meetings, sessions; webinars since Zoom's changelog of 2026-04-20).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub close_caption: Option<CloseCaption>,
 }
@@ -312,7 +343,7 @@ impl LiveStreamSettings {
         self.display_name = Some(name.into());
         self
     }
-    /// Sets `layout` (meetings only).
+    /// Sets `layout` (meetings; sessions take `gallery_view` or `speaker_view`).
     pub fn layout(mut self, layout: impl Into<Layout>) -> Self {
         self.layout = Some(layout.into());
         self
@@ -367,8 +398,40 @@ impl LiveStreamStatus {
         self
     }
 
-    /// Checks Zoom's documented limits; `for_webinar` rejects the meeting-only `layout`.
+    /// Checks Zoom's documented limits for a meeting's stream (`for_webinar` false) or a
+    /// webinar's (`for_webinar` true, which rejects `layout`): [`Self::validate_for`] with
+    /// [`TargetKind::Meeting`] or [`TargetKind::Webinar`].
     pub fn validate(&self, for_webinar: bool) -> Result<(), InvalidInput> {
+        self.validate_for(if for_webinar {
+            TargetKind::Webinar
+        } else {
+            TargetKind::Meeting
+        })
+    }
+
+    /// Checks Zoom's documented limits for a stream of `kind`, the one place where the
+    /// kinds' rules are:
+    ///
+    /// | setting | meeting | webinar | session |
+    /// |---|---|---|---|
+    /// | `display_name` | 1 to 50 characters | same | same |
+    /// | `layout` | any value | none | `gallery_view`, `speaker_view` (not `follow_host`) |
+    /// | `close_caption` | any value | any value | any value (`burnt-in`, `embedded`, `off` documented) |
+    ///
+    /// "Any value" is an open enum's: a known one, or a value Zoom added since (a word of 1
+    /// to 32 printable ASCII characters), which goes out as is for Zoom to judge.
+    ///
+    /// ```
+    /// use zoom_core::{Layout, LiveStreamSettings, LiveStreamStatus, TargetKind};
+    ///
+    /// let follow = LiveStreamStatus::start().settings(LiveStreamSettings::new().layout(Layout::FollowHost));
+    /// assert!(follow.validate_for(TargetKind::Meeting).is_ok());
+    /// assert!(follow.validate_for(TargetKind::Webinar).is_err());
+    /// assert!(follow.validate_for(TargetKind::Session).is_err());
+    /// let gallery = LiveStreamStatus::start().settings(LiveStreamSettings::new().layout(Layout::GalleryView));
+    /// assert!(gallery.validate_for(TargetKind::Session).is_ok());
+    /// ```
+    pub fn validate_for(&self, kind: TargetKind) -> Result<(), InvalidInput> {
         let Some(settings) = &self.settings else {
             return Ok(());
         };
@@ -382,10 +445,21 @@ impl LiveStreamStatus {
             }
         }
         if let Some(layout) = &settings.layout {
-            if for_webinar {
-                return Err(InvalidInput::new("settings.layout", "is for meetings only"));
+            match (kind, layout) {
+                (TargetKind::Webinar, _) => {
+                    return Err(InvalidInput::new(
+                        "settings.layout",
+                        "is for meetings and sessions only",
+                    ));
+                }
+                (TargetKind::Session, Layout::FollowHost) => {
+                    return Err(InvalidInput::new(
+                        "settings.layout",
+                        "is follow_host, a meeting layout: a session's is gallery_view or speaker_view",
+                    ));
+                }
+                _ => check_open_value("settings.layout", layout.as_str())?,
             }
-            check_open_value("settings.layout", layout.as_str())?;
         }
         if let Some(caption) = &settings.close_caption {
             check_open_value("settings.close_caption", caption.as_str())?;
@@ -713,5 +787,58 @@ mod tests {
         );
         let stop = serde_json::to_string(&LiveStreamStatus::stop()).unwrap();
         assert_eq!(stop, r#"{"action":"stop"}"#);
+    }
+
+    #[test]
+    fn each_kind_takes_its_own_layouts_and_every_kind_its_captions() {
+        let with = |settings: LiveStreamSettings| LiveStreamStatus::start().settings(settings);
+        let layout = |value: &str| with(LiveStreamSettings::new().layout(value));
+        use TargetKind::{Meeting, Session, Webinar};
+        for (value, meeting, webinar, session) in [
+            ("follow_host", true, false, false),
+            ("gallery_view", true, false, true),
+            ("speaker_view", true, false, true),
+            ("side_by_side_2027", true, false, true),
+            ("bad value", false, false, false),
+        ] {
+            let status = layout(value);
+            assert_eq!(status.validate_for(Meeting).is_ok(), meeting, "{value}");
+            assert_eq!(status.validate_for(Webinar).is_ok(), webinar, "{value}");
+            assert_eq!(status.validate_for(Session).is_ok(), session, "{value}");
+            if !session {
+                assert_eq!(
+                    status.validate_for(Session).unwrap_err().field(),
+                    "settings.layout"
+                );
+            }
+        }
+        assert!(
+            layout("follow_host")
+                .validate_for(Session)
+                .unwrap_err()
+                .reason()
+                .contains("gallery_view or speaker_view")
+        );
+        for caption in [
+            CloseCaption::BurntIn,
+            CloseCaption::Embedded,
+            CloseCaption::Off,
+        ] {
+            let status = with(LiveStreamSettings::new().close_caption(caption.clone()));
+            for kind in [Meeting, Webinar, Session] {
+                assert!(status.validate_for(kind).is_ok(), "{caption} {kind:?}");
+            }
+        }
+        let long_name = with(LiveStreamSettings::new().display_name("n".repeat(51)));
+        assert_eq!(
+            long_name.validate_for(Session).unwrap_err().field(),
+            "settings.display_name"
+        );
+        assert_eq!(
+            (Meeting.noun(), Webinar.noun(), Session.noun()),
+            ("meeting", "webinar", "session")
+        );
+        assert_eq!(CloseCaption::from("embedded"), CloseCaption::Embedded);
+        assert_eq!(CloseCaption::Off.as_str(), "off");
     }
 }

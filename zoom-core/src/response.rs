@@ -4,7 +4,7 @@ use http::{HeaderMap, StatusCode};
 
 use crate::error::{ApiError, ApiErrorKind, DECODE_BODY_CAP, DecodeError, Error, FieldError};
 use crate::model::{JoinToken, LiveStream};
-use crate::rate_limit::{RateLimit, RetryAfter, ZoomHeaders};
+use crate::rate_limit_headers::{RateLimit, RetryAfter, ZoomHeaders};
 use crate::transport::HttpResponse;
 
 /// The header Zoom puts on every answer; Zoom support asks for it.

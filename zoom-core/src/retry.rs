@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::endpoint::Idempotency;
 use crate::error::{Error, RetryClass};
-use crate::rate_limit::RetryAfter;
+use crate::rate_limit_headers::RetryAfter;
 
 /// When and how often to repeat a failed call.
 ///
@@ -20,7 +20,7 @@ use crate::rate_limit::RetryAfter;
 ///
 /// The budget is a deadline: no attempt starts after it, and every request after the first
 /// attempt (a retry; also a request after a token fetch or a wait) carries what is left of
-/// it ([`crate::transport::TimeLeft`]), which both shipped transports honour, so that the
+/// it ([`TimeLeft`](crate::TimeLeft)), which both shipped transports honour, so that the
 /// attempt under way ends by the deadline too. A first attempt straight off is bounded by
 /// the transport's own timeout only. So with the shipped transports and a transport timeout
 /// no longer than the budget (the defaults: 30 s and 60 s), a call ends by its deadline.
@@ -111,7 +111,7 @@ impl RetryPolicy {
     /// The call's deadline, measured from its first send: no attempt starts later (a wait
     /// that would end later is not taken and the last error is returned instead), and every
     /// request after the first attempt carries the time left
-    /// ([`crate::transport::TimeLeft`]) so that the shipped transports end it by then.
+    /// ([`TimeLeft`](crate::TimeLeft)) so that the shipped transports end it by then.
     pub fn max_elapsed(mut self, budget: Duration) -> Self {
         self.max_elapsed = budget;
         self
@@ -121,7 +121,7 @@ impl RetryPolicy {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use zoom_core::{Idempotency, RetryContext, RetryDecision, RetryPolicy, SystemTimeSource, TimeSource};
+    /// use zoom_core::{endpoint::Idempotency, RetryContext, RetryDecision, RetryPolicy, SystemTimeSource, TimeSource};
     ///
     /// let refused = zoom_core::Error::Transport {
     ///     error: zoom_core::TransportError::from_kind(zoom_core::TransportErrorKind::Connect),

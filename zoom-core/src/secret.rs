@@ -1,67 +1,10 @@
-//! Secret strings whose `Debug` and `Display` never show the value.
+//! Writing secrets with serde, on purpose: the opt-in helpers for [`SecretString`] fields
+//! (see the rule in `docs/DESIGN.md`: what is sent is written in clear, what is received
+//! as `[redacted]`).
 
 use std::fmt;
 
-/// A string that must not leak: an access token, a client secret, a stream key.
-///
-/// `Debug` and `Display` print `[redacted]`; the value is reached only through
-/// [`SecretString::expose_secret`], so every place that reads it is easy to find.
-///
-/// Like `secrecy`'s secrets, it does not implement `Serialize`: writing a secret is opt-in,
-/// per field, with `#[serde(serialize_with = "zoom_core::secret::expose")]` (or
-/// [`redact`] to write `[redacted]`), or per value with [`Exposed`]. `Deserialize` reads the
-/// value as it is.
-///
-/// ```
-/// use zoom_core::SecretString;
-///
-/// let secret = SecretString::new("hunter2");
-/// assert_eq!(format!("{secret:?} {secret}"), "SecretString([redacted]) [redacted]");
-/// assert_eq!(secret.expose_secret(), "hunter2");
-/// ```
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct SecretString(String);
-
-impl SecretString {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret value itself. Never log it.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether the secret is empty or only whitespace.
-    pub fn is_blank(&self) -> bool {
-        self.0.trim().is_empty()
-    }
-}
-
-impl fmt::Debug for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretString([redacted])")
-    }
-}
-
-impl fmt::Display for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl From<String> for SecretString {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for SecretString {
-    fn from(value: &str) -> Self {
-        Self(value.to_owned())
-    }
-}
+use crate::SecretString;
 
 /// Serializes the secret's value: the opt-in, for a field of a request body.
 ///
@@ -134,11 +77,5 @@ impl serde::Serialize for Exposed<'_> {
 impl fmt::Debug for Exposed<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Exposed([redacted])")
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SecretString {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self)
     }
 }

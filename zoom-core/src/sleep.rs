@@ -8,13 +8,13 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 /// A boxed future, as [`AsyncSleep::sleep`] returns it.
-pub type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Sleeps asynchronously. Implement it over your runtime's timer, e.g.
 /// `Box::pin(tokio::time::sleep(duration))`.
 pub trait AsyncSleep: Send + Sync {
     /// A future that completes after `duration`.
-    fn sleep(&self, duration: Duration) -> BoxFuture;
+    fn sleep(&self, duration: Duration) -> SleepFuture;
 }
 
 /// Sleeps by blocking the current thread.
@@ -37,7 +37,7 @@ impl BlockingSleep for ThreadSleep {
 }
 
 impl AsyncSleep for ThreadSleep {
-    fn sleep(&self, duration: Duration) -> BoxFuture {
+    fn sleep(&self, duration: Duration) -> SleepFuture {
         Box::pin(ThreadTimer {
             duration,
             shared: Arc::new(Mutex::new(TimerState::default())),

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 ///
 /// ```
 /// use std::time::Duration;
-/// use zoom_core::time::Timestamp;
+/// use zoom_core::Timestamp;
 ///
 /// let start = Timestamp::from_origin(Duration::from_secs(10));
 /// let later = start.saturating_add(Duration::MAX);

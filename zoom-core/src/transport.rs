@@ -32,7 +32,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 ///
 /// ```
 /// use std::time::Duration;
-/// use zoom_core::transport::{DEFAULT_TIMEOUT, TimeLeft};
+/// use zoom_core::{DEFAULT_TIMEOUT, TimeLeft};
 ///
 /// # let request = zoom_core::http::Request::new(Vec::<u8>::new());
 /// let timeout = match request.extensions().get::<TimeLeft>() {
@@ -49,7 +49,7 @@ pub struct TimeLeft(pub Duration);
 /// proxy from the environment: a local simulator or test server is always reached directly.
 ///
 /// ```
-/// use zoom_core::transport::is_loopback;
+/// use zoom_core::is_loopback;
 ///
 /// assert!(is_loopback(&"http://127.0.0.1:8080/v2".parse().unwrap()));
 /// assert!(is_loopback(&"http://[::1]/v2".parse().unwrap()));
@@ -145,7 +145,7 @@ where
 ///         .body(br#"{"stream_url":"rtmp://live.example/app"}"#.to_vec())
 ///         .unwrap())
 /// });
-/// let client = zoom_core::Client::builder(transport).bearer_token("token").build().unwrap();
+/// let client = zoom_core::Client::builder().transport(transport).bearer_token("token").build().unwrap();
 /// # let _ = client.meeting_live_stream(MeetingId::new(1));
 /// ```
 #[derive(Clone)]

@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use crate::auth::Auth;
 use crate::auth::ahead::Background;
 use crate::endpoint::BaseUrl;
+use crate::error::InvalidInput;
 use crate::limiter::RateLimiter;
 use crate::retry::{Jitter, RetryPolicy};
 use crate::store::{LimiterKey, StoreError, StoreOutcome, TokenKey};
@@ -78,10 +79,12 @@ impl Shared {
     }
 }
 
-/// A transport, a sleeper and a store, as a builder holds them. The store is an empty
-/// `MemoryStore` unless one is configured; a call only uses it when one is.
+/// A transport, a sleeper and a store, as a builder holds them. The transport comes when the
+/// builder is given one (late, so that a builder can be configured before its transport is
+/// made); the store is an empty `MemoryStore` unless one is configured, and a call only uses
+/// it when one is.
 pub(crate) struct Parts<Tr: ?Sized, Sl: ?Sized, St: ?Sized> {
-    pub(crate) transport: Arc<Tr>,
+    pub(crate) transport: Option<Arc<Tr>>,
     pub(crate) sleeper: Arc<Sl>,
     pub(crate) store: Arc<St>,
 }
@@ -102,18 +105,25 @@ pub(crate) struct Wiring<Tr: ?Sized, Sl: ?Sized, St: ?Sized> {
 }
 
 impl<Tr: ?Sized, Sl: ?Sized, St: ?Sized> Wiring<Tr, Sl, St> {
+    /// The client's contents, or an input error if no transport was given (nothing is sent).
     pub(crate) fn new(
         shared: Arc<Shared>,
         retry: Arc<RetryPolicy>,
         parts: Parts<Tr, Sl, St>,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, InvalidInput> {
+        let transport = parts.transport.ok_or_else(|| {
+            InvalidInput::new(
+                "transport",
+                "none set: give the builder one with .transport(..)",
+            )
+        })?;
+        Ok(Self {
             shared,
             retry,
-            transport: parts.transport,
+            transport,
             sleeper: parts.sleeper,
             store: parts.store,
-        }
+        })
     }
 }
 

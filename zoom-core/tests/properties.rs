@@ -1,5 +1,6 @@
 //! Property tests over the surfaces a server or a caller controls: the response mapper, ids
-//! to request paths, the `Retry-After` parsers and the token answer. Bounded (a few hundred
+//! (meeting, webinar and Video SDK session) to request paths, the `Retry-After` parsers and
+//! the token answer. Bounded (a few hundred
 //! cases each) so `cargo test` stays quick; `fuzz/` runs the same surfaces for longer.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -7,11 +8,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use proptest::prelude::*;
 use zoom_core::endpoint::{self, Endpoint};
-use zoom_core::error::escape_server_text;
+use zoom_core::escape_server_text;
 use zoom_core::{
-    BaseUrl, Error, FnTransport, FromResponse, HttpRequest, HttpResponse, LiveStream,
-    LiveStreamStatus, MeetingId, MeetingRef, MeetingUuid, RetryAfter, RetryPolicy, SecretString,
-    UpdateLiveStream, WebinarId, WebinarRef, WebinarUuid, response,
+    Error, FnTransport, HttpRequest, HttpResponse, LiveStream, LiveStreamStatus, MeetingId,
+    MeetingRef, MeetingUuid, RetryAfter, RetryPolicy, SecretString, SessionId, UpdateLiveStream,
+    WebinarId, WebinarRef, WebinarUuid, endpoint::BaseUrl, response, response::FromResponse,
 };
 
 /// 9999-12-31T23:59:59Z, the last instant an HTTP-date can express.
@@ -155,7 +156,7 @@ fn exercise_error(error: &Error) {
             decode.body_len(),
         );
         let _ = decode.tracking_id();
-        assert!(decode.body().len() <= zoom_core::error::DECODE_BODY_CAP);
+        assert!(decode.body().len() <= zoom_core::DECODE_BODY_CAP);
         assert_printable(&decode.to_string());
     }
 }
@@ -227,14 +228,23 @@ fn sent_url<T: FromResponse>(endpoint: &Endpoint<T>, base: &BaseUrl) -> url::Url
 }
 
 fn check_one_segment(url: &url::Url, host: &str, kind: &str, id: &str, tail: &[&str]) {
+    check_segment_after(url, host, &[kind], id, tail);
+}
+
+/// The id is exactly one segment after `/v2/{prefix…}/`, and the prefix and tail are as
+/// written (never encoded: only the id's segment is encoded, twice by Zoom's rule).
+fn check_segment_after(url: &url::Url, host: &str, prefix: &[&str], id: &str, tail: &[&str]) {
     assert_eq!(url.host_str(), Some(host));
     assert_eq!(url.query(), None, "{url}");
     assert_eq!(url.fragment(), None, "{url}");
     let segments: Vec<&str> = url.path_segments().expect("a base URL").collect();
-    let mut expected = vec!["v2", kind, segments.get(2).copied().unwrap_or("")];
+    let at = 1 + prefix.len();
+    let mut expected = vec!["v2"];
+    expected.extend_from_slice(prefix);
+    expected.push(segments.get(at).copied().unwrap_or(""));
     expected.extend_from_slice(tail);
     assert_eq!(segments, expected, "{id:?} -> {url}");
-    let segment = segments[2];
+    let segment = segments[at];
     assert!(!segment.is_empty());
     // Never a dot segment, also after one or two rounds of percent-decoding.
     for shown in [
@@ -313,6 +323,36 @@ proptest! {
             check_one_segment(&sent_url(&token, &base), host, "meetings", &id, &["jointoken", "live_streaming"]);
             let token = endpoint::get_webinar_live_stream_join_token(webinar);
             check_one_segment(&sent_url(&token, &base), host, "webinars", &id, &["jointoken", "live_streaming"]);
+        }
+    }
+
+    /// A Video SDK session id is read like a meeting UUID (base64 characters, at most 64;
+    /// digits alone too), and becomes exactly one segment after `/videosdk/sessions/`,
+    /// encoded twice only by Zoom's rule and only there.
+    #[test]
+    fn session_ids_are_one_segment_or_an_input_error(text in id_text()) {
+        let trimmed = text.trim();
+        let valid = !trimmed.is_empty() && trimmed.len() <= 64 && trimmed.chars().all(is_base64);
+        let parsed = SessionId::parse(&text);
+        prop_assert_eq!(parsed.is_ok(), valid, "{:?}", text);
+        let Ok(session) = parsed else {
+            prop_assert_eq!(parsed.unwrap_err().field(), "session_id");
+            return Ok(());
+        };
+        prop_assert_eq!(session.as_str(), trimmed);
+        let prefix = ["videosdk", "sessions"];
+        let update = UpdateLiveStream::new("rtmp://a/b", "key", "https://e.com/w");
+        for base in ["https://api.zoom.us/v2", "http://127.0.0.1:9/v2"] {
+            let base = BaseUrl::parse(base).unwrap();
+            let host = if base.as_str().starts_with("https") { "api.zoom.us" } else { "127.0.0.1" };
+            let get = endpoint::get_session_live_stream(&session);
+            check_segment_after(&sent_url(&get, &base), host, &prefix, trimmed, &["livestream"]);
+            let patch = endpoint::update_session_live_stream(&session, &update).unwrap();
+            check_segment_after(&sent_url(&patch, &base), host, &prefix, trimmed, &["livestream"]);
+            for status in [LiveStreamStatus::start(), LiveStreamStatus::stop()] {
+                let status = endpoint::update_session_live_stream_status(&session, &status).unwrap();
+                check_segment_after(&sent_url(&status, &base), host, &prefix, trimmed, &["livestream", "status"]);
+            }
         }
     }
 }
@@ -405,7 +445,7 @@ fn exercise_retry_after(value: &RetryAfter, header: &str, now: SystemTime) {
     let decision = RetryPolicy::default().decide(
         &zoom_core::RetryContext {
             attempts: 1,
-            idempotency: zoom_core::Idempotency::Idempotent,
+            idempotency: zoom_core::endpoint::Idempotency::Idempotent,
             elapsed: Duration::from_secs(1),
             now,
             random: 0.5,
@@ -577,7 +617,7 @@ proptest! {
             };
             Ok(answer.expect("valid status"))
         });
-        let client = zoom_core::blocking::Client::builder(transport)
+        let client = zoom_core::blocking::Client::builder().transport(transport)
             .server_to_server_oauth("acct", "cid", CLIENT_SECRET)
             .oauth_base("http://127.0.0.1:9")
             .api_base("http://127.0.0.1:9/v2")

@@ -77,7 +77,7 @@ proptest! {
                 .body(body.clone().into_bytes())
                 .unwrap())
         });
-        let client = zoom_core::blocking::Client::builder(transport)
+        let client = zoom_core::blocking::Client::builder().transport(transport)
             .bearer_token("token")
             .api_base("http://127.0.0.1:9/v2")
             .retry_policy(RetryPolicy::default().max_attempts(2))

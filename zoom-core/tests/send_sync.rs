@@ -18,7 +18,8 @@ fn clients_errors_and_futures_are_send_and_sync() {
             .body(Vec::new())
             .unwrap())
     });
-    let client = zoom_core::Client::builder(transport)
+    let client = zoom_core::Client::builder()
+        .transport(transport)
         .bearer_token("t")
         .build()
         .unwrap();

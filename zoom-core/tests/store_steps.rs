@@ -146,7 +146,8 @@ impl Process {
     ) -> Self {
         let seen = Arc::clone(zoom);
         let transport = FnTransport(move |request: HttpRequest| Ok(answer(&seen, &request)));
-        let builder = Client::builder(transport)
+        let builder = Client::builder()
+            .transport(transport)
             .api_base("http://127.0.0.1:9/v2")
             .oauth_base("http://127.0.0.1:9")
             .time_source(clock.clone())
@@ -282,7 +283,8 @@ fn without_a_store_no_store_step_comes() {
     let zoom = zoom("ref-0");
     let seen = Arc::clone(&zoom);
     let transport = FnTransport(move |request: HttpRequest| Ok(answer(&seen, &request)));
-    let client = Client::builder(transport)
+    let client = Client::builder()
+        .transport(transport)
         .api_base("http://127.0.0.1:9/v2")
         .oauth_base("http://127.0.0.1:9")
         .server_to_server_oauth("acct", "cid", "secret")

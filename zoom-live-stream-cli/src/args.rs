@@ -11,12 +11,17 @@ use zoom_live_stream::{
 };
 
 use crate::join_token::JoinTokenArgs;
-use crate::target::{Action, Target, TargetArgs};
+use crate::target::{Action, StreamTargetArgs};
 
 const EXIT_CODES: &str = "\
 Ids: a meeting id or webinar id is a number (Zoom's int64). `get` also takes a meeting or
 webinar instance's UUID (such as aDYlohsHRtCd4ii1uC2+hA==); update, start, stop and
 join-token take only the number, as Zoom's API does (a UUID there is a usage error).
+
+Video SDK sessions: get, update, start and stop take --session ID instead of a meeting id.
+They authenticate with ZOOM_VIDEO_SDK_API_KEY and ZOOM_VIDEO_SDK_API_SECRET (the tool signs
+an HS256 JWT with them), or else like meetings (an access token, Server-to-Server OAuth).
+A session's layout is gallery_view or speaker_view.
 
 With no credentials and no API base, the tool starts its built-in Zoom simulator on
 127.0.0.1 and answers from it (it says so on stderr).
@@ -36,7 +41,7 @@ Exit codes:
      talking to the token endpoint
   5  authentication failed: the credentials or the access token were refused";
 
-/// Read or control a Zoom meeting's or webinar's custom live stream.
+/// Read or control a Zoom meeting's, webinar's or Video SDK session's custom live stream.
 #[derive(Debug, Parser)]
 #[command(name = "zoom-live-stream", version, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
@@ -77,6 +82,23 @@ pub(crate) struct Global {
         value_name = "SECRET"
     )]
     pub(crate) client_secret: Option<String>,
+    /// Video SDK API key (with --session: the tool signs a JWT with the key and secret).
+    #[arg(
+        long,
+        global = true,
+        env = "ZOOM_VIDEO_SDK_API_KEY",
+        value_name = "KEY"
+    )]
+    pub(crate) video_sdk_api_key: Option<String>,
+    /// Video SDK API secret.
+    #[arg(
+        long,
+        global = true,
+        env = "ZOOM_VIDEO_SDK_API_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub(crate) video_sdk_api_secret: Option<String>,
     /// API base [default: https://api.zoom.us/v2; ZoomGov: https://api.zoomgov.com/v2].
     #[arg(long, global = true, env = "ZOOM_API_BASE", value_name = "URL")]
     pub(crate) api_base: Option<String>,
@@ -106,7 +128,7 @@ pub(crate) enum Commands {
     /// Print the live stream's settings as JSON (by id, or by an instance's UUID).
     Get {
         #[command(flatten)]
-        target: TargetArgs,
+        target: StreamTargetArgs,
         /// Print the stream key instead of [redacted].
         #[arg(long)]
         show_stream_key: bool,
@@ -114,7 +136,7 @@ pub(crate) enum Commands {
     /// Change the stream URL, stream key, viewers' page and resolution.
     Update {
         #[command(flatten)]
-        target: TargetArgs,
+        target: StreamTargetArgs,
         /// Where to stream to (Zoom's are rtmp:// or rtmps:// URLs).
         #[arg(long, value_name = "URL", value_parser = parse_stream_url)]
         stream_url: String,
@@ -128,27 +150,28 @@ pub(crate) enum Commands {
         #[arg(long, value_enum)]
         resolution: Option<ResolutionArg>,
     },
-    /// Start the live stream (the meeting or webinar must be in progress).
+    /// Start the live stream (the meeting, webinar or session must be in progress).
     Start {
         #[command(flatten)]
-        target: TargetArgs,
+        target: StreamTargetArgs,
         /// The name shown in the stream (1 to 50 characters).
         #[arg(long, value_name = "NAME")]
         display_name: Option<String>,
         /// Show the active speaker's name.
         #[arg(long)]
         active_speaker_name: bool,
-        /// The stream's layout (meetings only).
+        /// The stream's layout (meetings; sessions: gallery_view or speaker_view).
         #[arg(long, value_enum)]
         layout: Option<LayoutArg>,
-        /// Closed captions (meetings; webinars since Zoom's changelog of 2026-04-20).
+        /// Closed captions (meetings, sessions; webinars since Zoom's changelog of
+        /// 2026-04-20; embedded and off are documented for sessions).
         #[arg(long, value_enum)]
         close_caption: Option<CloseCaptionArg>,
     },
     /// Stop the live stream.
     Stop {
         #[command(flatten)]
-        target: TargetArgs,
+        target: StreamTargetArgs,
     },
     /// Receive Zoom's webhooks: one JSON line per verified live-stream or lifecycle event.
     Listen(crate::listen::ListenArgs),
@@ -197,6 +220,12 @@ pub(crate) enum CloseCaptionArg {
     /// Captions burnt into the video.
     #[value(name = "burnt-in")]
     BurntIn,
+    /// Captions embedded in the stream (documented for sessions).
+    #[value(name = "embedded")]
+    Embedded,
+    /// No captions (documented for sessions).
+    #[value(name = "off")]
+    Off,
 }
 
 impl From<ResolutionArg> for Resolution {
@@ -222,6 +251,8 @@ impl From<CloseCaptionArg> for CloseCaption {
     fn from(value: CloseCaptionArg) -> Self {
         match value {
             CloseCaptionArg::BurntIn => CloseCaption::BurntIn,
+            CloseCaptionArg::Embedded => CloseCaption::Embedded,
+            CloseCaptionArg::Off => CloseCaption::Off,
         }
     }
 }
@@ -323,7 +354,7 @@ impl Commands {
                     LiveStreamStatus::start().settings(settings)
                 };
                 let target = target.numeric()?;
-                status.validate(matches!(target, Target::Webinar(_)))?;
+                status.validate_for(target.kind())?;
                 Action::Status(target, status)
             }
             Commands::Stop { target } => {
@@ -338,6 +369,7 @@ impl Commands {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::target::Target;
     use clap::CommandFactory;
     use zoom_live_stream::{WebinarId, WebinarRef};
 

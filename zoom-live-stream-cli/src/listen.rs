@@ -22,6 +22,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::task::JoinSet;
+use tracing::Instrument as _;
 use zoom_live_stream::SecretString;
 use zoom_live_stream::secret::REDACTED;
 use zoom_live_stream::webhook::{Deduplicator, Event, LiveStreaming, MAX_BODY_BYTES, Verifier};
@@ -183,7 +184,18 @@ async fn serve_connection(stream: TcpStream, receiver: Arc<Receiver>) {
     let peer = stream.peer_addr().ok();
     let service = service_fn(move |request| {
         let receiver = receiver.clone();
-        async move { Ok::<_, std::convert::Infallible>(receive(&receiver, request, peer).await) }
+        async move {
+            let span = delivery_span(&request, &receiver.path);
+            let response = receive(&receiver, request, peer)
+                .instrument(span.clone())
+                .await;
+            span.record("http.response.status_code", response.status().as_u16());
+            if response.status().is_server_error() {
+                span.record("error.type", response.status().as_str());
+                span.record("otel.status_code", "ERROR");
+            }
+            Ok::<_, std::convert::Infallible>(response)
+        }
     });
     // Errors here are malformed requests or the peer going away: hyper has answered or
     // closed; nothing to do.
@@ -194,6 +206,26 @@ async fn serve_connection(stream: TcpStream, receiver: Arc<Receiver>) {
         .header_read_timeout(READ_TIMEOUT)
         .serve_connection(TokioIo::new(stream), service)
         .await;
+}
+
+/// One server span per request (OpenTelemetry's HTTP server conventions, exported with
+/// `OTEL_EXPORTER_OTLP_ENDPOINT`): the verification's span (zoom_webhook) opens inside it.
+/// The method and path only: never a header or the body.
+fn delivery_span(request: &Request<Incoming>, route: &str) -> tracing::Span {
+    let method = request.method().as_str();
+    let path = request.uri().path();
+    let routed = path == route;
+    tracing::info_span!(
+        "zoom_live_stream.listen",
+        otel.name = %format_args!("{method}{}{}", if routed { " " } else { "" }, if routed { route } else { "" }),
+        otel.kind = "server",
+        http.request.method = method,
+        url.path = path,
+        http.route = routed.then_some(route),
+        http.response.status_code = tracing::field::Empty,
+        error.type = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+    )
 }
 
 fn answer(status: StatusCode) -> Response<Full<Bytes>> {

@@ -1,17 +1,20 @@
-//! `zoom-live-stream`: read or control a Zoom meeting's or webinar's custom live stream.
+//! `zoom-live-stream`: read or control a Zoom meeting's, webinar's or Video SDK session's
+//! custom live stream.
 //!
 //! ```text
 //! cargo install zoom-live-stream-cli
 //! zoom-live-stream get 85746065432
 //! ```
 //! Run with `--help` for commands, options and exit codes. With no credentials set, the
-//! tool answers from its built-in Zoom simulator on 127.0.0.1.
+//! tool answers from its built-in Zoom simulator on 127.0.0.1. With
+//! `OTEL_EXPORTER_OTLP_ENDPOINT` set, it exports its spans over OTLP/HTTP (`otel.rs`).
 #![forbid(unsafe_code)]
 
 mod args;
 mod connect;
 mod join_token;
 mod listen;
+mod otel;
 mod report;
 mod shared;
 mod target;
@@ -45,6 +48,10 @@ macro_rules! dispatch {
             Action::Status(Target::Webinar(id), status) => client.update_webinar_live_stream_status(id, status) $($await)* .map(|()| Outcome::Done),
             Action::JoinToken { target: Target::Meeting(id), .. } => client.meeting_live_stream_join_token(id) $($await)* .map(Outcome::JoinToken),
             Action::JoinToken { target: Target::Webinar(id), .. } => client.webinar_live_stream_join_token(id) $($await)* .map(Outcome::JoinToken),
+            Action::Get { target: Target::Session(id), .. } => client.session_live_stream(id) $($await)* .map(Outcome::Stream),
+            Action::Update(Target::Session(id), body) => client.update_session_live_stream(id, body) $($await)* .map(|()| Outcome::Done),
+            Action::Status(Target::Session(id), status) => client.update_session_live_stream_status(id, status) $($await)* .map(|()| Outcome::Done),
+            Action::JoinToken { target: Target::Session(never), .. } => match *never {},
         }
     }};
 }
@@ -57,14 +64,22 @@ fn main() -> ExitCode {
         Ok(parsed) => parsed,
         Err(error) => return clap_exit(&error),
     };
-    init_tracing(cli.global.verbose);
+    let exporter = init_tracing(cli.global.verbose);
+    let code = run(&cli, &matches);
+    // Also on failure exit codes: the spans of a failed call matter most.
+    exporter.shutdown();
+    code
+}
+
+/// Runs the parsed command.
+fn run(cli: &Cli, matches: &clap::ArgMatches) -> ExitCode {
     if let Commands::Completions { shell } = &cli.command {
         let mut script = Vec::new();
         clap_complete::generate(*shell, &mut Cli::command(), "zoom-live-stream", &mut script);
         return write_out(&String::from_utf8_lossy(&script));
     }
     if let Commands::Listen(args) = &cli.command {
-        if let Some(option) = args::unused_by_listen(&matches) {
+        if let Some(option) = args::unused_by_listen(matches) {
             return usage(&format!(
                 "listen takes no {option}: it receives webhooks and calls no API"
             ));
@@ -79,15 +94,30 @@ fn main() -> ExitCode {
         Ok(None) => return ExitCode::SUCCESS,
         Err(error) => return usage(&format!("invalid input: {error}")),
     };
-    let destination = match connect::resolve(&cli.global) {
+    let destination = match connect::resolve(&cli.global, action.is_session()) {
         Ok(destination) => destination,
         Err(message) => return usage(&message),
     };
-    let result = if cli.global.blocking {
-        run_blocking(&action, &destination)
-    } else {
-        run_async(&action, &destination)
-    };
+    // One trace per command: the SDK's call spans open inside this one.
+    let span = tracing::info_span!(
+        "zoom_live_stream.command",
+        otel.name = %format_args!("zoom-live-stream {}", command_name(&action)),
+        zoom.command = command_name(&action),
+        error.type = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+    );
+    let result = span.in_scope(|| {
+        if cli.global.blocking {
+            run_blocking(&action, &destination)
+        } else {
+            run_async(&action, &destination)
+        }
+    });
+    if let Err(error) = &result {
+        span.record("error.type", error_type(error));
+        span.record("otel.status_code", "ERROR");
+    }
+    drop(span);
     match result {
         Ok(Outcome::Stream(stream)) => {
             let show_stream_key = matches!(
@@ -141,16 +171,45 @@ fn main() -> ExitCode {
                 api_base: destination
                     .api_base
                     .as_deref()
-                    .unwrap_or(zoom_live_stream::DEFAULT_API_BASE),
+                    .unwrap_or(zoom_live_stream::endpoint::DEFAULT_API_BASE),
                 oauth_base: destination
                     .oauth_base
                     .as_deref()
                     .unwrap_or(zoom_live_stream::DEFAULT_OAUTH_BASE),
+                video_sdk_jwt: matches!(
+                    destination.credentials,
+                    connect::Credentials::VideoSdk { .. }
+                ),
             };
             let (line, code) = report::failure(&error, &hosts);
             report::say(&line);
             ExitCode::from(code)
         }
+    }
+}
+
+/// The command's name, for its span.
+fn command_name(action: &Action) -> &'static str {
+    match action {
+        Action::Get { .. } => "get",
+        Action::Update(..) => "update",
+        Action::Status(_, status) if status.action == StreamAction::Start => "start",
+        Action::Status(..) => "stop",
+        Action::JoinToken { .. } => "join-token",
+    }
+}
+
+/// A failed command's `error.type`: the error's class.
+fn error_type(error: &Error) -> &'static str {
+    use zoom_live_stream::ErrorKind;
+    match error.kind() {
+        ErrorKind::InvalidInput => "invalid_input",
+        ErrorKind::Transport => "transport",
+        ErrorKind::Api => "api",
+        ErrorKind::Decode => "decode",
+        ErrorKind::Auth => "auth",
+        ErrorKind::Misuse => "misuse",
+        _ => "_OTHER",
     }
 }
 
@@ -202,21 +261,36 @@ fn write_out(text: &str) -> ExitCode {
 
 /// `-v`: the SDK's retries and failures; `-vv`: every call. `RUST_LOG` wins when set. The
 /// SDK never puts a secret in an event, and only its own events are shown by default.
-fn init_tracing(verbose: u8) {
-    use tracing_subscriber::EnvFilter;
+/// With OpenTelemetry's variables set, the spans are exported too (`otel.rs`); with neither,
+/// no subscriber is installed at all.
+fn init_tracing(verbose: u8) -> otel::Exporter {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::{EnvFilter, Layer as _};
     let filter = match EnvFilter::try_from_default_env() {
-        Ok(filter) => filter,
-        Err(_) if verbose == 0 => return,
-        Err(_) => EnvFilter::new(match verbose {
+        Ok(filter) => Some(filter),
+        Err(_) if verbose == 0 => None,
+        Err(_) => Some(EnvFilter::new(match verbose {
             1 => "warn,zoom_core=info,zoom_live_stream=info",
             _ => "warn,zoom_core=debug,zoom_live_stream=debug",
-        }),
+        })),
     };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+    let exporter = otel::Exporter::from_env();
+    let export = exporter.layer();
+    if filter.is_none() && export.is_none() {
+        return exporter;
+    }
+    let log = filter.map(|filter| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_filter(filter)
+    });
+    let _ = tracing_subscriber::registry()
+        .with(log)
+        .with(export)
         .try_init();
+    exporter
 }
 
 fn run_blocking(action: &Action, destination: &Destination) -> Result<Outcome, Error> {

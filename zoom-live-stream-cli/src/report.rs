@@ -46,6 +46,8 @@ pub(crate) fn live_stream_json(stream: &LiveStream, show_stream_key: bool) -> St
 pub(crate) struct Hosts<'a> {
     pub(crate) api_base: &'a str,
     pub(crate) oauth_base: &'a str,
+    /// Whether the credentials were the Video SDK app's key and secret (a JWT).
+    pub(crate) video_sdk_jwt: bool,
 }
 
 impl Hosts<'_> {
@@ -103,6 +105,22 @@ pub(crate) fn failure(error: &Error, hosts: &Hosts<'_>) -> (String, u8) {
             (
                 format!(
                     "zoom-live-stream: {text}\nhint: this operation takes only an OAuth access token: use Server-to-Server OAuth (--account-id, --client-id, --client-secret) rather than a JWT app's token"
+                ),
+                AUTH,
+            )
+        }
+        ErrorKind::Api
+            if hosts.video_sdk_jwt
+                && error.api().is_some_and(|api| {
+                    matches!(
+                        api.kind(),
+                        ApiErrorKind::InvalidAccessToken | ApiErrorKind::Unauthorized
+                    )
+                }) =>
+        {
+            (
+                format!(
+                    "zoom-live-stream: {text}\nhint: Zoom refused the Video SDK JWT the tool signed: check ZOOM_VIDEO_SDK_API_KEY and ZOOM_VIDEO_SDK_API_SECRET (the Video SDK app's API key and secret, not its SDK key) and this machine's clock"
                 ),
                 AUTH,
             )

@@ -1,18 +1,16 @@
 //! The async client: zoom-core's client on reqwest, waiting on tokio's timer.
 
-use std::fmt;
-use std::ops::Deref;
-use std::sync::Arc;
-use std::time::Duration;
+use zoom_core::call::Call;
+use zoom_core::endpoint::Endpoint;
+use zoom_core::response::{Answer, FromResponse};
+use zoom_core::store::SharedStore;
+use zoom_core::{AsyncParts, AsyncSleep, AsyncSpawn, Result, RetryPolicy, Transport};
+use zoom_transport_reqwest::ReqwestTransport;
 
-use zoom_core::client::AsyncParts;
-use zoom_core::{Result, Transport};
-use zoom_transport_reqwest::{ReqwestTransport, TokioSleep, TokioSpawn};
+use crate::builder::Timeouts;
+use crate::{TokioSleep, TokioSpawn};
 
-type CoreBuilder = zoom_core::ClientBuilder<AsyncParts>;
-type Step = Box<dyn FnOnce(CoreBuilder) -> CoreBuilder + Send>;
-
-/// The async client: every method of [`zoom_core::Client`] (reached through `Deref`), sent
+/// The async client: the methods of [`zoom_core::Client`], sent
 /// through a pooled reqwest client, with retry waits on tokio's timer. Call it from within
 /// a tokio runtime. Cheap to clone; clones share the connection pool, token cache and
 /// limiter. A Server-to-Server token is refreshed ahead of its expiry by a task on that
@@ -39,17 +37,8 @@ pub struct Client {
 
 impl Client {
     /// Starts configuring a client on the default transport: reqwest with rustls (or
-    /// native-tls), 10 s to connect, 30 s per call, bodies up to 4 MiB.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            transport: None,
-            connect_timeout: None,
-            timeout: None,
-            steps: Vec::new(),
-        }
-    }
-
-    /// Starts configuring a client on your own transport, still waiting on tokio's timer.
+    /// native-tls), 10 s to connect, 30 s per call, bodies up to 4 MiB. Give it your own
+    /// transport with [`ClientBuilder::transport`]:
     ///
     /// ```
     /// use zoom_live_stream::{Client, HttpRequest, HttpResponse, Transport, TransportError};
@@ -63,13 +52,35 @@ impl Client {
     ///     }
     /// }
     ///
-    /// let client = Client::builder_with(NoContent).bearer_token("token").build().unwrap();
+    /// let client = Client::builder().transport(NoContent).bearer_token("token").build().unwrap();
     /// # let _ = client;
     /// ```
-    pub fn builder_with(transport: impl Transport + 'static) -> ClientBuilder {
+    pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            transport: Some(Arc::new(transport)),
-            ..Self::builder()
+            core: zoom_core::Client::builder()
+                .sleeper(TokioSleep)
+                .spawner(TokioSpawn),
+            own_transport: false,
+            timeouts: Timeouts::default(),
+        }
+    }
+
+    /// Sends any endpoint (see [`endpoint`](crate::endpoint)) and returns the value with the
+    /// answer's meta: the one path every method takes.
+    pub async fn send<T: FromResponse>(&self, endpoint: &Endpoint<T>) -> Result<Answer<T>> {
+        self.inner.send(endpoint).await
+    }
+
+    /// A call of `endpoint` to drive yourself (see [`call`](crate::call)).
+    pub fn call<'a, T: FromResponse>(&'a self, endpoint: &'a Endpoint<T>) -> Call<'a, T> {
+        self.inner.call(endpoint)
+    }
+
+    /// A copy of this client (sharing its connection pool, token cache and limiter) with
+    /// another retry policy, for one call or a group of calls.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
+        Self {
+            inner: self.inner.with_retry_policy(policy),
         }
     }
 
@@ -77,14 +88,8 @@ impl Client {
     pub fn into_inner(self) -> zoom_core::Client {
         self.inner
     }
-}
 
-impl Deref for Client {
-    type Target = zoom_core::Client;
-
-    fn deref(&self) -> &zoom_core::Client {
-        &self.inner
-    }
+    zoom_core::__client_methods!(async; .await);
 }
 
 impl From<zoom_core::Client> for Client {
@@ -93,76 +98,67 @@ impl From<zoom_core::Client> for Client {
     }
 }
 
-/// Configures a [`Client`]; start from [`Client::builder`]. The settings are zoom-core's
+/// Configures a [`Client`]; start from [`Client::builder`]. Every setting is zoom-core's
 /// ([`zoom_core::ClientBuilder`]), plus the default transport's timeouts.
+#[derive(Debug)]
 pub struct ClientBuilder {
-    transport: Option<Arc<dyn Transport>>,
-    connect_timeout: Option<Duration>,
-    timeout: Option<Duration>,
-    steps: Vec<Step>,
+    core: zoom_core::ClientBuilder<AsyncParts>,
+    own_transport: bool,
+    timeouts: Timeouts,
 }
 
 impl ClientBuilder {
-    /// Applies any setting of [`zoom_core::ClientBuilder`] directly, for example another
-    /// sleeper.
-    pub fn configure(
-        mut self,
-        step: impl FnOnce(CoreBuilder) -> CoreBuilder + Send + 'static,
-    ) -> Self {
-        self.steps.push(Box::new(step));
+    crate::builder::settings!();
+
+    /// How the client waits between retries (default: tokio's timer).
+    pub fn sleeper(mut self, sleeper: impl AsyncSleep + 'static) -> Self {
+        self.core = self.core.sleeper(sleeper);
         self
     }
 
-    crate::forward_builder_methods!();
+    /// Where the client runs work beside its callers (default: tokio's spawn,
+    /// [`TokioSpawn`]): a Server-to-Server token refreshed ahead of its expiry, so that no
+    /// call waits for it. See [`zoom_core::ClientBuilder::spawner`].
+    pub fn spawner(mut self, spawner: impl AsyncSpawn + 'static) -> Self {
+        self.core = self.core.spawner(spawner);
+        self
+    }
+
+    /// Your own transport instead of the default reqwest one (a logging wrapper, a mock,
+    /// another HTTP stack).
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.core = self.core.transport(transport);
+        self.own_transport = true;
+        self
+    }
 
     /// Share the token cache and the rate limiter's schedule with every process using the
     /// same store (`zoom_live_stream::redis::RedisStore`, feature `redis`); see
-    /// `zoom_core::ClientBuilder::shared_store`.
-    pub fn shared_store(self, store: impl zoom_core::store::SharedStore + 'static) -> Self {
-        self.configure(move |b| b.shared_store(store))
+    /// [`store`](crate::store).
+    pub fn shared_store(mut self, store: impl SharedStore + 'static) -> Self {
+        self.core = self.core.shared_store(store);
+        self
     }
 
     /// Checks the configuration and builds the client. Fails with an input error for a
-    /// missing credential or a malformed base URL, or a transport error if the TLS backend
-    /// cannot be initialised; nothing is sent.
+    /// missing credential, a malformed base URL, or timeouts set beside your own transport,
+    /// or a transport error if the TLS backend cannot be initialised; nothing is sent.
     pub fn build(self) -> Result<Client> {
-        let transport: Arc<dyn Transport> = match self.transport {
-            Some(transport) => transport,
-            None => {
-                let mut builder = ReqwestTransport::builder();
-                if let Some(timeout) = self.connect_timeout {
-                    builder = builder.connect_timeout(timeout);
-                }
-                if let Some(timeout) = self.timeout {
-                    builder = builder.timeout(timeout);
-                }
-                Arc::new(builder.build()?)
+        let core = if self.own_transport {
+            self.timeouts.refuse_with_own_transport()?;
+            self.core
+        } else {
+            let mut builder = ReqwestTransport::builder();
+            if let Some(timeout) = self.timeouts.connect {
+                builder = builder.connect_timeout(timeout);
             }
+            if let Some(timeout) = self.timeouts.call {
+                builder = builder.timeout(timeout);
+            }
+            self.core.transport(builder.build()?)
         };
-        let core = zoom_core::Client::builder(transport)
-            .sleeper(TokioSleep)
-            .spawner(TokioSpawn);
-        let core = self.steps.into_iter().fold(core, |core, step| step(core));
         Ok(Client {
             inner: core.build()?,
         })
-    }
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field(
-                "transport",
-                &if self.transport.is_some() {
-                    "custom"
-                } else {
-                    "reqwest"
-                },
-            )
-            .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
-            .field("settings", &self.steps.len())
-            .finish()
     }
 }

@@ -30,6 +30,7 @@
 //! | `native-tls` | no | TLS through the platform's library for the async client (the blocking client always uses rustls) |
 //! | `redis` | no | [`redis`](mod@redis): the Redis store, for many processes sharing one account's token and rate limit (`rediss://` through rustls on ring) |
 //! | `webhook` | no | [`webhook`](mod@webhook): receive Zoom's webhooks: signature and timestamp checks, URL validation, typed live-stream and lifecycle events, redelivery detection (no I/O: any web framework) |
+//! | `video-sdk` | no | `video_sdk_jwt` on both builders: call the Video SDK API (`session_live_stream`, …) with the JWT the client signs itself (HS256 with the Video SDK API key and secret); the session methods also work with Server-to-Server OAuth, without this feature |
 //!
 //! The default features bring one rustls crypto provider, aws-lc-rs, and install none
 //! process-wide; a reqwest client of your program's own works as it does without this crate,
@@ -44,7 +45,7 @@
 //!
 //! # Your own transport
 //!
-//! [`Client::builder_with`] (and [`blocking::Client::builder_with`]) take any
+//! `.transport(..)` on [`ClientBuilder`] (and on the blocking builder) takes any
 //! [`Transport`] (a logging wrapper, a mock in tests, another HTTP stack); the crates
 //! `zoom-core` and `zoom-transport-*` stay usable on their own for full control.
 //!
@@ -56,17 +57,40 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// `#[async_trait]`, for implementing [`Transport`] or [`store::SharedStore`] without a
+/// dependency of your own.
 pub use async_trait::async_trait;
-pub use zoom_core;
-pub use zoom_core::*;
+#[cfg(feature = "video-sdk")]
+pub use zoom_core::VideoSdkJwt;
+pub use zoom_core::{
+    ApiError, ApiErrorKind, AsyncFnTransport, AsyncSleep, AsyncSpawn, AuthError, AuthErrorKind,
+    BlockingSleep, BlockingTransport, BoxError, CallMisuse, CloseCaption, DECODE_BODY_CAP,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_OAUTH_BASE, DEFAULT_TIMEOUT,
+    DecodeError, Error, ErrorKind, FieldError, FnTransport, HttpRequest, HttpResponse,
+    InvalidInput, Jitter, JoinToken, Layout, LiveStream, LiveStreamSettings, LiveStreamStatus,
+    MeetingId, MeetingRef, MeetingUuid, Plan, RateLimit, RateLimiter, Resolution, Result,
+    RetryAfter, RetryClass, RetryContext, RetryDecision, RetryPolicy, SecretString, SendFuture,
+    ServerToServerOAuth, SessionId, SleepFuture, StreamAction, SystemTimeSource, TargetKind,
+    TaskFuture, ThreadSleep, TimeLeft, TimeSource, Timestamp, TokenSource, Transport,
+    TransportError, TransportErrorKind, UpdateLiveStream, UserOAuth, WebinarId, WebinarRef,
+    WebinarUuid, ZOOMGOV_API_BASE, ZOOMGOV_OAUTH_BASE, call, endpoint, escape_server_text, http,
+    is_loopback, response, secret, store,
+};
 
 #[cfg(feature = "reqwest")]
 mod async_client;
 #[cfg(feature = "reqwest")]
 pub use async_client::{Client, ClientBuilder};
+#[cfg(feature = "reqwest")]
+mod tokio_sleep;
+#[cfg(feature = "reqwest")]
+pub use tokio_sleep::{TokioSleep, TokioSpawn};
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+
+#[cfg(any(feature = "reqwest", feature = "blocking"))]
+mod builder;
 
 /// The Redis store (the `zoom-store-redis` crate): give it to a client with
 /// `.shared_store(..)` and every process using the same Redis shares one token cache and one
@@ -79,104 +103,6 @@ pub use zoom_store_redis as redis;
 /// events, recognise redeliveries. See its docs and `docs/WEBHOOKS.md`.
 #[cfg(feature = "webhook")]
 pub use zoom_webhook as webhook;
-
-/// Forwards the configuration methods of [`zoom_core::ClientBuilder`] to a facade builder,
-/// which records them and applies them once the transport is built.
-#[cfg(any(feature = "reqwest", feature = "blocking"))]
-macro_rules! forward_builder_methods {
-    () => {
-        /// Authenticate with a ready access token (a token from elsewhere, or a legacy JWT).
-        /// It is never refreshed: a 401 is returned to the caller.
-        pub fn bearer_token(self, token: impl Into<$crate::SecretString>) -> Self {
-            let token = token.into();
-            self.configure(move |b| b.bearer_token(token))
-        }
-
-        /// Authenticate with Server-to-Server OAuth: tokens are fetched, cached, shared by
-        /// the client's clones and refreshed before they expire.
-        pub fn server_to_server_oauth(
-            self,
-            account_id: impl Into<String>,
-            client_id: impl Into<String>,
-            client_secret: impl Into<$crate::SecretString>,
-        ) -> Self {
-            let (account_id, client_id, client_secret) =
-                (account_id.into(), client_id.into(), client_secret.into());
-            self.configure(move |b| b.server_to_server_oauth(account_id, client_id, client_secret))
-        }
-
-        /// Authenticate as a user with a refresh token (see [`zoom_core::UserOAuth`]).
-        pub fn user_oauth(self, oauth: $crate::UserOAuth) -> Self {
-            self.configure(move |b| b.user_oauth(oauth))
-        }
-
-        /// Authenticate with your own [`zoom_core::TokenSource`].
-        pub fn token_source(self, source: impl $crate::TokenSource + 'static) -> Self {
-            self.configure(move |b| b.token_source(source))
-        }
-
-        /// The API base (default `https://api.zoom.us/v2`).
-        pub fn api_base(self, url: impl Into<String>) -> Self {
-            let url = url.into();
-            self.configure(move |b| b.api_base(url))
-        }
-
-        /// The OAuth host; the token endpoint is `{base}/oauth/token` (default
-        /// `https://zoom.us`).
-        pub fn oauth_base(self, url: impl Into<String>) -> Self {
-            let url = url.into();
-            self.configure(move |b| b.oauth_base(url))
-        }
-
-        /// Use ZoomGov's hosts (`https://api.zoomgov.com/v2`, `https://zoomgov.com`).
-        pub fn zoomgov(self) -> Self {
-            self.configure(|b| b.zoomgov())
-        }
-
-        /// Send API calls to the `api_url` that Zoom's token answer names.
-        pub fn use_token_api_url(self, enabled: bool) -> Self {
-            self.configure(move |b| b.use_token_api_url(enabled))
-        }
-
-        /// The retry policy for every call (see [`zoom_core::RetryPolicy`]).
-        pub fn retry_policy(self, policy: $crate::RetryPolicy) -> Self {
-            self.configure(move |b| b.retry_policy(policy))
-        }
-
-        /// Pace calls with a client-side limiter shared by all clones of the client.
-        pub fn rate_limiter(self, limiter: $crate::RateLimiter) -> Self {
-            self.configure(move |b| b.rate_limiter(limiter))
-        }
-
-        /// The name a shared store keeps this client's token and limiter under (see
-        /// [`zoom_core::ClientBuilder::shared_store_account`]).
-        pub fn shared_store_account(self, name: impl Into<String>) -> Self {
-            let name = name.into();
-            self.configure(move |b| b.shared_store_account(name))
-        }
-
-        /// The random source of backoff jitter (fix it in tests).
-        pub fn jitter(self, jitter: $crate::Jitter) -> Self {
-            self.configure(move |b| b.jitter(jitter))
-        }
-
-        /// The time allowed to establish a connection, DNS and TLS included (default 10 s).
-        /// Applies to the default transport only; configure your own transport yourself.
-        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.connect_timeout = Some(timeout);
-            self
-        }
-
-        /// The time allowed for a whole call, from connecting to the last body byte
-        /// (default 30 s). Applies to the default transport only.
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.timeout = Some(timeout);
-            self
-        }
-    };
-}
-#[cfg(any(feature = "reqwest", feature = "blocking"))]
-use forward_builder_methods;
 
 #[cfg(test)]
 mod tests {

@@ -84,7 +84,8 @@ async fn retry_waits_are_on_tokios_timer() {
     let mock = MockTransport::new()
         .push(fixtures::rate_limited(20))
         .push(fixtures::documented_live_stream());
-    let client = Client::builder_with(mock.clone())
+    let client = Client::builder()
+        .transport(mock.clone())
         .bearer_token("token")
         .build()
         .unwrap();
@@ -118,9 +119,10 @@ fn a_custom_endpoint_goes_through_the_same_auth_retries_and_errors() {
                 .unwrap(),
         )
         .push(fixtures::user_not_found());
-    let client = zoom_live_stream::blocking::Client::builder_with(mock.clone())
+    let client = zoom_live_stream::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("token")
-        .configure(|b| b.sleeper(zoom_testkit::InstantSleep::default()))
+        .sleeper(zoom_testkit::InstantSleep::default())
         .build()
         .unwrap();
     let endpoint = Endpoint::<Json<User>>::builder(Method::GET)
@@ -167,9 +169,10 @@ async fn the_async_client_refreshes_the_token_ahead_in_a_task_of_its_own() {
     }
     let clock = zoom_testkit::ManualClock::new();
     let time = clock.clone();
-    let client = Client::builder_with(mock.clone())
+    let client = Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("acct", "cid", "secret")
-        .configure(move |builder| builder.time_source(time))
+        .time_source(time)
         .build()
         .unwrap();
     client.meeting_live_stream(MeetingId::new(1)).await.unwrap();
@@ -210,4 +213,45 @@ async fn the_async_client_refreshes_the_token_ahead_in_a_task_of_its_own() {
         ]
     );
     mock.assert_all_used();
+}
+
+// The Video SDK JWT needs the `video-sdk` feature (the tool turns it on in the workspace).
+#[tokio::test]
+#[cfg(all(feature = "video-sdk", feature = "blocking"))]
+async fn both_facade_clients_call_a_session_with_the_video_sdk_jwt() {
+    let sim = BlockingSimulator::start().unwrap();
+    let session = zoom_live_stream::SessionId::parse(simulator::DEMO_SESSION_ID).unwrap();
+    let client = Client::builder()
+        .video_sdk_jwt(
+            simulator::DEMO_VIDEO_SDK_API_KEY,
+            simulator::DEMO_VIDEO_SDK_API_SECRET,
+        )
+        .video_sdk_jwt_lifetime(Duration::from_secs(600))
+        .api_base(sim.base_url())
+        .build()
+        .unwrap();
+    let stream = client.session_live_stream(&session).await.unwrap();
+    assert_eq!(
+        stream.stream_url.as_deref(),
+        Some(simulator::DEMO_STREAM_URL)
+    );
+    let blocking_session = session.clone();
+    let base = sim.base_url();
+    tokio::task::spawn_blocking(move || {
+        let client = zoom_live_stream::blocking::Client::builder()
+            .video_sdk_jwt(
+                simulator::DEMO_VIDEO_SDK_API_KEY,
+                simulator::DEMO_VIDEO_SDK_API_SECRET,
+            )
+            .api_base(base)
+            .build()
+            .unwrap();
+        client
+            .update_session_live_stream_status(&blocking_session, &LiveStreamStatus::stop())
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    assert_eq!(sim.requests().len(), 2);
+    assert_eq!(sim.token_requests(), 0, "minted, not fetched");
 }

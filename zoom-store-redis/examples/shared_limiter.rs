@@ -28,7 +28,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let workers = (0..3)
         .map(|worker| {
-            let client = Client::builder(UreqTransport::new()?)
+            let client = Client::builder()
+                .transport(UreqTransport::new()?)
                 .server_to_server_oauth(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
                 .api_base(zoom.base_url())
                 .oauth_base(zoom.oauth_base())

@@ -27,7 +27,7 @@
 //! use zoom_core::{Client, RateLimiter};
 //! use zoom_store_redis::RedisStore;
 //!
-//! let client = Client::builder(transport)
+//! let client = Client::builder().transport(transport)
 //!     .server_to_server_oauth("account-id", "client-id", "client-secret")
 //!     .rate_limiter(RateLimiter::per_second(10)) // for all the processes together
 //!     .shared_store(RedisStore::connect("redis://127.0.0.1:6379")?)

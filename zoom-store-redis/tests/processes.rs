@@ -218,14 +218,14 @@ fn expired_token() {
             .unwrap()
             .key_prefix(&redis.prefix),
     );
-    let client =
-        zoom_core::blocking::Client::builder(zoom_transport_ureq::UreqTransport::new().unwrap())
-            .server_to_server_oauth(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
-            .api_base(sim.base_url())
-            .oauth_base(sim.oauth_base())
-            .shared_store(store.clone())
-            .build()
-            .unwrap();
+    let client = zoom_core::blocking::Client::builder()
+        .transport(zoom_transport_ureq::UreqTransport::new().unwrap())
+        .server_to_server_oauth(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+        .api_base(sim.base_url())
+        .oauth_base(sim.oauth_base())
+        .shared_store(store.clone())
+        .build()
+        .unwrap();
     client.meeting_live_stream(DEMO_MEETING_ID).unwrap();
     let key = TokenKey::new(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID);
     let revoked = store.get_token(&key).unwrap().expect("stored").access_token;
@@ -391,12 +391,12 @@ fn tally(summary: &mut Summary, outcome: zoom_core::Result<zoom_core::LiveStream
 /// Sequential calls with the blocking client (Server-to-Server), paced at `CHILD_RATE`
 /// with retries off, so that any 429 reaches the count.
 fn sequential() -> Summary {
-    let mut builder =
-        zoom_core::blocking::Client::builder(zoom_transport_ureq::UreqTransport::new().unwrap())
-            .server_to_server_oauth(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
-            .api_base(env("CHILD_API").unwrap())
-            .oauth_base(env("CHILD_OAUTH").unwrap())
-            .retry_policy(RetryPolicy::none());
+    let mut builder = zoom_core::blocking::Client::builder()
+        .transport(zoom_transport_ureq::UreqTransport::new().unwrap())
+        .server_to_server_oauth(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+        .api_base(env("CHILD_API").unwrap())
+        .oauth_base(env("CHILD_OAUTH").unwrap())
+        .retry_policy(RetryPolicy::none());
     if let Some(rate) = env("CHILD_RATE").and_then(|r| r.parse().ok()) {
         builder = builder.rate_limiter(RateLimiter::per_second(rate));
     }
@@ -413,11 +413,11 @@ fn sequential() -> Summary {
 
 /// `rounds` rounds of `width` concurrent calls with the async client.
 async fn concurrent(width: usize, rounds: usize) -> Summary {
-    let mut builder =
-        zoom_core::Client::builder(zoom_transport_reqwest::ReqwestTransport::new().unwrap())
-            .api_base(env("CHILD_API").unwrap())
-            .oauth_base(env("CHILD_OAUTH").unwrap())
-            .sleeper(zoom_transport_reqwest::TokioSleep);
+    let mut builder = zoom_core::Client::builder()
+        .transport(zoom_transport_reqwest::ReqwestTransport::new().unwrap())
+        .api_base(env("CHILD_API").unwrap())
+        .oauth_base(env("CHILD_OAUTH").unwrap())
+        .sleeper(TokioSleep);
     builder = match env("CHILD_USER_REFRESH") {
         Some(refresh) => {
             builder.user_oauth(UserOAuth::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, refresh))
@@ -445,4 +445,14 @@ async fn concurrent(width: usize, rounds: usize) -> Summary {
         }
     }
     summary
+}
+
+/// Tokio's timer as the client's sleeper (as `zoom_live_stream::TokioSleep` is).
+#[derive(Debug, Clone, Copy)]
+struct TokioSleep;
+
+impl zoom_core::AsyncSleep for TokioSleep {
+    fn sleep(&self, duration: std::time::Duration) -> zoom_core::SleepFuture {
+        Box::pin(tokio::time::sleep(duration))
+    }
 }

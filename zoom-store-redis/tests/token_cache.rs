@@ -231,7 +231,8 @@ type Client = zoom_core::blocking::Client;
 
 /// A blocking client of the simulator's demo account sharing `store`.
 fn client(sim: &BlockingSimulator, store: blocking::RedisStore, secret: &str) -> Client {
-    zoom_core::blocking::Client::builder(UreqTransport::new().unwrap())
+    zoom_core::blocking::Client::builder()
+        .transport(UreqTransport::new().unwrap())
         .server_to_server_oauth(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, secret)
         .api_base(sim.base_url())
         .oauth_base(sim.oauth_base())

@@ -136,7 +136,8 @@ struct Clients {
 impl Clients {
     fn new(addr: SocketAddr) -> Self {
         let base = format!("http://{addr}/v2");
-        let sdk_async = zoom_core::Client::builder(ReqwestTransport::default())
+        let sdk_async = zoom_core::Client::builder()
+            .transport(ReqwestTransport::default())
             .bearer_token(TOKEN)
             .api_base(&base)
             .build()
@@ -146,7 +147,8 @@ impl Clients {
             .api_base(&base)
             .build()
             .expect("SDK facade client");
-        let sdk_blocking = zoom_core::blocking::Client::builder(UreqTransport::default())
+        let sdk_blocking = zoom_core::blocking::Client::builder()
+            .transport(UreqTransport::default())
             .bearer_token(TOKEN)
             .api_base(&base)
             .build()

@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use zoom_core::time::{TimeSource, Timestamp};
+use zoom_core::{TimeSource, Timestamp};
 
 /// A [`TimeSource`] for tests: time stands still until [`ManualClock::advance`] moves it, so
 /// a test can expire a token, run out a retry budget or refill a rate limiter without

@@ -27,7 +27,7 @@
 //! use zoom_testkit::{MockTransport, fixtures};
 //!
 //! let mock = MockTransport::new().push(fixtures::documented_live_stream());
-//! let client = zoom_core::blocking::Client::builder(mock.clone()).bearer_token("t").build()?;
+//! let client = zoom_core::blocking::Client::builder().transport(mock.clone()).bearer_token("t").build()?;
 //! let stream = client.meeting_live_stream(MeetingId::new(85746065432))?;
 //! assert_eq!(stream.page_url.as_deref(), Some("https://somecompany.com/livestream/123"));
 //! mock.assert_all_used();

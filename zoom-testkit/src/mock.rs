@@ -93,7 +93,7 @@ struct State {
 /// use zoom_testkit::{MockTransport, fixtures};
 ///
 /// let mock = MockTransport::new().push(fixtures::user_not_found());
-/// let client = zoom_core::blocking::Client::builder(mock.clone()).bearer_token("test").build()?;
+/// let client = zoom_core::blocking::Client::builder().transport(mock.clone()).bearer_token("test").build()?;
 /// let error = client.meeting_live_stream(MeetingId::new(1)).unwrap_err();
 /// assert_eq!(error.api().map(|e| e.kind()), Some(ApiErrorKind::UserNotFound));
 /// assert_eq!(mock.requests()[0].uri, "https://api.zoom.us/v2/meetings/1/livestream");

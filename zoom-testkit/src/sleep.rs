@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use zoom_core::sleep::BoxFuture;
+use zoom_core::SleepFuture;
 use zoom_core::{AsyncSleep, BlockingSleep};
 
 use crate::ManualClock;
@@ -82,7 +82,7 @@ impl BlockingSleep for InstantSleep {
 }
 
 impl AsyncSleep for InstantSleep {
-    fn sleep(&self, duration: Duration) -> BoxFuture {
+    fn sleep(&self, duration: Duration) -> SleepFuture {
         self.record(duration);
         Box::pin(std::future::ready(()))
     }

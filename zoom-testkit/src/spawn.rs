@@ -5,7 +5,7 @@ use std::task::{Context, Wake, Waker};
 use std::thread::Thread;
 
 use zoom_core::AsyncSpawn;
-use zoom_core::sleep::BoxFuture;
+use zoom_core::TaskFuture;
 
 /// An [`AsyncSpawn`] for tests: keeps every task it is given until [`ManualSpawn::run`]
 /// runs them, so a test decides when an async client's background work (a token refreshed
@@ -29,7 +29,7 @@ use zoom_core::sleep::BoxFuture;
 /// ```
 #[derive(Clone, Default)]
 pub struct ManualSpawn {
-    tasks: Arc<Mutex<Vec<BoxFuture>>>,
+    tasks: Arc<Mutex<Vec<TaskFuture>>>,
     spawned: Arc<Mutex<usize>>,
 }
 
@@ -72,7 +72,7 @@ impl ManualSpawn {
 }
 
 impl AsyncSpawn for ManualSpawn {
-    fn spawn(&self, task: BoxFuture) -> bool {
+    fn spawn(&self, task: TaskFuture) -> bool {
         self.tasks
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -101,7 +101,7 @@ impl Wake for Unpark {
 }
 
 /// Polls `future` to its end on this thread, parking between polls.
-fn block_on(future: BoxFuture) {
+fn block_on(future: TaskFuture) {
     let mut future = future;
     let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
     let mut cx = Context::from_waker(&waker);

@@ -11,7 +11,8 @@ use zoom_transport_ureq::UreqTransport;
 const DEMO: MeetingId = MeetingId::new(simulator::DEMO_MEETING_ID);
 
 fn async_client(sim: &Simulator, secret: &str) -> Client {
-    Client::builder(ReqwestTransport::default())
+    Client::builder()
+        .transport(ReqwestTransport::default())
         .server_to_server_oauth(
             simulator::DEMO_ACCOUNT_ID,
             simulator::DEMO_CLIENT_ID,
@@ -47,7 +48,8 @@ async fn a_hundred_tasks_on_a_revoked_token_refresh_it_once() {
 #[test]
 fn a_hundred_threads_on_a_revoked_token_refresh_it_once() {
     let sim = BlockingSimulator::start().unwrap();
-    let client = zoom_core::blocking::Client::builder(UreqTransport::default())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(UreqTransport::default())
         .server_to_server_oauth(
             simulator::DEMO_ACCOUNT_ID,
             simulator::DEMO_CLIENT_ID,
@@ -79,7 +81,8 @@ fn a_hundred_threads_on_a_revoked_token_refresh_it_once() {
 async fn the_token_api_url_can_route_calls_to_the_accounts_host() {
     let sim = Simulator::start().await.unwrap();
     // The configured API base is wrong on purpose; the token's api_url names the simulator.
-    let client = Client::builder(ReqwestTransport::default())
+    let client = Client::builder()
+        .transport(ReqwestTransport::default())
         .server_to_server_oauth(
             simulator::DEMO_ACCOUNT_ID,
             simulator::DEMO_CLIENT_ID,

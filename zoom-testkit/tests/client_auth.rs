@@ -16,14 +16,16 @@ const PATH: &str = "/meetings/85746065432/livestream";
 const SECRET: &str = "client-secret-XYZ";
 
 fn s2s_async(mock: &MockTransport) -> Client {
-    Client::builder(mock.clone())
+    Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .build()
         .unwrap()
 }
 
 fn s2s_blocking(mock: &MockTransport) -> zoom_core::blocking::Client {
-    zoom_core::blocking::Client::builder(mock.clone())
+    zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .build()
         .unwrap()
@@ -102,7 +104,8 @@ const REFRESH_AHEAD: Duration = Duration::from_secs(3539);
 async fn a_hundred_tasks_on_an_expired_token_make_one_token_request() {
     let mock = a_token_then_a_fresh_one_for_a_hundred_calls();
     let clock = ManualClock::new();
-    let client = Client::builder(mock.clone())
+    let client = Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .time_source(clock.clone())
         .build()
@@ -134,7 +137,8 @@ async fn a_hundred_tasks_on_an_expired_token_make_one_token_request() {
 fn a_hundred_threads_on_an_expired_token_make_one_token_request() {
     let mock = a_token_then_a_fresh_one_for_a_hundred_calls();
     let clock = ManualClock::new();
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .time_source(clock.clone())
         .build()
@@ -227,7 +231,8 @@ async fn a_hundred_callers_each_way(
     answer: fn() -> zoom_core::HttpResponse,
 ) -> [(Vec<zoom_core::Result<()>>, (usize, usize)); 2] {
     let endpoint = TokenEndpoint::new(answer);
-    let client = Client::builder(Arc::clone(&endpoint))
+    let client = Client::builder()
+        .transport(Arc::clone(&endpoint))
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .time_source(ManualClock::new())
         .sleeper(InstantSleep::new())
@@ -246,7 +251,8 @@ async fn a_hundred_callers_each_way(
     let asynchronous = (results, endpoint.counts());
 
     let endpoint = TokenEndpoint::new(answer);
-    let client = zoom_core::blocking::Client::builder(Arc::clone(&endpoint))
+    let client = zoom_core::blocking::Client::builder()
+        .transport(Arc::clone(&endpoint))
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .time_source(ManualClock::new())
         .sleeper(InstantSleep::new())
@@ -289,7 +295,8 @@ async fn a_hundred_callers_on_a_failing_token_endpoint_make_one_request_per_atte
 fn a_refusal_is_remembered_for_a_few_seconds_on_the_clients_clock() {
     let endpoint = TokenEndpoint::new(refused);
     let clock = ManualClock::new();
-    let client = zoom_core::blocking::Client::builder(Arc::clone(&endpoint))
+    let client = zoom_core::blocking::Client::builder()
+        .transport(Arc::clone(&endpoint))
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .time_source(clock.clone())
         .build()
@@ -314,7 +321,8 @@ fn endless_token() -> zoom_core::HttpResponse {
 async fn a_huge_token_lifetime_neither_panics_nor_outlives_a_day() {
     let endpoint = TokenEndpoint::new(endless_token);
     let clock = ManualClock::new();
-    let client = Client::builder(Arc::clone(&endpoint))
+    let client = Client::builder()
+        .transport(Arc::clone(&endpoint))
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .time_source(clock.clone())
         .build()
@@ -347,7 +355,8 @@ fn a_token_api_url_in_clear_text_is_ignored() {
     let mock = MockTransport::new()
         .push(answer("http://attacker.example"))
         .push(fixtures::documented_live_stream());
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("a", "c", "s")
         .use_token_api_url(true)
         .build()
@@ -396,7 +405,8 @@ async fn a_second_401_is_returned_never_looped() {
 #[test]
 fn a_static_bearer_token_is_never_refreshed() {
     let mock = MockTransport::new().push(fixtures::invalid_access_token());
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("old")
         .build()
         .unwrap();
@@ -412,7 +422,8 @@ fn zoomgov_hosts_and_the_token_api_url_are_configurable() {
     let mock = MockTransport::new()
         .push(fixtures::oauth_token("t", 3599))
         .push(fixtures::documented_live_stream());
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("a", "c", "s")
         .zoomgov()
         .build()
@@ -431,7 +442,8 @@ fn zoomgov_hosts_and_the_token_api_url_are_configurable() {
     let mock = MockTransport::new()
         .push(fixtures::oauth_token("t", 3599))
         .push(fixtures::documented_live_stream());
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("a", "c", "s")
         .api_base("https://elsewhere.example/v2")
         .oauth_base("http://127.0.0.1:1")
@@ -469,7 +481,8 @@ fn an_unreachable_or_failing_token_endpoint_is_retried_like_a_read() {
         .push(fixtures::oauth_token("t", 3599))
         .push(fixtures::documented_live_stream());
     let sleep = InstantSleep::new();
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .sleeper(sleep.clone())
         .build()
@@ -482,7 +495,8 @@ fn an_unreachable_or_failing_token_endpoint_is_retried_like_a_read() {
     for _ in 0..4 {
         down = down.push_error(zoom_core::TransportErrorKind::Connect);
     }
-    let client = zoom_core::blocking::Client::builder(down.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(down.clone())
         .server_to_server_oauth("acct-1", "client-1", SECRET)
         .sleeper(InstantSleep::new())
         .build()
@@ -517,7 +531,8 @@ fn a_custom_token_source_is_asked_and_told_about_rejections() {
         .push(fixtures::invalid_access_token())
         .push(fixtures::documented_live_stream());
     let source = Arc::new(Rotating::default());
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .token_source(Arc::clone(&source))
         .build()
         .unwrap();
@@ -536,7 +551,9 @@ async fn no_debug_output_holds_the_secret_or_a_token() {
         .push(fixtures::live_stream_full())
         .push(fixtures::invalid_access_token())
         .push(fixtures::oauth_invalid_client());
-    let builder = Client::builder(mock.clone()).server_to_server_oauth("acct", "cid", SECRET);
+    let builder = Client::builder()
+        .transport(mock.clone())
+        .server_to_server_oauth("acct", "cid", SECRET);
     let builder_debug = format!("{builder:?}");
     let client = builder.retry_policy(RetryPolicy::none()).build().unwrap();
     let stream = client.meeting_live_stream(1).await.unwrap();
@@ -582,7 +599,8 @@ fn user_oauth_rotates_the_refresh_token_and_hands_each_new_one_over() {
         .push(fixtures::documented_live_stream())
         .push(answer("access-2", "refresh-3"))
         .push(fixtures::documented_live_stream());
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .user_oauth(oauth)
         .build()
         .unwrap();
@@ -613,7 +631,8 @@ fn a_refused_refresh_token_is_an_invalid_grant() {
         .body(br#"{"reason":"Invalid Token!","error":"invalid_grant"}"#.to_vec())
         .unwrap();
     let mock = MockTransport::new().push(refused);
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .user_oauth(zoom_core::UserOAuth::new("client-1", SECRET, "stale"))
         .build()
         .unwrap();

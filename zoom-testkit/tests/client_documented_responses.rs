@@ -11,7 +11,8 @@ use zoom_testkit::{MockTransport, fixtures};
 fn get_both(answer: impl Into<HttpResponse> + Clone) -> [Result<LiveStream, Error>; 2] {
     let id = MeetingId::new(85746065432);
     let mock = MockTransport::new().push(answer.clone());
-    let client = Client::builder(mock.clone())
+    let client = Client::builder()
+        .transport(mock.clone())
         .bearer_token("tok")
         .retry_policy(RetryPolicy::none())
         .build()
@@ -20,7 +21,8 @@ fn get_both(answer: impl Into<HttpResponse> + Clone) -> [Result<LiveStream, Erro
     mock.assert_all_used();
 
     let mock = MockTransport::new().push(answer);
-    let blocking = zoom_core::blocking::Client::builder(mock.clone())
+    let blocking = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("tok")
         .retry_policy(RetryPolicy::none())
         .build()
@@ -233,7 +235,8 @@ fn rate_limit_state_is_available_on_errors() {
 #[test]
 fn requests_carry_bearer_accept_and_user_agent() {
     let mock = MockTransport::new().push(fixtures::documented_live_stream());
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("tok-123")
         .api_base("http://127.0.0.1:9/v2/")
         .build()
@@ -257,7 +260,8 @@ fn requests_carry_bearer_accept_and_user_agent() {
 #[test]
 fn bad_input_is_rejected_before_anything_is_sent() {
     let mock = MockTransport::new();
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("t")
         .build()
         .unwrap();
@@ -269,11 +273,13 @@ fn bad_input_is_rejected_before_anything_is_sent() {
     assert!(error.to_string().contains("page_url"), "{error}");
     assert!(mock.requests().is_empty());
 
-    let no_credentials = zoom_core::blocking::Client::builder(MockTransport::new())
+    let no_credentials = zoom_core::blocking::Client::builder()
+        .transport(MockTransport::new())
         .build()
         .unwrap_err();
     assert!(no_credentials.to_string().contains("credentials"));
-    let bad_base = zoom_core::blocking::Client::builder(MockTransport::new())
+    let bad_base = zoom_core::blocking::Client::builder()
+        .transport(MockTransport::new())
         .bearer_token("t")
         .api_base("api.zoom.us")
         .build()
@@ -285,7 +291,11 @@ fn bad_input_is_rejected_before_anything_is_sent() {
 async fn the_async_client_works_behind_an_arc_dyn_transport() {
     let mock = MockTransport::new().push(fixtures::documented_live_stream());
     let shared: std::sync::Arc<dyn zoom_core::Transport> = std::sync::Arc::new(mock.clone());
-    let client = Client::builder(shared).bearer_token("t").build().unwrap();
+    let client = Client::builder()
+        .transport(shared)
+        .bearer_token("t")
+        .build()
+        .unwrap();
     let answer = client
         .send(&zoom_core::endpoint::get_meeting_live_stream(
             MeetingId::new(1),

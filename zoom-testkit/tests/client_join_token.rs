@@ -25,7 +25,8 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 }
 
 fn async_client(mock: &MockTransport) -> Client {
-    Client::builder(mock.clone())
+    Client::builder()
+        .transport(mock.clone())
         .bearer_token("tok")
         .sleeper(InstantSleep::new())
         .build()
@@ -33,7 +34,8 @@ fn async_client(mock: &MockTransport) -> Client {
 }
 
 fn blocking_client(mock: &MockTransport) -> zoom_core::blocking::Client {
-    zoom_core::blocking::Client::builder(mock.clone())
+    zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("tok")
         .sleeper(InstantSleep::new())
         .build()
@@ -225,7 +227,8 @@ fn an_oauth_only_answer_is_not_a_token_to_refresh() {
     let token = fixtures::oauth_token("a1", 3599);
     let answer = fixtures::join_token_oauth_only();
     let mock = MockTransport::new().push(&token).push(&answer);
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("account", "client", "secret")
         .sleeper(InstantSleep::new())
         .build()
@@ -272,7 +275,8 @@ fn a_429_on_start_advises_30_seconds_and_is_never_repeated() {
 #[test]
 fn against_the_simulator_both_clients_get_a_token_and_the_start_advice() {
     let sim = BlockingSimulator::start().unwrap();
-    let blocking = zoom_core::blocking::Client::builder(UreqTransport::default())
+    let blocking = zoom_core::blocking::Client::builder()
+        .transport(UreqTransport::default())
         .bearer_token(simulator::DEMO_STATIC_TOKEN)
         .api_base(sim.base_url())
         .build()
@@ -288,7 +292,8 @@ fn against_the_simulator_both_clients_get_a_token_and_the_start_advice() {
     assert_eq!(again.retry_after(), Some(Duration::from_secs(30)));
 
     block_on(async {
-        let client = Client::builder(ReqwestTransport::default())
+        let client = Client::builder()
+            .transport(ReqwestTransport::default())
             .bearer_token(simulator::DEMO_STATIC_TOKEN)
             .api_base(sim.base_url())
             .build()
@@ -303,7 +308,8 @@ fn against_the_simulator_both_clients_get_a_token_and_the_start_advice() {
             .await
             .unwrap_err();
         assert_eq!(again.retry_after(), Some(Duration::from_secs(30)));
-        let jwt = Client::builder(ReqwestTransport::default())
+        let jwt = Client::builder()
+            .transport(ReqwestTransport::default())
             .bearer_token(simulator::DEMO_JWT_TOKEN)
             .api_base(sim.base_url())
             .build()

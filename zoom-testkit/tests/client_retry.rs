@@ -10,7 +10,8 @@ use zoom_core::{
 use zoom_testkit::{InstantSleep, ManualClock, MockTransport, fixtures};
 
 fn blocking(mock: &MockTransport, sleep: &InstantSleep) -> zoom_core::blocking::Client {
-    zoom_core::blocking::Client::builder(mock.clone())
+    zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("t")
         .jitter(Jitter::fixed(0.5))
         .sleeper(sleep.clone())
@@ -21,7 +22,8 @@ fn blocking(mock: &MockTransport, sleep: &InstantSleep) -> zoom_core::blocking::
 }
 
 fn asynchronous(mock: &MockTransport, sleep: &InstantSleep) -> Client {
-    Client::builder(mock.clone())
+    Client::builder()
+        .transport(mock.clone())
         .bearer_token("t")
         .jitter(Jitter::fixed(0.5))
         .sleeper(sleep.clone())
@@ -240,7 +242,8 @@ fn the_retry_budget_runs_on_the_clients_clock() {
         })
     };
     let sleep = InstantSleep::advancing(&clock);
-    let client = zoom_core::blocking::Client::builder(slow)
+    let client = zoom_core::blocking::Client::builder()
+        .transport(slow)
         .bearer_token("t")
         .jitter(Jitter::fixed(0.5))
         .sleeper(sleep.clone())
@@ -260,7 +263,8 @@ fn the_limiter_spaces_a_burst_through_the_injected_sleeper() {
         mock = mock.push(fixtures::documented_live_stream());
     }
     let sleep = InstantSleep::new();
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("t")
         .rate_limiter(RateLimiter::per_second(2).burst(1))
         .sleeper(sleep.clone())
@@ -282,7 +286,8 @@ fn the_limiter_refills_as_the_clock_moves() {
     }
     let clock = ManualClock::new();
     let sleep = InstantSleep::new();
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("t")
         .rate_limiter(RateLimiter::per_second(2).burst(1))
         .sleeper(sleep.clone())
@@ -310,7 +315,8 @@ fn time_queued_behind_the_limiter_does_not_use_up_the_retry_budget() {
         .push(fixtures::server_error(503))
         .push(fixtures::documented_live_stream());
     let sleep = InstantSleep::new();
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .bearer_token("t")
         .rate_limiter(RateLimiter::per_second(20).burst(1))
         .retry_policy(RetryPolicy::default().max_elapsed(ms(200)))
@@ -336,7 +342,7 @@ fn time_queued_behind_the_limiter_does_not_use_up_the_retry_budget() {
 #[test]
 fn every_request_after_the_first_attempt_carries_what_is_left_of_the_budget() {
     use std::sync::{Arc, Mutex};
-    use zoom_core::transport::TimeLeft;
+    use zoom_core::TimeLeft;
 
     let seen = Arc::new(Mutex::new(Vec::new()));
     let record = Arc::clone(&seen);
@@ -346,7 +352,8 @@ fn every_request_after_the_first_attempt_carries_what_is_left_of_the_budget() {
         Ok(fixtures::server_error(503).into())
     });
     let clock = ManualClock::new();
-    let client = zoom_core::blocking::Client::builder(transport)
+    let client = zoom_core::blocking::Client::builder()
+        .transport(transport)
         .bearer_token("t")
         .jitter(Jitter::fixed(1.0))
         .sleeper(InstantSleep::advancing(&clock))

@@ -91,6 +91,18 @@ impl BlockingTransport for TrustsContentLength {
     }
 }
 
+/// Broken: "tidies" the path, decoding escaped escapes (`%25XX` → `%XX`), as a normalising
+/// proxy might.
+struct DecodesEscapedEscapes(UreqTransport);
+
+impl BlockingTransport for DecodesEscapedEscapes {
+    fn send(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let tidied = request.uri().to_string().replace("%25", "%");
+        *request.uri_mut() = tidied.parse().expect("still a URI");
+        self.0.send(request)
+    }
+}
+
 fn failed_names(report: &Report) -> Vec<&'static str> {
     report.failures().map(|o| o.name()).collect()
 }
@@ -162,6 +174,26 @@ fn dropping_headers_fails_the_request_check() {
         panic!("{report}");
     };
     assert!(reason.contains("user-agent"), "{reason}");
+}
+
+#[test]
+fn decoding_a_session_id_encoded_twice_fails_the_session_checks() {
+    let report = conformance::run_blocking(&DecodesEscapedEscapes(ureq()), expectations());
+    assert_eq!(
+        failed_names(&report),
+        [
+            "session_get_arrives_encoded_as_sent",
+            "session_status_patch_arrives_unchanged",
+        ]
+    );
+    let Verdict::Failed(reason) = report
+        .outcome("session_get_arrives_encoded_as_sent")
+        .unwrap()
+        .verdict()
+    else {
+        panic!("{report}");
+    };
+    assert!(reason.contains("%2FAb%2F%2FCd"), "{reason}");
 }
 
 #[test]

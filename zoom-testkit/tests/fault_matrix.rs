@@ -2,7 +2,8 @@
 //! request), against a read (`GET`, idempotent) and a start (`PATCH …/status`, a state
 //! change), through both transport/client pairs: reqwest with the async client and ureq
 //! with the blocking client. Each cell must end, within a hang guard, with the outcome and
-//! the number of requests its row names, and both pairs must agree.
+//! the number of requests its row names, and both pairs must agree. The same rows run again
+//! for a Video SDK session through clients signing the Video SDK JWT, and must end the same.
 //!
 //! The rows are data ([`matrix`]). `docs/RELIABILITY.md` shows them as a table, generated
 //! from the rows and checked here so that it cannot drift; to rewrite it after changing the
@@ -18,12 +19,13 @@ use std::time::Duration;
 
 use zoom_core::{
     ApiErrorKind, Client, Error, Jitter, LiveStream, LiveStreamStatus, MeetingId, RetryPolicy,
-    TransportErrorKind,
+    SessionId, TransportErrorKind,
 };
 use zoom_testkit::InstantSleep;
 use zoom_testkit::simulator::{
-    DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MEETING_ID, DEMO_STATIC_TOKEN,
-    DEMO_STREAM_URL, Fault, FaultRule, RetryAfterForm, Simulator,
+    DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_MEETING_ID, DEMO_SESSION_ID,
+    DEMO_STATIC_TOKEN, DEMO_STREAM_URL, DEMO_VIDEO_SDK_API_KEY, DEMO_VIDEO_SDK_API_SECRET, Fault,
+    FaultRule, RetryAfterForm, Simulator,
 };
 use zoom_transport_reqwest::ReqwestTransport;
 use zoom_transport_ureq::UreqTransport;
@@ -408,6 +410,9 @@ enum Credentials {
     Bearer,
     /// Server-to-Server OAuth against the simulator's token endpoint.
     OAuth,
+    /// The Video SDK API's JWT, minted by the client, calling the demo **session**'s
+    /// equivalent of the row's call (`GET /videosdk/sessions/{id}/livestream`, or its start).
+    VideoSdkJwt,
 }
 
 fn async_client(
@@ -422,12 +427,15 @@ fn async_client(
         .max_response_body(BODY_CAP)
         .build()
         .unwrap();
-    let builder = Client::builder(transport);
+    let builder = Client::builder().transport(transport);
     let builder = match credentials {
         Credentials::Bearer => builder.bearer_token(DEMO_STATIC_TOKEN),
         Credentials::OAuth => builder
             .server_to_server_oauth(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
             .oauth_base(sim.oauth_base()),
+        Credentials::VideoSdkJwt => {
+            builder.video_sdk_jwt(DEMO_VIDEO_SDK_API_KEY, DEMO_VIDEO_SDK_API_SECRET)
+        }
     };
     builder
         .api_base(sim.base_url())
@@ -449,12 +457,15 @@ fn blocking_client(
         .timeout(timeout)
         .max_response_body(BODY_CAP)
         .build();
-    let builder = zoom_core::blocking::Client::builder(transport);
+    let builder = zoom_core::blocking::Client::builder().transport(transport);
     let builder = match credentials {
         Credentials::Bearer => builder.bearer_token(DEMO_STATIC_TOKEN),
         Credentials::OAuth => builder
             .server_to_server_oauth(DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
             .oauth_base(sim.oauth_base()),
+        Credentials::VideoSdkJwt => {
+            builder.video_sdk_jwt(DEMO_VIDEO_SDK_API_KEY, DEMO_VIDEO_SDK_API_SECRET)
+        }
     };
     builder
         .api_base(sim.base_url())
@@ -484,15 +495,26 @@ async fn run_call(
 ) -> Observed {
     let sleep = InstantSleep::new();
     let meeting = MeetingId::new(DEMO_MEETING_ID);
+    let session = (credentials == Credentials::VideoSdkJwt)
+        .then(|| SessionId::parse(DEMO_SESSION_ID).expect("the demo session's id"));
     let (outcome, shown) = match pair {
         Pair::ReqwestAsync => {
             let client = async_client(sim, &sleep, credentials, timeout);
             let task = tokio::spawn(async move {
-                match call {
-                    Call::Get => read_outcome(client.meeting_live_stream(meeting).await),
-                    Call::Start => start_outcome(
+                let start = LiveStreamStatus::start();
+                match (call, session) {
+                    (Call::Get, None) => read_outcome(client.meeting_live_stream(meeting).await),
+                    (Call::Start, None) => start_outcome(
                         client
-                            .update_meeting_live_stream_status(meeting, &LiveStreamStatus::start())
+                            .update_meeting_live_stream_status(meeting, &start)
+                            .await,
+                    ),
+                    (Call::Get, Some(session)) => {
+                        read_outcome(client.session_live_stream(session).await)
+                    }
+                    (Call::Start, Some(session)) => start_outcome(
+                        client
+                            .update_session_live_stream_status(session, &start)
                             .await,
                     ),
                 }
@@ -515,12 +537,16 @@ async fn run_call(
             let (done, outcome) = tokio::sync::oneshot::channel();
             // A plain thread: a hung call is left behind instead of blocking the runtime.
             std::thread::spawn(move || {
-                let outcome = match call {
-                    Call::Get => read_outcome(client.meeting_live_stream(meeting)),
-                    Call::Start => start_outcome(
-                        client
-                            .update_meeting_live_stream_status(meeting, &LiveStreamStatus::start()),
-                    ),
+                let start = LiveStreamStatus::start();
+                let outcome = match (call, session) {
+                    (Call::Get, None) => read_outcome(client.meeting_live_stream(meeting)),
+                    (Call::Start, None) => {
+                        start_outcome(client.update_meeting_live_stream_status(meeting, &start))
+                    }
+                    (Call::Get, Some(session)) => read_outcome(client.session_live_stream(session)),
+                    (Call::Start, Some(session)) => {
+                        start_outcome(client.update_session_live_stream_status(session, &start))
+                    }
                 };
                 let _ = done.send(outcome);
             });
@@ -581,6 +607,89 @@ async fn every_fault_ends_as_its_row_says_on_both_transports() {
         rows.len() * Pair::ALL.len(),
         failures.join("\n")
     );
+}
+
+/// The same rows for a Video SDK session, through clients that sign the Video SDK JWT: the
+/// session operations share the call machine (retries, never repeating a start, the 30 s
+/// advice, timeouts, body caps), so each cell must end exactly as the meeting's row says,
+/// with no token request (the JWT is minted, not fetched).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_fault_ends_the_same_for_a_session_signed_with_the_video_sdk_jwt() {
+    let rows = matrix();
+    let mut failures = Vec::new();
+    for row in &rows {
+        let cell = |pair| async move {
+            let sim = Simulator::start().await.unwrap();
+            arm(&sim, row);
+            let observed = run_call(&sim, row.call, pair, Credentials::VideoSdkJwt, TIMEOUT).await;
+            let paths: Vec<String> = sim.requests().into_iter().map(|r| r.path).collect();
+            (observed, paths)
+        };
+        let (reqwest, ureq) = tokio::join!(cell(Pair::ReqwestAsync), cell(Pair::UreqBlocking));
+        for (pair, (observed, paths)) in Pair::ALL.into_iter().zip([reqwest, ureq]) {
+            let mut problem = check(row, &observed);
+            if let Some(path) = paths
+                .iter()
+                .find(|p| !p.starts_with("/v2/videosdk/sessions/"))
+            {
+                problem = Some(format!("a request to {path}, not the session"));
+            }
+            if let Some(problem) = problem {
+                failures.push(format!(
+                    "session: {}: {problem}\n    observed {observed:?}",
+                    cell_name(row, pair)
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} session cells differ from their row:\n{}",
+        failures.len(),
+        rows.len() * Pair::ALL.len(),
+        failures.join("\n")
+    );
+}
+
+/// A 401 on a session call: the JWT is minted anew and the call, even a start, repeated
+/// once, with no wait; rejected twice, the caller gets the 401.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rejected_video_sdk_jwt_is_minted_anew_once_on_both_transports() {
+    for (shape, call, outcome, requests) in [
+        (Shape::Once, Call::Get, OK, 2),
+        (Shape::Once, Call::Start, OK, 2),
+        (
+            Shape::Always,
+            Call::Get,
+            Outcome::Api(ApiErrorKind::Unauthorized),
+            2,
+        ),
+        (
+            Shape::Always,
+            Call::Start,
+            Outcome::Api(ApiErrorKind::Unauthorized),
+            2,
+        ),
+    ] {
+        for pair in Pair::ALL {
+            let sim = Simulator::start().await.unwrap();
+            let rule = FaultRule::new(Fault::Status { status: 401 });
+            sim.push_fault(if shape == Shape::Once {
+                rule.once()
+            } else {
+                rule
+            });
+            let observed = run_call(&sim, call, pair, Credentials::VideoSdkJwt, TIMEOUT).await;
+            let what = format!("401 {shape:?} × {} × {}", describe_call(call), pair.name());
+            assert_eq!(observed.outcome, Ok(outcome), "{what}: {observed:?}");
+            assert_eq!(observed.requests, requests, "{what}: {observed:?}");
+            assert!(
+                observed.waits.is_empty(),
+                "{what}: a 401 is repeated at once"
+            );
+            assert_eq!(sim.token_requests(), 0, "{what}");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------

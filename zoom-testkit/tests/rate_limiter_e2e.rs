@@ -13,7 +13,7 @@ use zoom_core::{ApiErrorKind, Client, MeetingId, Plan, RateLimiter, RetryPolicy,
 use zoom_testkit::simulator::{
     BlockingSimulator, DEMO_MEETING_ID, DEMO_STATIC_TOKEN, Simulator, SimulatorConfig,
 };
-use zoom_transport_reqwest::{ReqwestTransport, TokioSleep};
+use zoom_transport_reqwest::ReqwestTransport;
 use zoom_transport_ureq::UreqTransport;
 
 /// The simulator's per-second bucket: Zoom's Light limit on the Pro plan.
@@ -29,7 +29,8 @@ fn config() -> SimulatorConfig {
 }
 
 fn async_client(sim: &Simulator, limiter: Option<RateLimiter>) -> Client {
-    let mut builder = Client::builder(ReqwestTransport::new().unwrap())
+    let mut builder = Client::builder()
+        .transport(ReqwestTransport::new().unwrap())
         .bearer_token(DEMO_STATIC_TOKEN)
         .api_base(sim.base_url())
         // No retries: a 429 must reach the caller instead of being waited out.
@@ -52,7 +53,10 @@ struct Tally {
 }
 
 impl Tally {
-    fn record(&mut self, outcome: zoom_core::Result<zoom_core::Answer<zoom_core::LiveStream>>) {
+    fn record(
+        &mut self,
+        outcome: zoom_core::Result<zoom_core::response::Answer<zoom_core::LiveStream>>,
+    ) {
         match outcome {
             Ok(answer) => {
                 assert_eq!(answer.meta.status, 200);
@@ -121,7 +125,8 @@ async fn a_burst_of_1000_async_calls_under_the_pro_limiter_sees_no_429() {
 fn a_burst_of_1000_blocking_calls_from_threads_under_the_pro_limiter_sees_no_429() {
     const THREADS: usize = 50;
     let sim = BlockingSimulator::start_with(config()).unwrap();
-    let client = zoom_core::blocking::Client::builder(UreqTransport::new().unwrap())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(UreqTransport::new().unwrap())
         .bearer_token(DEMO_STATIC_TOKEN)
         .api_base(sim.base_url())
         .retry_policy(RetryPolicy::none())
@@ -171,4 +176,14 @@ async fn without_the_limiter_a_burst_of_100_gets_429s() {
         "no 429 without the limiter: the simulator did not enforce {SERVER_LIMIT}/s ({tally:?})"
     );
     assert_eq!(sim.requests().len(), CALLS);
+}
+
+/// Tokio's timer as the client's sleeper (as `zoom_live_stream::TokioSleep` is).
+#[derive(Debug, Clone, Copy)]
+struct TokioSleep;
+
+impl zoom_core::AsyncSleep for TokioSleep {
+    fn sleep(&self, duration: std::time::Duration) -> zoom_core::SleepFuture {
+        Box::pin(tokio::time::sleep(duration))
+    }
 }

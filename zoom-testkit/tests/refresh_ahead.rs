@@ -62,7 +62,7 @@ type Steps = Vec<String>;
 
 /// Drives `call` to its end by hand, answering its sends from `mock` and its store steps
 /// from `store` (if any).
-fn drive<T: zoom_core::FromResponse>(
+fn drive<T: zoom_core::response::FromResponse>(
     mut call: Call<'_, T>,
     mock: &MockTransport,
     store: Option<&dyn BlockingSharedStore>,
@@ -101,12 +101,13 @@ fn describe(request: &HttpRequest) -> String {
     format!("api {}", bearer.trim_start_matches("Bearer "))
 }
 
-fn get() -> zoom_core::Endpoint<zoom_core::LiveStream> {
+fn get() -> zoom_core::endpoint::Endpoint<zoom_core::LiveStream> {
     endpoint::get_meeting_live_stream(MeetingId::new(1))
 }
 
 fn blocking(mock: &MockTransport, clock: &ManualClock) -> zoom_core::blocking::Client {
-    zoom_core::blocking::Client::builder(mock.clone())
+    zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("acct", "cid", "secret")
         .time_source(clock.clone())
         .jitter(Jitter::fixed(0.0))
@@ -119,7 +120,8 @@ fn asynchronous(
     clock: &ManualClock,
     spawner: Option<&ManualSpawn>,
 ) -> Client {
-    let builder = Client::builder(mock.clone())
+    let builder = Client::builder()
+        .transport(mock.clone())
         .server_to_server_oauth("acct", "cid", "secret")
         .time_source(clock.clone())
         .jitter(Jitter::fixed(0.0));
@@ -358,7 +360,8 @@ fn user_oauth_rotates_its_refresh_token_exactly_once_per_refresh_ahead() {
     let oauth = UserOAuth::new("cid", "secret", "r0").on_new_refresh_token(move |token| {
         seen.lock().unwrap().push(token.expose_secret().to_owned());
     });
-    let client = Client::builder(mock.clone())
+    let client = Client::builder()
+        .transport(mock.clone())
         .user_oauth(oauth)
         .time_source(clock.clone())
         .spawner(spawner.clone())
@@ -406,7 +409,8 @@ fn user_oauth_refreshed_inline_rotates_once_too() {
     let oauth = UserOAuth::new("cid", "secret", "r0").on_new_refresh_token(move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
     });
-    let client = zoom_core::blocking::Client::builder(mock.clone())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(mock.clone())
         .user_oauth(oauth)
         .time_source(clock.clone())
         .build()
@@ -431,7 +435,8 @@ fn across_processes_one_refreshes_ahead_under_the_stores_lock_and_the_others_kee
     let clock = ManualClock::new();
     let store = Arc::new(MemoryStore::with_time_source(clock.clone()));
     let process = || {
-        zoom_core::blocking::Client::builder(mock.clone())
+        zoom_core::blocking::Client::builder()
+            .transport(mock.clone())
             .server_to_server_oauth("acct", "cid", "secret")
             .time_source(clock.clone())
             .jitter(Jitter::fixed(0.0))
@@ -569,7 +574,8 @@ fn assert_every_caller_used_its_four_attempts(flaky: &Flaky, results: &[zoom_cor
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn callers_waiting_on_a_fetch_that_fails_twice_keep_their_whole_api_retry_budget() {
     let flaky = Flaky::new(2);
-    let client = Client::builder(Arc::clone(&flaky))
+    let client = Client::builder()
+        .transport(Arc::clone(&flaky))
         .server_to_server_oauth("acct", "cid", "secret")
         .time_source(ManualClock::new())
         .sleeper(InstantSleep::new())
@@ -589,7 +595,8 @@ async fn callers_waiting_on_a_fetch_that_fails_twice_keep_their_whole_api_retry_
     assert_every_caller_used_its_four_attempts(&flaky, &results);
 
     let flaky = Flaky::new(2);
-    let client = zoom_core::blocking::Client::builder(Arc::clone(&flaky))
+    let client = zoom_core::blocking::Client::builder()
+        .transport(Arc::clone(&flaky))
         .server_to_server_oauth("acct", "cid", "secret")
         .time_source(ManualClock::new())
         .sleeper(InstantSleep::new())
@@ -617,7 +624,8 @@ async fn callers_waiting_on_a_fetch_that_fails_twice_keep_their_whole_api_retry_
 fn a_caller_whose_budget_ends_before_the_fetchs_next_try_returns_its_error() {
     let flaky = Flaky::new(usize::MAX);
     let sleep = InstantSleep::new();
-    let client = zoom_core::blocking::Client::builder(Arc::clone(&flaky))
+    let client = zoom_core::blocking::Client::builder()
+        .transport(Arc::clone(&flaky))
         .server_to_server_oauth("acct", "cid", "secret")
         .time_source(ManualClock::new())
         .sleeper(sleep.clone())

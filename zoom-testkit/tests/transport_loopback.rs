@@ -182,7 +182,7 @@ impl fmt::Debug for BlockingReqwest {
 
 /// The default settings, but with a [`PATIENT`] timeout.
 fn patient<T: Backend>() -> T {
-    T::build(PATIENT, zoom_core::transport::DEFAULT_MAX_RESPONSE_BODY)
+    T::build(PATIENT, zoom_core::DEFAULT_MAX_RESPONSE_BODY)
 }
 
 /// Bodies capped at [`CAP`] bytes.
@@ -374,7 +374,7 @@ fn the_time_left_of_the_call_cuts_the_timeout_short<T: Backend>() {
         .unwrap();
     request
         .extensions_mut()
-        .insert(zoom_core::transport::TimeLeft(IMPATIENT));
+        .insert(zoom_core::TimeLeft(IMPATIENT));
     assert_eq!(
         error_kind(patient::<T>().send(request)),
         TransportErrorKind::Timeout
@@ -386,7 +386,7 @@ fn the_time_left_of_the_call_cuts_the_timeout_short<T: Backend>() {
         .unwrap();
     request
         .extensions_mut()
-        .insert(zoom_core::transport::TimeLeft(Duration::from_secs(3600)));
+        .insert(zoom_core::TimeLeft(Duration::from_secs(3600)));
     patient::<T>().send(request).expect("the exchange succeeds");
 }
 
@@ -521,7 +521,8 @@ fn a_protocol_error_is_not_retried_by_the_client<T: Backend>() {
         one_megabyte_header(),
         one_megabyte_header(),
     ]);
-    let client = zoom_core::blocking::Client::builder(patient::<T>())
+    let client = zoom_core::blocking::Client::builder()
+        .transport(patient::<T>())
         .bearer_token("token")
         .api_base(server.url("/v2"))
         .build()
@@ -661,7 +662,7 @@ fn users_reqwest_client() -> reqwest::Client {
 #[test]
 fn a_users_reqwest_client_gets_the_same_contract() {
     let transport = ReqwestTransport::from_client(users_reqwest_client()).with_max_response_body(8);
-    assert_eq!(transport.timeout(), zoom_transport_reqwest::DEFAULT_TIMEOUT);
+    assert_eq!(transport.timeout(), zoom_core::DEFAULT_TIMEOUT);
     assert_eq!(transport.max_response_body(), 8);
     let transport = BlockingReqwest::new(transport);
     let third = Reply::response(OK, &[], b"more than eight bytes");
@@ -700,6 +701,6 @@ fn a_users_ureq_agent_cannot_turn_statuses_into_errors_or_follow_redirects() {
     assert_eq!(server.connections(), 1);
     assert_eq!(
         transport.max_response_body(),
-        zoom_transport_ureq::DEFAULT_MAX_RESPONSE_BODY
+        zoom_core::DEFAULT_MAX_RESPONSE_BODY
     );
 }

@@ -79,64 +79,11 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
+use zoom_core::SendFuture;
 use zoom_core::http;
-use zoom_core::transport::{SendFuture, TimeLeft};
-use zoom_core::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
-
-/// Tokio's timer as the async client's sleeper, for retries and the rate limiter: plug it
-/// in with `.sleeper(TokioSleep)` when you run on tokio (reqwest does) and queue many
-/// calls behind a limiter. The default sleeper works too, but wakes each wait from a
-/// helper thread.
-///
-/// ```no_run
-/// use zoom_transport_reqwest::{ReqwestTransport, TokioSleep};
-///
-/// let client = zoom_core::Client::builder(ReqwestTransport::default())
-///     .bearer_token("token")
-///     .sleeper(TokioSleep)
-///     .build();
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TokioSleep;
-
-impl zoom_core::AsyncSleep for TokioSleep {
-    fn sleep(&self, duration: Duration) -> zoom_core::sleep::BoxFuture {
-        Box::pin(tokio::time::sleep(duration))
-    }
-}
-
-/// Tokio's spawn as the async client's spawner: with `.spawner(TokioSpawn)`, a token is
-/// refreshed ahead of its expiry by a task of its own on the runtime the call runs on, and
-/// no call waits for the token endpoint while a valid token exists (the `zoom-live-stream`
-/// facade sets it). Called outside a tokio runtime, it declines, and the call that claimed
-/// the refresh does it itself: nothing panics.
-///
-/// ```no_run
-/// use zoom_transport_reqwest::{ReqwestTransport, TokioSleep, TokioSpawn};
-///
-/// let client = zoom_core::Client::builder(ReqwestTransport::default())
-///     .server_to_server_oauth("account-id", "client-id", "client-secret")
-///     .sleeper(TokioSleep)
-///     .spawner(TokioSpawn)
-///     .build();
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TokioSpawn;
-
-impl zoom_core::AsyncSpawn for TokioSpawn {
-    fn spawn(&self, task: zoom_core::sleep::BoxFuture) -> bool {
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                drop(runtime.spawn(task));
-                true
-            }
-            Err(_) => false,
-        }
-    }
-}
-
-pub use zoom_core::transport::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
+use zoom_core::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT};
+use zoom_core::{
+    HttpRequest, HttpResponse, TimeLeft, Transport, TransportError, TransportErrorKind,
 };
 
 /// A [`Transport`] that sends requests through a pooled [`reqwest::Client`].
@@ -245,7 +192,7 @@ impl ReqwestTransport {
             );
         }
         let client = match &self.direct {
-            Some(direct) if zoom_core::transport::is_loopback(request.uri()) => direct,
+            Some(direct) if zoom_core::is_loopback(request.uri()) => direct,
             _ => &self.client,
         };
         Ok(client.execute(convert(request)?))

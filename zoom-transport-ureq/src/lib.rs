@@ -49,13 +49,11 @@ use std::time::Duration;
 
 use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, AsSendBody, Body, RequestExt, Timeout};
+use zoom_core::TimeLeft;
 use zoom_core::http;
-use zoom_core::transport::TimeLeft;
 use zoom_core::{BlockingTransport, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 
-pub use zoom_core::transport::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
-};
+use zoom_core::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT};
 
 /// A [`BlockingTransport`] that sends requests through a pooled [`ureq::Agent`].
 ///
@@ -151,7 +149,7 @@ impl UreqTransport {
         left: Option<Duration>,
     ) -> Result<http::Response<Body>, ureq::Error> {
         let agent = match &self.direct {
-            Some(direct) if zoom_core::transport::is_loopback(request.uri()) => direct,
+            Some(direct) if zoom_core::is_loopback(request.uri()) => direct,
             _ => &self.agent,
         };
         let config = agent.config();

@@ -169,7 +169,25 @@ impl Verifier {
     ///     VerifyError::MissingSignature,
     /// );
     /// ```
+    ///
+    /// Each check is a `zoom.webhook.verify` span (tracing) with its outcome, never the body,
+    /// the signature or the secret (docs/OBSERVABILITY.md).
     pub fn verify<'a>(
+        &self,
+        body: &'a [u8],
+        signature: Option<&str>,
+        timestamp: Option<&str>,
+        now: SystemTime,
+    ) -> Result<Verified<'a>, VerifyError> {
+        let span = verify_span(body);
+        let _in = span.enter();
+        let verified = self.check(body, signature, timestamp, now);
+        record_outcome(&span, verified.as_ref().err().map(verify_error_type));
+        verified
+    }
+
+    /// [`verify`](Self::verify) without its span.
+    fn check<'a>(
         &self,
         body: &'a [u8],
         signature: Option<&str>,
@@ -232,9 +250,23 @@ impl Verifier {
         body: &'a [u8],
         now: SystemTime,
     ) -> Result<Verified<'a>, VerifyError> {
+        let span = verify_span(body);
+        let _in = span.enter();
+        let verified = self.check_headers(headers, body, now);
+        record_outcome(&span, verified.as_ref().err().map(verify_error_type));
+        verified
+    }
+
+    /// [`verify_headers`](Self::verify_headers) without its span.
+    fn check_headers<'a>(
+        &self,
+        headers: &http::HeaderMap,
+        body: &'a [u8],
+        now: SystemTime,
+    ) -> Result<Verified<'a>, VerifyError> {
         let signature = header(headers, SIGNATURE_HEADER, VerifyError::MalformedSignature)?;
         let timestamp = header(headers, TIMESTAMP_HEADER, VerifyError::MalformedTimestamp)?;
-        self.verify(body, signature, timestamp, now)
+        self.check(body, signature, timestamp, now)
     }
 
     /// [`verify_headers`](Self::verify_headers) at [`SystemTime::now`].
@@ -281,7 +313,23 @@ impl Verifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Event, WebhookError> {
-        Ok(self.verify_headers(headers, body, now)?.parse()?)
+        let span = verify_span(body);
+        let _in = span.enter();
+        let event = self
+            .check_headers(headers, body, now)
+            .map_err(WebhookError::from)
+            .and_then(|verified| Ok(verified.parse()?));
+        match &event {
+            Ok(event) => {
+                span.record("zoom.webhook.event", event.name());
+                record_outcome(&span, None);
+            }
+            Err(WebhookError::Verify(error)) => {
+                record_outcome(&span, Some(verify_error_type(error)))
+            }
+            Err(WebhookError::Parse(_)) => record_outcome(&span, Some("parse")),
+        }
+        event
     }
 
     /// [`verify_event`](Self::verify_event) at [`SystemTime::now`].
@@ -337,6 +385,47 @@ impl Verifier {
             plain_token: plain_token.to_owned(),
             encrypted_token: self.key.hex_mac(plain_token.as_bytes()),
         }
+    }
+}
+
+/// The span of one verification: the body's length only, never its bytes (a stream key may
+/// be in it), nor the signature or the secret.
+fn verify_span(body: &[u8]) -> tracing::Span {
+    tracing::info_span!(
+        "zoom.webhook.verify",
+        zoom.webhook.body_len = body.len(),
+        zoom.webhook.outcome = tracing::field::Empty,
+        zoom.webhook.event = tracing::field::Empty,
+        error.type = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+    )
+}
+
+/// `verified`, or the refusal as `error.type`; a refused delivery marks the span an error.
+fn record_outcome(span: &tracing::Span, error_type: Option<&'static str>) {
+    match error_type {
+        None => {
+            span.record("zoom.webhook.outcome", "verified");
+        }
+        Some(error_type) => {
+            span.record("zoom.webhook.outcome", "refused");
+            span.record("error.type", error_type);
+            span.record("otel.status_code", "ERROR");
+        }
+    }
+}
+
+/// A refusal's low-cardinality name.
+fn verify_error_type(error: &VerifyError) -> &'static str {
+    match error {
+        VerifyError::NoSecret => "no_secret",
+        VerifyError::BodyTooLarge { .. } => "body_too_large",
+        VerifyError::MissingSignature => "missing_signature",
+        VerifyError::MissingTimestamp => "missing_timestamp",
+        VerifyError::MalformedSignature => "malformed_signature",
+        VerifyError::MalformedTimestamp => "malformed_timestamp",
+        VerifyError::SignatureMismatch => "signature_mismatch",
+        VerifyError::StaleTimestamp { .. } => "stale_timestamp",
     }
 }
 

@@ -10,7 +10,9 @@
 //!   or values that `http` refuses are skipped; a status outside 100..=999 becomes 200);
 //! - an id or a `Retry-After` value is the input itself (invalid UTF-8 replaced);
 //! - a webhook delivery is an HTTP answer whose headers are the request's and whose status
-//!   line only carries flags (see [`webhook`]).
+//!   line only carries flags (see [`webhook`]);
+//! - Video SDK credentials are lines: API key, API secret, lifetime in seconds, the clock in
+//!   Unix seconds (see [`video_sdk_jwt`]).
 #![forbid(unsafe_code)]
 
 use std::error::Error as _;
@@ -20,19 +22,21 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderName, HeaderValue, StatusCode};
 
+use zoom_core::SecretString;
 use zoom_core::endpoint::{self, BaseUrl, Idempotency};
-use zoom_core::error::{ApiError, Error};
-use zoom_core::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
-use zoom_core::model::{JoinToken, LiveStream};
-use zoom_core::rate_limit::{RateLimit, RetryAfter};
 use zoom_core::response::{self, Answer};
-use zoom_core::retry::{RetryContext, RetryPolicy};
-use zoom_core::secret::SecretString;
-use zoom_core::transport::{FnTransport, HttpRequest, HttpResponse};
+use zoom_core::{ApiError, Error};
+use zoom_core::{FnTransport, HttpRequest, HttpResponse};
+use zoom_core::{JoinToken, LiveStream};
+use zoom_core::{MeetingId, MeetingRef, SessionId, WebinarId, WebinarRef};
+use zoom_core::{RateLimit, RetryAfter};
+use zoom_core::{RetryContext, RetryPolicy};
 use zoom_core::{UserOAuth, blocking};
 
+mod video_sdk_jwt;
 mod webhook;
 
+pub use video_sdk_jwt::video_sdk_jwt;
 pub use webhook::webhook;
 
 /// An HTTP answer decoded from the text format above, and the flags after the status.
@@ -228,9 +232,11 @@ pub fn retry_after(data: &[u8]) {
 }
 
 /// An id given by a caller: if `MeetingRef::parse` or `WebinarRef::parse` accepts it (and
-/// `MeetingId::parse` / `WebinarId::parse` for the numeric-only join token), the request
-/// URI, normalised by the `url` crate (as reqwest does), has the id as exactly one path
-/// segment, never a dot segment, and no query or fragment.
+/// `MeetingId::parse` / `WebinarId::parse` for the numeric-only join token, `SessionId::parse`
+/// for the Video SDK session operations), the request URI, normalised by the `url` crate (as
+/// reqwest does), has the id as exactly one path segment, never a dot segment, and no query
+/// or fragment; `/videosdk/sessions/` before a session id stays as written (only the id's
+/// segment is ever encoded twice).
 pub fn id_path(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let base = BaseUrl::default();
@@ -260,6 +266,65 @@ pub fn id_path(data: &[u8]) {
         let Ok(request) = request else { continue };
         check_one_segment(&request, collection, tail);
     }
+    if let Ok(id) = SessionId::parse(&text) {
+        let _ = (id.to_string(), format!("{id:?}"), id.as_str());
+        let stop = zoom_core::LiveStreamStatus::stop();
+        let requests = [
+            endpoint::get_session_live_stream(&id).to_request(&base, &token),
+            endpoint::update_session_live_stream_status(&id, &stop)
+                .and_then(|status| status.to_request(&base, &token)),
+        ];
+        for request in requests.into_iter().flatten() {
+            check_session_segment(&request, &id);
+        }
+    }
+}
+
+/// `/v2/videosdk/sessions/{id}/livestream[/status]`: the id one segment that decodes back
+/// to the id (once, or twice by Zoom's rule), every other segment as written.
+fn check_session_segment(request: &HttpRequest, id: &SessionId) {
+    let uri = request.uri().to_string();
+    let url = url::Url::parse(&uri).unwrap_or_else(|e| panic!("{uri} is not a URL: {e}"));
+    assert!(
+        url.query().is_none() && url.fragment().is_none(),
+        "{uri} -> {url}"
+    );
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    assert!(
+        matches!(
+            segments.as_slice(),
+            ["v2", "videosdk", "sessions", _, "livestream"]
+                | ["v2", "videosdk", "sessions", _, "livestream", "status"]
+        ),
+        "{uri} became {url}: the session id is not exactly one segment"
+    );
+    let segment = segments[3];
+    assert!(
+        segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'%'),
+        "{uri}: {segment}"
+    );
+    let decode = |text: &str| {
+        url::form_urlencoded::parse(format!("x={text}").as_bytes())
+            .next()
+            .map(|(_, value)| value.into_owned())
+            .unwrap_or_default()
+    };
+    let twice = id.as_str().starts_with('/') || id.as_str().contains("//");
+    let back = if twice {
+        decode(&decode(segment))
+    } else {
+        decode(segment)
+    };
+    assert_eq!(
+        back,
+        id.as_str(),
+        "{uri}: the segment does not decode to the id"
+    );
 }
 
 fn check_one_segment(request: &HttpRequest, collection: &str, tail: &str) {
@@ -311,7 +376,7 @@ pub fn token_answer(data: &[u8]) {
         );
         Ok(answer)
     });
-    let builder = blocking::Client::builder(transport);
+    let builder = blocking::Client::builder().transport(transport);
     let builder = if flags.contains('u') {
         builder.user_oauth(
             UserOAuth::new("client", "secret", "refresh")

@@ -16,12 +16,13 @@ use zoom_fuzz_harness as harness;
 /// A fuzz harness: panics when an invariant breaks.
 type Harness = fn(&[u8]);
 
-const TARGETS: [(&str, Harness); 5] = [
+const TARGETS: [(&str, Harness); 6] = [
     ("response_mapper", harness::response_mapper),
     ("id_path", harness::id_path),
     ("retry_after", harness::retry_after),
     ("token_answer", harness::token_answer),
     ("webhook", harness::webhook),
+    ("video_sdk_jwt", harness::video_sdk_jwt),
 ];
 
 fn fuzz_dir() -> PathBuf {

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use zoom_autopilot::{CallId, Decision, Event, EventKind, Machine, Outcome, Policy};
-use zoom_core::time::Timestamp;
+use zoom_core::Timestamp;
 
 /// Zoom's `event_ts` of the meeting start in most tests (milliseconds).
 pub const T0: u64 = 1_732_615_200_000;

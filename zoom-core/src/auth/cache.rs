@@ -17,9 +17,9 @@ use http::header::HeaderValue;
 
 use super::ahead::{CLAIM_TTL, Claim, Schedule};
 use super::credentials::lock;
+use crate::SecretString;
 use crate::endpoint::{BaseUrl, bearer_header};
 use crate::error::{AuthError, AuthErrorKind, BoxError};
-use crate::secret::SecretString;
 use crate::time::Timestamp;
 
 /// How long a refused fetch (wrong credentials, revoked grant) is remembered: callers in

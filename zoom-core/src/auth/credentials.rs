@@ -4,8 +4,8 @@
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use crate::SecretString;
 use crate::error::{AuthError, InvalidInput};
-use crate::secret::SecretString;
 
 /// A user-supplied source of access tokens (user-level OAuth, a token kept in a vault, …).
 ///
@@ -166,6 +166,9 @@ pub(crate) enum Credentials {
     ServerToServer(ServerToServerOAuth),
     User(Arc<UserGrant>),
     Custom(Arc<dyn TokenSource>),
+    /// The Video SDK API's JWT, minted by the client (feature `video-sdk`).
+    #[cfg(feature = "video-sdk")]
+    VideoSdk(super::VideoSdkJwt),
 }
 
 /// User-level OAuth in use: the app's credentials and the refresh token that the next
@@ -193,6 +196,8 @@ impl Credentials {
             )),
             Credentials::ServerToServer(s2s) => s2s.validate(),
             Credentials::User(user) => user.oauth.validate(),
+            #[cfg(feature = "video-sdk")]
+            Credentials::VideoSdk(video_sdk) => video_sdk.validate(),
             _ => Ok(()),
         }
     }
@@ -204,6 +209,8 @@ impl Credentials {
             Credentials::ServerToServer(_) => "Server-to-Server OAuth",
             Credentials::User(_) => "user-level OAuth",
             Credentials::Custom(_) => "custom token source",
+            #[cfg(feature = "video-sdk")]
+            Credentials::VideoSdk(_) => "Video SDK JWT",
         }
     }
 }

@@ -10,11 +10,14 @@
 //! - `cache`: where tokens are kept, the single-flight lock, shared failures;
 //! - `shared`: the single flight across processes through a shared store, a sub-machine of
 //!   the call;
-//! - `ahead`: refreshing a token ahead of its refresh point, so that no caller waits.
+//! - `ahead`: refreshing a token ahead of its refresh point, so that no caller waits;
+//! - `jwt` (feature `video-sdk`): the Video SDK API's JWT, minted and kept by the client.
 
 pub(crate) mod ahead;
 mod cache;
 mod credentials;
+#[cfg(feature = "video-sdk")]
+mod jwt;
 pub(crate) mod shared;
 mod token_endpoint;
 
@@ -27,6 +30,8 @@ pub(crate) use cache::{Failure, Lookup, Outlook, SharedAuthError, Token, TokenPa
 pub use cache::{SingleFlight, SingleFlightGuard};
 pub(crate) use credentials::Credentials;
 pub use credentials::{ServerToServerOAuth, TokenSource, UserOAuth};
+#[cfg(feature = "video-sdk")]
+pub use jwt::VideoSdkJwt;
 pub(crate) use token_endpoint::is_cleartext_to_another_host;
 
 use crate::endpoint::{BaseUrl, bearer_header};
@@ -46,6 +51,9 @@ pub(crate) struct Auth {
     cache: cache::TokenCache,
     /// A static token, with its `Authorization` value, built once.
     static_token: Option<Token>,
+    /// The Video SDK JWT minter (Video SDK credentials only).
+    #[cfg(feature = "video-sdk")]
+    jwt: Option<jwt::JwtSource>,
 }
 
 impl fmt::Debug for Auth {
@@ -77,11 +85,38 @@ impl Auth {
         };
         Ok(Self {
             static_token,
+            #[cfg(feature = "video-sdk")]
+            jwt: match &credentials {
+                Credentials::VideoSdk(video_sdk) => Some(jwt::JwtSource::new(video_sdk.clone())),
+                _ => None,
+            },
             credentials,
             oauth_base,
             use_api_url,
             cache: cache::TokenCache::new(),
         })
+    }
+
+    /// Reads the wall clock of `time` when minting a JWT (the client's time source).
+    #[cfg(feature = "video-sdk")]
+    pub(crate) fn with_clock(mut self, time: std::sync::Arc<dyn crate::time::TimeSource>) -> Self {
+        if let Some(jwt) = &mut self.jwt {
+            jwt.set_clock(time);
+        }
+        self
+    }
+
+    /// The OAuth grant a token fetch uses (`account_credentials`, `refresh_token`), for the
+    /// token span and its counter; `video_sdk_jwt` for the JWT the client signs itself, `none`
+    /// for credentials that fetch nothing.
+    pub(crate) fn grant_type(&self) -> &'static str {
+        match self.credentials {
+            Credentials::ServerToServer(_) => "account_credentials",
+            Credentials::User(_) => "refresh_token",
+            Credentials::Static(_) | Credentials::Custom(_) => "none",
+            #[cfg(feature = "video-sdk")]
+            Credentials::VideoSdk(_) => "video_sdk_jwt",
+        }
     }
 
     /// Whether a rejected token can be replaced by a fresh one.
@@ -107,6 +142,10 @@ impl Auth {
         if let Some(token) = &self.static_token {
             return Ok(Lookup::Token(token.clone()));
         }
+        #[cfg(feature = "video-sdk")]
+        if let Some(jwt) = &self.jwt {
+            return Ok(Lookup::Token(jwt.token(now())?));
+        }
         match &self.credentials {
             Credentials::Custom(source) => Ok(Lookup::Token(Token::new(TokenParts {
                 secret: source.access_token()?,
@@ -114,10 +153,12 @@ impl Auth {
                 generation: 0,
                 bearer: None,
             }))),
-            // (Static credentials always have their `static_token`.)
+            // (Static credentials always have their `static_token`, Video SDK ones their `jwt`.)
             Credentials::Static(_) | Credentials::ServerToServer(_) | Credentials::User(_) => {
                 Ok(self.cache.lookup(now(), counted, waited_since))
             }
+            #[cfg(feature = "video-sdk")]
+            Credentials::VideoSdk(_) => Ok(self.cache.lookup(now(), counted, waited_since)),
         }
     }
 
@@ -215,15 +256,20 @@ impl Auth {
                 &user.oauth.client_id,
             )),
             Credentials::Static(_) | Credentials::Custom(_) => None,
+            // Minted by each process, in no time: nothing to share.
+            #[cfg(feature = "video-sdk")]
+            Credentials::VideoSdk(_) => None,
         }
     }
 
     /// The account a shared limiter is kept under: `account`, else the Server-to-Server
-    /// account id, else `default`.
+    /// account id (or the Video SDK API key), else `default`.
     pub(crate) fn limiter_account(&self, account: Option<&str>) -> String {
         match (account, &self.credentials) {
             (Some(account), _) => account.to_owned(),
             (None, Credentials::ServerToServer(s2s)) => s2s.account_id.clone(),
+            #[cfg(feature = "video-sdk")]
+            (None, Credentials::VideoSdk(video_sdk)) => video_sdk.api_key().to_owned(),
             (None, _) => "default".to_owned(),
         }
     }
@@ -277,6 +323,12 @@ impl Auth {
             Credentials::Static(_) => {}
             Credentials::Custom(source) => source.invalidate(&token.secret),
             Credentials::ServerToServer(_) | Credentials::User(_) => self.cache.invalidate(token),
+            #[cfg(feature = "video-sdk")]
+            Credentials::VideoSdk(_) => {
+                if let Some(jwt) = &self.jwt {
+                    jwt.invalidate(token);
+                }
+            }
         }
     }
 }

@@ -9,10 +9,10 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT}
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::credentials::Credentials;
+use crate::SecretString;
 use crate::endpoint::{BaseUrl, USER_AGENT_VALUE};
 use crate::error::{AuthError, AuthErrorKind, Error, InvalidInput, TransportError};
 use crate::response::{describe_json_error, tracking_id};
-use crate::secret::SecretString;
 use crate::transport::{HttpRequest, HttpResponse};
 
 /// What a form value may keep unencoded: RFC 3986's unreserved characters.
@@ -63,6 +63,11 @@ pub(crate) fn token_request(
             (&user.oauth.client_id, &user.oauth.client_secret, body)
         }
         Credentials::Static(_) | Credentials::Custom(_) => {
+            let error = AuthError::new(AuthErrorKind::Rejected, "no token can be fetched");
+            return Err(error.into());
+        }
+        #[cfg(feature = "video-sdk")]
+        Credentials::VideoSdk(_) => {
             let error = AuthError::new(AuthErrorKind::Rejected, "no token can be fetched");
             return Err(error.into());
         }

@@ -1,15 +1,17 @@
 //! The escape hatch: any Zoom endpoint, sent through the same client (same auth, retries,
-//! rate limiter and error mapping) as the live-stream ones.
+//! rate limiter and error mapping) as the live-stream ones, the Video SDK API's included
+//! (`/videosdk/…`, with [`EndpointBuilder::session_id`]).
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use http::Method;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 
-use super::{Endpoint, Idempotency};
+use super::{Endpoint, Idempotency, Target};
 use crate::error::{Error, InvalidInput};
-use crate::ids::{MeetingId, WebinarId};
+use crate::ids::{MeetingId, SessionId, WebinarId};
 use crate::response::FromResponse;
 
 /// What a path segment or query part keeps unencoded: RFC 3986's unreserved characters.
@@ -57,6 +59,8 @@ impl<T: FromResponse> Endpoint<T> {
     ///     .build()
     ///     .unwrap();
     /// assert_eq!(endpoint.path(), "/meetings/85746065432?show_previous_occurrences=true");
+    /// // The spans name it by its template, never by the concrete path.
+    /// assert_eq!(endpoint.template(), "/meetings/{meetingId}");
     ///
     /// # fn send(client: zoom_core::blocking::Client, endpoint: Endpoint<Json<Meeting>>) -> zoom_core::Result<()> {
     /// let Json(meeting) = client.send(&endpoint)?.into_inner();
@@ -72,6 +76,9 @@ impl<T: FromResponse> Endpoint<T> {
         EndpointBuilder {
             method,
             path: String::new(),
+            template: String::new(),
+            operation: None,
+            target: None,
             query: String::new(),
             body: None,
             idempotency,
@@ -86,6 +93,10 @@ impl<T: FromResponse> Endpoint<T> {
 pub struct EndpointBuilder<T> {
     method: Method,
     path: String,
+    /// The path with parameters as `{name}` (`url.template`).
+    template: String,
+    operation: Option<Cow<'static, str>>,
+    target: Option<Target>,
     query: String,
     body: Option<Vec<u8>>,
     idempotency: Idempotency,
@@ -96,8 +107,43 @@ pub struct EndpointBuilder<T> {
 impl<T: FromResponse> EndpointBuilder<T> {
     /// Appends one path segment, percent-encoded so that `/`, `?`, `#` and the like stay
     /// inside it. An empty segment, `.` or `..` is refused when building.
+    ///
+    /// The segment is also part of the path's template (`url.template`, which names the
+    /// spans): for a value that changes from call to call (a user id, say), use
+    /// [`param`](Self::param) instead.
     pub fn segment(mut self, segment: impl AsRef<str>) -> Self {
-        let segment = segment.as_ref();
+        let before = self.path.len();
+        self = self.encoded_segment(segment.as_ref());
+        self.template.push_str(&self.path[before..]);
+        self
+    }
+
+    /// Appends one path segment whose value varies, like [`segment`](Self::segment), shown
+    /// in the template as `{name}`, as Zoom's API reference writes its parameters:
+    ///
+    /// ```
+    /// use zoom_core::endpoint::{Endpoint, Json};
+    /// use zoom_core::http::Method;
+    ///
+    /// let endpoint = Endpoint::<Json<serde_json::Value>>::builder(Method::GET)
+    ///     .segment("users")
+    ///     .param("userId", "jchill@example.com")
+    ///     .operation("zoom.get_user")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(endpoint.path(), "/users/jchill%40example.com");
+    /// assert_eq!(endpoint.template(), "/users/{userId}");
+    /// assert_eq!(endpoint.operation(), "zoom.get_user");
+    /// ```
+    pub fn param(mut self, name: &str, value: impl AsRef<str>) -> Self {
+        self = self.encoded_segment(value.as_ref());
+        self.template.push_str("/{");
+        self.template.push_str(name);
+        self.template.push('}');
+        self
+    }
+
+    fn encoded_segment(mut self, segment: &str) -> Self {
         if segment.is_empty() || segment == "." || segment == ".." {
             self.problem.get_or_insert(InvalidInput::new(
                 "path",
@@ -110,17 +156,63 @@ impl<T: FromResponse> EndpointBuilder<T> {
     }
 
     /// Appends a meeting id as one segment, encoded the way Zoom expects (a UUID that
-    /// starts with `/` or contains `//` is encoded twice).
+    /// starts with `/` or contains `//` is encoded twice); `{meetingId}` in the template.
     pub fn meeting_id(mut self, id: &MeetingId) -> Self {
+        self.target
+            .get_or_insert(Target::Meeting(self.segments() + 1));
         self.path.push('/');
         self.path.push_str(&id.path_segment());
+        self.template.push_str("/{meetingId}");
         self
     }
 
-    /// Appends a webinar id as one segment, encoded the way Zoom expects.
+    /// Appends a webinar id as one segment, encoded the way Zoom expects; `{webinarId}` in
+    /// the template.
     pub fn webinar_id(mut self, id: &WebinarId) -> Self {
+        self.target
+            .get_or_insert(Target::Webinar(self.segments() + 1));
         self.path.push('/');
         self.path.push_str(&id.path_segment());
+        self.template.push_str("/{webinarId}");
+        self
+    }
+
+    /// How many segments the path has so far.
+    fn segments(&self) -> usize {
+        self.path.matches('/').count()
+    }
+
+    /// Names the operation: the name of the span around the call's attempts (default
+    /// `zoom.request`). Keep it to a few fixed names, never one per call.
+    pub fn operation(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.operation = Some(name.into());
+        self
+    }
+
+    /// Appends a Video SDK session id as one segment, encoded the way Zoom expects (twice
+    /// when it starts with `/` or contains `//`): other Video SDK operations are built like
+    /// this.
+    ///
+    /// ```
+    /// use zoom_core::endpoint::{Endpoint, Json};
+    /// use zoom_core::{SessionId, http::Method};
+    ///
+    /// // GET /videosdk/sessions/{sessionId}: a session's details, which the SDK has no method for.
+    /// let id = SessionId::parse("/Sx8PZbQyTtaUc9kFb4sOwg==").unwrap();
+    /// let endpoint = Endpoint::<Json<serde_json::Value>>::builder(Method::GET)
+    ///     .segment("videosdk")
+    ///     .segment("sessions")
+    ///     .session_id(&id)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(endpoint.path(), "/videosdk/sessions/%252FSx8PZbQyTtaUc9kFb4sOwg%253D%253D");
+    /// ```
+    pub fn session_id(mut self, id: &SessionId) -> Self {
+        self.target
+            .get_or_insert(Target::Session(self.segments() + 1));
+        self.path.push('/');
+        self.path.push_str(&id.path_segment());
+        self.template.push_str("/{sessionId}");
         self
     }
 
@@ -163,6 +255,11 @@ impl<T: FromResponse> EndpointBuilder<T> {
         }
         let mut endpoint = Endpoint::new(self.method, self.path + &self.query, self.idempotency);
         endpoint.body = self.body;
+        endpoint.template = Cow::Owned(self.template);
+        if let Some(operation) = self.operation {
+            endpoint.operation = operation;
+        }
+        endpoint.target = self.target;
         Ok(endpoint)
     }
 }
@@ -170,8 +267,8 @@ impl<T: FromResponse> EndpointBuilder<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::SecretString;
     use crate::endpoint::BaseUrl;
-    use crate::secret::SecretString;
 
     #[test]
     fn segments_and_queries_are_encoded_and_cannot_escape() {
@@ -216,6 +313,41 @@ mod tests {
             .unwrap();
         assert_eq!(get.idempotency(), Idempotency::Idempotent);
         assert_eq!(get.path(), "/webinars/9");
+        assert_eq!(get.template(), "/webinars/{webinarId}");
+        assert_eq!(get.operation(), "zoom.request");
+        assert_eq!(get.target_id(), Some(("zoom.webinar_id", "9".to_owned())));
+    }
+
+    #[test]
+    fn the_template_keeps_literal_segments_and_names_the_variable_ones() {
+        let endpoint = Endpoint::<()>::builder(Method::PATCH)
+            .segment("meetings")
+            .meeting_id(&MeetingId::new(85746065432))
+            .segment("recordings")
+            .param("recordingId", "a/b")
+            .query("action", "trash")
+            .operation("zoom.trash_recording")
+            .build()
+            .unwrap();
+        assert_eq!(
+            endpoint.path(),
+            "/meetings/85746065432/recordings/a%2Fb?action=trash"
+        );
+        assert_eq!(
+            endpoint.template(),
+            "/meetings/{meetingId}/recordings/{recordingId}"
+        );
+        assert_eq!(endpoint.operation(), "zoom.trash_recording");
+        assert_eq!(
+            endpoint.target_id(),
+            Some(("zoom.meeting_id", "85746065432".to_owned()))
+        );
+        assert!(
+            Endpoint::<()>::builder(Method::GET)
+                .param("x", "")
+                .build()
+                .is_err()
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::StatusCode;
 
 use super::text::ServerText;
-use crate::rate_limit::{RateLimit, RetryAfter};
+use crate::rate_limit_headers::{RateLimit, RetryAfter};
 
 /// A field-level validation message from Zoom (`errors[]` in an error body).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]

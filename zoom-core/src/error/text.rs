@@ -9,7 +9,7 @@ use std::fmt;
 /// error in this crate shows server text only through this; the accessors keep it raw.
 ///
 /// ```
-/// use zoom_core::error::escape_server_text;
+/// use zoom_core::escape_server_text;
 ///
 /// assert_eq!(escape_server_text("bad\n\u{1b}[31mred\u{7}"), "bad\\n\\u{1b}[31mred\\u{7}");
 /// assert_eq!(escape_server_text("Réunion 会議"), "Réunion 会議");

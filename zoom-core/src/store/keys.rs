@@ -7,8 +7,8 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::SecretString;
 use crate::limiter::Gcra;
-use crate::secret::SecretString;
 
 /// The longest a cached token is refreshed ahead of its expiry.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);

@@ -8,7 +8,7 @@ use super::{
     BlockingSharedStore, LimiterKey, SharedStore, StoreError, StoreOp, StoreOutcome, StoredToken,
     TokenKey, TokenLock,
 };
-use crate::secret::SecretString;
+use crate::SecretString;
 use crate::time::{SystemTimeSource, TimeSource, Timestamp};
 
 /// A store in this process's memory, shared by the clients (and clones) given the same one:

@@ -56,7 +56,7 @@
 //!
 //! let store = Counted { inner: MemoryStore::new(), ops: AtomicU64::new(0) };
 //! # let transport = zoom_core::FnTransport(|_: zoom_core::HttpRequest| unreachable!());
-//! let client = zoom_core::blocking::Client::builder(transport)
+//! let client = zoom_core::blocking::Client::builder().transport(transport)
 //!     .server_to_server_oauth("account-id", "client-id", "client-secret")
 //!     .shared_store(store)
 //!     .build()?;
@@ -67,8 +67,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::SecretString;
 use crate::seam::seam;
-use crate::secret::SecretString;
 
 mod keys;
 mod memory;

@@ -4,12 +4,14 @@
 use std::process::{Command, Output};
 
 /// The tool with none of the developer's `ZOOM_*` variables (credentials, API base, Redis,
-/// webhook secret) and no `RUST_LOG`: each test sets what it means to.
+/// webhook secret), no `OTEL_*` variables (no export to a collector of theirs) and no
+/// `RUST_LOG`: each test sets what it means to.
 pub(crate) fn tool(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_zoom-live-stream"));
     command.args(args).env_remove("RUST_LOG");
     for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("ZOOM_") {
+        let name_text = name.to_string_lossy();
+        if name_text.starts_with("ZOOM_") || name_text.starts_with("OTEL_") {
             command.env_remove(name);
         }
     }

@@ -15,9 +15,11 @@ use std::time::Duration;
 
 use zoom_testkit::simulator::{
     DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_JWT_TOKEN, DEMO_MEETING_ID,
-    DEMO_STATIC_TOKEN, DEMO_WEBINAR_ID, MEETING_HOST_MISSING, MEETING_HOST_NOT_IN_ACCOUNT,
-    MEETING_HOSTING_NOT_ALLOWED, MEETING_LIVE_STREAMING_NOT_ALLOWED, MEETING_NO_STREAM, Simulator,
-    SimulatorConfig, WEBINAR_LIVE_STREAMING_NOT_ALLOWED, WEBINAR_NOT_STARTED, WebhookConfig,
+    DEMO_SESSION_ID, DEMO_STATIC_TOKEN, DEMO_VIDEO_SDK_API_KEY, DEMO_VIDEO_SDK_API_SECRET,
+    DEMO_WEBINAR_ID, MEETING_HOST_MISSING, MEETING_HOST_NOT_IN_ACCOUNT,
+    MEETING_HOSTING_NOT_ALLOWED, MEETING_LIVE_STREAMING_NOT_ALLOWED, MEETING_NO_STREAM,
+    SESSION_NOT_STARTED, SESSION_SLASHED_ID, Simulator, SimulatorConfig,
+    WEBINAR_LIVE_STREAMING_NOT_ALLOWED, WEBINAR_NOT_STARTED, WebhookConfig,
 };
 
 /// Where the webhook secret comes from when `--webhook-secret-token` is not given.
@@ -31,8 +33,9 @@ const USAGE: &str =
   --rate-limit N                 per-second request limit (default: unlimited)
   --daily-limit N                API calls allowed per UTC day (default: unlimited)
   --token-ttl SECS               lifetime of issued tokens (default 3599)
-  --webhook-url URL              deliver meeting.live_streaming_started/stopped to this
-                                 http:// URL when a stream starts or stops through the API
+  --webhook-url URL              deliver meeting.live_streaming_started/stopped (and the
+                                 session.* events) to this http:// URL when a stream starts
+                                 or stops through the API
   --webhook-secret-token SECRET  sign deliveries with it (default: $ZOOM_WEBHOOK_SECRET_TOKEN)
   --webhook-time-scale N         retry N times faster than Zoom's 5/20/60 minutes (default 1)";
 
@@ -124,12 +127,17 @@ meeting {MEETING_NO_STREAM}: no stream configured, not started
 webinar {DEMO_WEBINAR_ID}: stream configured, started
 webinar {WEBINAR_NOT_STARTED}: stream configured, not started
 meeting {MEETING_LIVE_STREAMING_NOT_ALLOWED}, webinar {WEBINAR_LIVE_STREAMING_NOT_ALLOWED}: live streaming not allowed (join token: 400/3000)
-admin API: {origin}/__admin/
+Video SDK API key: {DEMO_VIDEO_SDK_API_KEY}
+Video SDK API secret: {DEMO_VIDEO_SDK_API_SECRET} (HS256 JWTs with iss = the key; OAuth tokens work too)
+session {DEMO_SESSION_ID}: stream configured, started
+session {SESSION_SLASHED_ID}: stream configured, started (its id is encoded twice in paths)
+session {SESSION_NOT_STARTED}: no stream configured, not started
+admin API: {origin}/__admin/ (sessions: /__admin/sessions/{{id}}, …/start, …/end)
 {webhook}",
         base = simulator.base_url(),
         webhook = match simulator.webhook() {
             Some(webhook) => format!(
-                "webhooks: meeting.live_streaming_started/stopped to {} (retries {}x faster than Zoom's)\n",
+                "webhooks: meeting.live_streaming_started/stopped and session.* to {} (retries {}x faster than Zoom's)\n",
                 webhook.url(),
                 webhook.scale()
             ),

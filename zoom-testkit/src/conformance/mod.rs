@@ -24,7 +24,7 @@
 //!
 //! # What it checks
 //!
-//! The transport contract of [`zoom_core::transport`]: every HTTP status (4xx and 5xx
+//! The transport contract of [`zoom_core::Transport`]: every HTTP status (4xx and 5xx
 //! included) is `Ok(response)` with status, headers and body unchanged; the request goes
 //! out unchanged and exactly once (no retries, no redirects followed); only a failure to
 //! talk is an error, of the truthful [`TransportErrorKind`]. Each check sends one request
@@ -36,6 +36,7 @@
 //! | provoked | required answer |
 //! |---|---|
 //! | 200, 204, 400, 401, 404, 429 (every `Retry-After` form), 500–504, an HTML 502, a cut or invalid JSON body, a 302 | `Ok` with that status, headers and body |
+//! | a Video SDK session request: a JWT bearer, a session id encoded twice (`%252F`), a UTF-8 JSON body | sent byte for byte (path neither decoded nor normalised); `Ok` with the answer, an expired JWT's 401 included |
 //! | connection closed before or during the answer | `Err`, kind `Io` (not `Connect`: the request left) |
 //! | body of `max_response_body + 1` bytes, with or without `Content-Length` | `Err`, kind `BodyTooLarge` (exactly `max_response_body` bytes is `Ok`) |
 //! | answer delayed by `timeout` + 2 s | `Err`, kind `Timeout` |

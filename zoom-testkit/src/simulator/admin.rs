@@ -7,6 +7,7 @@ use super::config::{SimMeeting, WebhookConfig};
 use super::faults::{self, FaultRule};
 use super::request::ApiRequest;
 use super::response::SimResponse;
+use super::session_admin;
 use super::state::SimulatorControl;
 
 /// Path prefix of the admin API.
@@ -69,6 +70,7 @@ pub(crate) fn handle(control: &SimulatorControl, request: &ApiRequest) -> SimRes
         (&Method::PUT, ["rate-limit"]) => set_limits(control, request),
         (_, ["webhook", rest @ ..]) => webhook(control, request, rest),
         (_, [kind @ ("meetings" | "webinars"), id]) => item(control, request, kind, id),
+        (_, ["sessions", rest @ ..]) => session_admin::handle(control, request, rest),
         _ => not_found(),
     }
 }

@@ -1,4 +1,5 @@
-//! The demo account, the demo meetings and webinars, and [`SimulatorConfig`].
+//! The demo account, the demo meetings, webinars and Video SDK sessions, and
+//! [`SimulatorConfig`].
 
 use std::fmt;
 use std::time::Duration;
@@ -185,6 +186,94 @@ impl SimMeeting {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Video SDK sessions
+// ---------------------------------------------------------------------------------------
+
+/// The demo Video SDK session: stream configured, session in progress, not streaming.
+pub const DEMO_SESSION_ID: &str = "Sx8PZbQyTtaUc9kFb4sOwg==";
+/// The demo session's name (`session_name` in webhook payloads).
+pub const DEMO_SESSION_NAME: &str = "Weekly demo";
+/// A session whose id begins with `/` and contains `//`: its path segment is encoded twice
+/// (Zoom's rule). Stream configured, in progress, not streaming.
+pub const SESSION_SLASHED_ID: &str = "/Ab//Cd+Ef==";
+/// A session with no stream configured that has not started.
+pub const SESSION_NOT_STARTED: &str = "NotStartedSession0000A==";
+/// The demo Video SDK app's API key: the `iss` of the JWTs the simulator accepts.
+pub const DEMO_VIDEO_SDK_API_KEY: &str = "sim-video-sdk-api-key";
+/// The demo Video SDK app's API secret: what those JWTs are signed with.
+pub const DEMO_VIDEO_SDK_API_SECRET: &str = "sim-video-sdk-api-secret";
+
+/// The Video SDK app whose JWTs the session operations accept (besides OAuth tokens).
+/// `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoSdkAccount {
+    /// The API key: a JWT's `iss` must be it.
+    pub api_key: String,
+    /// The API secret: a JWT's HS256 signature must verify under it.
+    pub api_secret: String,
+}
+
+impl Default for VideoSdkAccount {
+    fn default() -> Self {
+        Self {
+            api_key: DEMO_VIDEO_SDK_API_KEY.to_owned(),
+            api_secret: DEMO_VIDEO_SDK_API_SECRET.to_owned(),
+        }
+    }
+}
+
+impl fmt::Debug for VideoSdkAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VideoSdkAccount")
+            .field("api_key", &self.api_key)
+            .field("api_secret", &SecretString::new(self.api_secret.clone()))
+            .finish()
+    }
+}
+
+/// The simulated state of one Video SDK session.
+///
+/// In JSON (admin API) every field is optional:
+/// `{"name":"Weekly demo","stream":{"stream_url":"…","stream_key":"…","page_url":"…"},
+/// "started":true,"streaming":false,"last_status_settings":null}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SimSession {
+    /// `session_name` in webhook payloads; `None` sends `Session {id}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The configured streaming service, if any.
+    pub stream: Option<SimStream>,
+    /// Whether the session is in progress (required to start a stream).
+    pub started: bool,
+    /// Whether the live stream is running.
+    pub streaming: bool,
+    /// The `settings` object of the last successful `start`, as sent.
+    pub last_status_settings: Option<serde_json::Value>,
+}
+
+impl SimSession {
+    /// A session with the demo stream configured, in progress, not streaming.
+    pub fn demo() -> Self {
+        Self {
+            name: Some(DEMO_SESSION_NAME.to_owned()),
+            stream: Some(SimStream::demo()),
+            started: true,
+            ..Self::default()
+        }
+    }
+
+    /// The sessions of the default configuration.
+    pub(crate) fn defaults() -> Vec<(String, SimSession)> {
+        vec![
+            (DEMO_SESSION_ID.to_owned(), SimSession::demo()),
+            (SESSION_SLASHED_ID.to_owned(), SimSession::demo()),
+            (SESSION_NOT_STARTED.to_owned(), SimSession::default()),
+        ]
+    }
+}
+
 /// How to start a simulator. [`Default`] is the demo state described in the
 /// module documentation.
 #[derive(Debug, Clone)]
@@ -208,6 +297,10 @@ pub struct SimulatorConfig {
     pub meetings: Vec<(u64, SimMeeting)>,
     /// Webinars by id.
     pub webinars: Vec<(u64, SimMeeting)>,
+    /// Video SDK sessions by id (as given, not encoded).
+    pub sessions: Vec<(String, SimSession)>,
+    /// The Video SDK app whose JWTs the session operations accept.
+    pub video_sdk: VideoSdkAccount,
     /// Where to deliver live-stream webhooks; `None` delivers none.
     pub webhook: Option<WebhookConfig>,
 }
@@ -263,6 +356,8 @@ impl Default for SimulatorConfig {
                     },
                 ),
             ],
+            sessions: SimSession::defaults(),
+            video_sdk: VideoSdkAccount::default(),
             webhook: None,
         }
     }
@@ -390,5 +485,20 @@ impl fmt::Debug for WebhookConfig {
             .field("time_scale", &self.time_scale)
             .field("ack_timeout", &self.ack_timeout)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_ids_are_session_ids_and_the_secret_is_never_shown() {
+        for (id, _) in SimSession::defaults() {
+            assert!(zoom_core::SessionId::parse(&id).is_ok(), "{id}");
+        }
+        let shown = format!("{:?}", VideoSdkAccount::default());
+        assert!(!shown.contains(DEMO_VIDEO_SDK_API_SECRET), "{shown}");
+        assert!(shown.contains(DEMO_VIDEO_SDK_API_KEY), "{shown}");
     }
 }

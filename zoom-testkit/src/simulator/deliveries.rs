@@ -69,10 +69,15 @@ impl WebhookAttempt {
 pub struct WebhookDelivery {
     /// 1, 2, 3… in the order the events happened.
     pub id: u64,
-    /// `meeting.live_streaming_started` or `meeting.live_streaming_stopped`.
+    /// `meeting.live_streaming_started` or `meeting.live_streaming_stopped`; for a Video SDK
+    /// session `session.live_streaming_started`, `…_stopped`, `session.started` or
+    /// `session.ended`.
     pub event: String,
-    /// The meeting whose stream started or stopped.
+    /// The meeting whose stream started or stopped (0 for a session's event).
     pub meeting_id: u64,
+    /// The Video SDK session a `session.…` event is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
     /// The event's `event_ts` (Unix milliseconds), the same in every try.
     pub event_ts: u64,
     /// Where it goes.
@@ -81,6 +86,16 @@ pub struct WebhookDelivery {
     pub state: WebhookDeliveryState,
     /// The tries so far, oldest first.
     pub attempts: Vec<WebhookAttempt>,
+}
+
+/// One event to deliver: its name, what it is about, its `event_ts` and its body.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing {
+    pub(crate) event: &'static str,
+    pub(crate) meeting_id: u64,
+    pub(crate) session_id: Option<String>,
+    pub(crate) event_ts: u64,
+    pub(crate) body: Vec<u8>,
 }
 
 /// The configuration, the deliveries' record and their tasks; shared with the tasks, which
@@ -96,6 +111,9 @@ struct Inner {
     log: Vec<WebhookDelivery>,
     next_id: u64,
     tasks: JoinSet<()>,
+    /// The simulator's runtime, for deliveries started from outside it (a change through
+    /// [`SimulatorControl`](super::SimulatorControl) on a plain thread).
+    runtime: Option<tokio::runtime::Handle>,
 }
 
 impl Webhooks {
@@ -106,6 +124,7 @@ impl Webhooks {
                 log: Vec::new(),
                 next_id: 1,
                 tasks: JoinSet::new(),
+                runtime: tokio::runtime::Handle::try_current().ok(),
             })),
         }
     }
@@ -166,27 +185,56 @@ impl Webhooks {
             let Some(meeting) = world.meetings.get(&notice.meeting_id) else {
                 continue;
             };
-            let event = event_name(notice);
-            let event_ts = unix_millis(now);
-            let body = payload(world, notice, meeting, now);
-            let id = inner.next_id;
-            inner.next_id += 1;
-            inner.log.push(WebhookDelivery {
-                id,
-                event: event.to_owned(),
+            let event = Outgoing {
+                event: event_name(notice),
                 meeting_id: notice.meeting_id,
-                event_ts,
-                url: config.url().to_string(),
-                state: WebhookDeliveryState::Pending,
-                attempts: Vec::new(),
-            });
-            match tokio::runtime::Handle::try_current() {
-                Ok(runtime) => {
-                    let task = deliver(self.clone(), id, config.clone(), body);
-                    inner.tasks.spawn_on(task, &runtime);
-                }
-                Err(_) => inner.finish(id, failed("no tokio runtime to deliver from")),
+                session_id: None,
+                event_ts: unix_millis(now),
+                body: payload(world, notice, meeting, now),
+            };
+            self.enqueue(&mut inner, &config, event);
+        }
+    }
+
+    /// Starts delivering events built elsewhere (the Video SDK session events); without a
+    /// configuration they are dropped.
+    pub(crate) fn deliver(&self, events: Vec<Outgoing>) {
+        if events.is_empty() {
+            return;
+        }
+        let mut inner = self.lock();
+        let Some(config) = inner.config.clone() else {
+            return;
+        };
+        while inner.tasks.try_join_next().is_some() {}
+        for event in events {
+            self.enqueue(&mut inner, &config, event);
+        }
+    }
+
+    /// Records `event` as pending and starts its delivery task.
+    fn enqueue(&self, inner: &mut Inner, config: &WebhookConfig, event: Outgoing) {
+        let id = inner.next_id;
+        inner.next_id += 1;
+        inner.log.push(WebhookDelivery {
+            id,
+            event: event.event.to_owned(),
+            meeting_id: event.meeting_id,
+            session_id: event.session_id,
+            event_ts: event.event_ts,
+            url: config.url().to_string(),
+            state: WebhookDeliveryState::Pending,
+            attempts: Vec::new(),
+        });
+        let runtime = tokio::runtime::Handle::try_current()
+            .ok()
+            .or_else(|| inner.runtime.clone());
+        match runtime {
+            Some(runtime) => {
+                let task = deliver(self.clone(), id, config.clone(), event.body);
+                inner.tasks.spawn_on(task, &runtime);
             }
+            None => inner.finish(id, failed("no tokio runtime to deliver from")),
         }
     }
 
@@ -236,7 +284,7 @@ fn event_name(notice: StreamNotice) -> &'static str {
     }
 }
 
-fn unix_millis(at: SystemTime) -> u64 {
+pub(crate) fn unix_millis(at: SystemTime) -> u64 {
     at.duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

@@ -21,6 +21,13 @@
 //!   only when the item's `live_streaming_allowed` is on (else 400/3000); an unknown id is
 //!   404/3001.
 //!
+//! - `GET|PATCH /v2/videosdk/sessions/{sessionId}/livestream`,
+//!   `PATCH /v2/videosdk/sessions/{sessionId}/livestream/status` — a Video SDK session's live
+//!   stream, with state per session, to the configured Video SDK app's JWT
+//!   ([`VideoSdkAccount`]: HS256 signature, `iss`, an unexpired `exp`) or an OAuth token; the
+//!   id by Zoom's rule (encoded twice when it begins with `/` or contains `//`; once only:
+//!   404, code 2300), judged by `spec/videosdk-livestream.json`.
+//!
 //! Path ids are judged by the types of Zoom's OpenAPI document: the two `livestream` GETs
 //! take a number or a UUID, every other operation an int64 (anything else: 400, code 300,
 //! with the rule as the field error). [`spec_violations`] states the same rules for a
@@ -29,7 +36,8 @@
 //!   language: `GET|DELETE requests`, `POST|DELETE faults`, `POST reset`,
 //!   `GET|PUT meetings/{id}`, `GET|PUT webinars/{id}`, `POST tokens/expire`,
 //!   `GET token-requests`, `PUT rate-limit` (`{"per_second":n|null,"per_day":n|null}`),
-//!   `PUT|GET|DELETE webhook`, `GET|DELETE webhook/deliveries`.
+//!   `PUT|GET|DELETE webhook`, `GET|DELETE webhook/deliveries`, `GET|PUT sessions/{id}`,
+//!   `POST sessions/{id}/start`, `POST sessions/{id}/end`.
 //!
 //! # Webhooks
 //!
@@ -38,7 +46,9 @@
 //! stopping it `meeting.live_streaming_stopped`, with the meeting's state in the payload;
 //! unacknowledged deliveries are retried on Zoom's schedule ([`WEBHOOK_RETRY_DELAYS`],
 //! compressed by [`WebhookConfig::time_scale`]). [`SimulatorControl::webhook_deliveries`]
-//! shows what happened. Webinars deliver nothing (Zoom has no such event).
+//! shows what happened. Webinars deliver nothing (Zoom has no such event). Sessions deliver
+//! `session.live_streaming_started` / `…_stopped` the same way, and `session.started` /
+//! `session.ended` when the admin API starts or ends them.
 //!
 //! Every Zoom answer carries `x-zm-trackingid` and `X-RateLimit-Category`,
 //! `-Type`, `-Limit`, `-Remaining` (30/30 when unlimited).
@@ -56,10 +66,14 @@
 //! | [`WEBINAR_NOT_STARTED`] | webinar | demo stream, not started |
 //! | [`MEETING_LIVE_STREAMING_NOT_ALLOWED`] | meeting | like the demo one; join token 400 / 3000 |
 //! | [`WEBINAR_LIVE_STREAMING_NOT_ALLOWED`] | webinar | like the demo one; join token 400 / 3000 |
+//! | [`DEMO_SESSION_ID`] | Video SDK session | demo stream, in progress |
+//! | [`SESSION_SLASHED_ID`] | Video SDK session | the same; its id is encoded twice in paths |
+//! | [`SESSION_NOT_STARTED`] | Video SDK session | no stream, not started |
 //!
 //! Credentials: [`DEMO_ACCOUNT_ID`], [`DEMO_CLIENT_ID`], [`DEMO_CLIENT_SECRET`];
 //! [`DEMO_STATIC_TOKEN`] is accepted as a bearer token without a token request;
-//! [`DEMO_JWT_TOKEN`] too, as a JWT app's (refused by the join-token GETs only).
+//! [`DEMO_JWT_TOKEN`] too, as a JWT app's (refused by the join-token GETs and the session
+//! operations). The Video SDK app: [`DEMO_VIDEO_SDK_API_KEY`], [`DEMO_VIDEO_SDK_API_SECRET`].
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -79,6 +93,7 @@ mod deliveries;
 mod faults;
 mod ids;
 mod jointoken;
+mod jwt;
 mod limits;
 mod livestream;
 mod oauth;
@@ -86,6 +101,10 @@ mod request;
 mod response;
 mod routes;
 mod server;
+mod session_admin;
+mod session_events;
+mod session_spec;
+mod sessions;
 mod spec;
 mod state;
 mod validate;
@@ -94,16 +113,18 @@ mod world;
 pub use blocking::BlockingSimulator;
 pub use config::{
     DEFAULT_TOKEN_TTL, DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_JWT_TOKEN,
-    DEMO_MEETING_ID, DEMO_PAGE_URL, DEMO_REFRESH_TOKEN, DEMO_RESOLUTION, DEMO_STATIC_TOKEN,
-    DEMO_STREAM_KEY, DEMO_STREAM_URL, DEMO_WEBINAR_ID, DemoAccount, HostState,
-    MEETING_HOST_MISSING, MEETING_HOST_NOT_IN_ACCOUNT, MEETING_HOSTING_NOT_ALLOWED,
-    MEETING_LIVE_STREAMING_NOT_ALLOWED, MEETING_NO_STREAM, MISSING_HOST_USER_ID, SimMeeting,
-    SimStream, SimulatorConfig, TOKEN_SCOPE, WEBHOOK_ACK_TIMEOUT, WEBHOOK_RETRY_DELAYS,
-    WEBINAR_LIVE_STREAMING_NOT_ALLOWED, WEBINAR_NOT_STARTED, WebhookConfig,
+    DEMO_MEETING_ID, DEMO_PAGE_URL, DEMO_REFRESH_TOKEN, DEMO_RESOLUTION, DEMO_SESSION_ID,
+    DEMO_SESSION_NAME, DEMO_STATIC_TOKEN, DEMO_STREAM_KEY, DEMO_STREAM_URL, DEMO_VIDEO_SDK_API_KEY,
+    DEMO_VIDEO_SDK_API_SECRET, DEMO_WEBINAR_ID, DemoAccount, HostState, MEETING_HOST_MISSING,
+    MEETING_HOST_NOT_IN_ACCOUNT, MEETING_HOSTING_NOT_ALLOWED, MEETING_LIVE_STREAMING_NOT_ALLOWED,
+    MEETING_NO_STREAM, MISSING_HOST_USER_ID, SESSION_NOT_STARTED, SESSION_SLASHED_ID, SimMeeting,
+    SimSession, SimStream, SimulatorConfig, TOKEN_SCOPE, VideoSdkAccount, WEBHOOK_ACK_TIMEOUT,
+    WEBHOOK_RETRY_DELAYS, WEBINAR_LIVE_STREAMING_NOT_ALLOWED, WEBINAR_NOT_STARTED, WebhookConfig,
 };
 pub use deliveries::{WebhookAttempt, WebhookDelivery, WebhookDeliveryState};
 pub(crate) use faults::padded_json;
 pub use faults::{CONTROL_TEXT, Fault, FaultRule, RetryAfterForm};
+pub use jwt::video_sdk_jwt;
 pub use request::ReceivedRequest;
 pub use server::Simulator;
 pub use spec::spec_violations;

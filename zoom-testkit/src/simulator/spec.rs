@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::ids::{self, PathId};
 use super::request::ReceivedRequest;
-use super::validate;
+use super::{session_spec, validate};
 
 /// Meetings or webinars: the two differ only in ids' errors and settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +115,13 @@ pub(crate) fn int64_id(raw: &str) -> Option<u64> {
 /// GETs, an int64 everywhere else), a bearer token is sent (the spec's OAuth security), and
 /// a PATCH has a JSON body with the required fields, lengths and enums.
 ///
+/// A Video SDK session operation (`/v2/videosdk/sessions/{sessionId}/livestream[/status]`)
+/// is judged by `spec/videosdk-livestream.json` instead: a bearer token (its `VideoSdkJwt`
+/// or `OAuth` security), a `sessionId` of base64 characters encoded as one segment, twice
+/// exactly when it begins with `/` or contains `//` (Zoom's rule), and its body rules
+/// (`layout` `gallery_view` or `speaker_view`; `close_caption` `burnt-in`, `embedded` or
+/// `off`; `action` `start`, `stop` or `mode`).
+///
 /// ```
 /// use zoom_testkit::simulator::{ReceivedRequest, spec_violations};
 ///
@@ -132,12 +139,23 @@ pub(crate) fn int64_id(raw: &str) -> Option<u64> {
 /// assert!(spec_violations(&request("PATCH", "/v2/meetings/1/livestream/status", r#"{"action":"stop"}"#)).is_empty());
 /// let uuid = request("PATCH", "/v2/meetings/aDYlohsHRtCd4ii1uC2%2BhA%3D%3D/livestream/status", r#"{"action":"stop"}"#);
 /// assert_eq!(spec_violations(&uuid), ["path parameter meetingId must be integer (int64)"]);
+/// let session = request("PATCH", "/v2/videosdk/sessions/%252Fab%252F%252Fc/livestream/status", r#"{"action":"stop"}"#);
+/// assert!(spec_violations(&session).is_empty());
+/// let once = request("GET", "/v2/videosdk/sessions/%2Fab/livestream", "");
+/// assert!(spec_violations(&once)[0].contains("encoded twice"));
 /// ```
 pub fn spec_violations(request: &ReceivedRequest) -> Vec<String> {
     let mut violations = Vec::new();
     let Ok(method) = request.method.parse::<Method>() else {
         return vec![format!("{:?} is not an HTTP method", request.method)];
     };
+    let session = request
+        .path
+        .strip_prefix("/v2/")
+        .and_then(session_spec::route);
+    if let Some((raw_id, path)) = session {
+        return session_violations(request, &method, raw_id, path);
+    }
     let operation = request.path.strip_prefix("/v2/").and_then(route);
     let Some((kind, raw_id, path)) = operation else {
         return vec![format!("{} is no operation of the spec", request.path)];
@@ -148,13 +166,7 @@ pub fn spec_violations(request: &ReceivedRequest) -> Vec<String> {
             request.path
         )];
     }
-    let bearer = request
-        .header("authorization")
-        .and_then(|v| v.trim().split_once(' '))
-        .is_some_and(|(scheme, token)| {
-            scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()
-        });
-    if !bearer {
+    if !has_bearer(request) {
         violations.push("no bearer token (security: OAuth)".to_owned());
     }
     if path.int64_id(&method) {
@@ -168,14 +180,7 @@ pub fn spec_violations(request: &ReceivedRequest) -> Vec<String> {
         ));
     }
     if method == Method::PATCH {
-        let media = request.header("content-type").map(|ct| {
-            ct.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
-        match body_object(media.as_deref(), &request.body) {
+        match body_object(media(request).as_deref(), &request.body) {
             Err(problem) => violations.push(problem),
             Ok(body) => {
                 let errors = match path {
@@ -187,6 +192,58 @@ pub fn spec_violations(request: &ReceivedRequest) -> Vec<String> {
         }
     }
     violations
+}
+
+/// What `spec/videosdk-livestream.json` does not allow in a request to a session
+/// operation: the operation exists, a bearer token is sent (security: the Video SDK JWT or
+/// OAuth), the `sessionId` segment is one base64 id encoded by Zoom's rule (twice exactly
+/// when it begins with `/` or contains `//`), and a PATCH has a JSON object body with the
+/// document's required fields, types and enums.
+fn session_violations(
+    request: &ReceivedRequest,
+    method: &Method,
+    raw_id: &str,
+    path: session_spec::SessionPath,
+) -> Vec<String> {
+    if !path.allows(method) {
+        return vec![format!(
+            "{method} {} is no operation of the spec",
+            request.path
+        )];
+    }
+    let mut violations = Vec::new();
+    if !has_bearer(request) {
+        violations.push("no bearer token (security: VideoSdkJwt or OAuth)".to_owned());
+    }
+    violations.extend(session_spec::segment_violation(raw_id));
+    if method == Method::PATCH {
+        match body_object(media(request).as_deref(), &request.body) {
+            Err(problem) => violations.push(problem),
+            Ok(body) => violations.extend(session_spec::body_violations(path, &body)),
+        }
+    }
+    violations
+}
+
+/// Whether `request` carries a non-empty bearer token.
+fn has_bearer(request: &ReceivedRequest) -> bool {
+    request
+        .header("authorization")
+        .and_then(|v| v.trim().split_once(' '))
+        .is_some_and(|(scheme, token)| {
+            scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()
+        })
+}
+
+/// The lowercase media type of the request's `Content-Type`, without parameters.
+fn media(request: &ReceivedRequest) -> Option<String> {
+    request.header("content-type").map(|ct| {
+        ct.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    })
 }
 
 /// The body as the JSON object a PATCH requires (`application/json`).

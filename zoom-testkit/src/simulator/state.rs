@@ -11,6 +11,7 @@ use super::faults::{self, Fault, FaultRule};
 use super::request::{ApiRequest, ReceivedRequest};
 use super::response::SimResponse;
 use super::routes;
+use super::session_events;
 use super::world::World;
 
 /// World plus the simulator's own bookkeeping.
@@ -39,7 +40,13 @@ impl State {
     pub(crate) fn respond(&mut self, request: &ApiRequest) -> SimResponse {
         let response = routes::respond(&mut self.world, request);
         self.webhooks.dispatch(&mut self.world);
+        self.deliver_session_events();
         response
+    }
+
+    /// Starts delivering the session events noted in the world since the last time.
+    pub(crate) fn deliver_session_events(&mut self) {
+        session_events::dispatch(&self.webhooks, &mut self.world);
     }
 
     /// The answer `fault` gives to `request` (changes no state).

@@ -162,11 +162,39 @@ pub(crate) struct StatusUpdate {
     pub(crate) settings: Option<Value>,
 }
 
+/// The layouts a meeting's stream takes.
+const MEETING_LAYOUTS: &[&str] = &["follow_host", "gallery_view", "speaker_view"];
+/// The layouts a Video SDK session's stream takes.
+const SESSION_LAYOUTS: &[&str] = &["gallery_view", "speaker_view"];
+
 /// Judges a status body; webinars accept no `layout` (`close_caption` they do, since Zoom's
 /// changelog of 2026-04-20).
 pub(crate) fn status_update(
     body: &Map<String, Value>,
     webinar: bool,
+) -> Result<StatusUpdate, Vec<FieldError>> {
+    status_with_layouts(body, (!webinar).then_some(MEETING_LAYOUTS))
+}
+
+/// Judges a Video SDK session's status body: `layout` is `gallery_view` or `speaker_view`.
+/// The `mode` action of the Video SDK's document (changing a running stream's layout, by
+/// secondary sources) is not simulated: 400, code 300, naming it.
+pub(crate) fn session_status_update(
+    body: &Map<String, Value>,
+) -> Result<StatusUpdate, Vec<FieldError>> {
+    if body.get("action").and_then(Value::as_str) == Some("mode") {
+        return Err(vec![field_error(
+            "action",
+            "action mode is not simulated: only start and stop are.",
+        )]);
+    }
+    status_with_layouts(body, Some(SESSION_LAYOUTS))
+}
+
+/// A status body whose `layout` is one of `layouts` (`None`: no layout at all).
+fn status_with_layouts(
+    body: &Map<String, Value>,
+    layouts: Option<&[&str]>,
 ) -> Result<StatusUpdate, Vec<FieldError>> {
     let mut errors = Vec::new();
     let start = match body.get("action") {
@@ -184,7 +212,7 @@ pub(crate) fn status_update(
     let settings = match body.get("settings") {
         None | Some(Value::Null) => None,
         Some(Value::Object(settings)) => {
-            check_settings(settings, webinar, &mut errors);
+            check_settings(settings, layouts, &mut errors);
             Some(Value::Object(settings.clone()))
         }
         Some(_) => {
@@ -198,7 +226,11 @@ pub(crate) fn status_update(
     }
 }
 
-fn check_settings(settings: &Map<String, Value>, webinar: bool, errors: &mut Vec<FieldError>) {
+fn check_settings(
+    settings: &Map<String, Value>,
+    layouts: Option<&[&str]>,
+    errors: &mut Vec<FieldError>,
+) {
     match settings.get("active_speaker_name") {
         None | Some(Value::Null | Value::Bool(_)) => {}
         Some(_) => errors.push(field_error(
@@ -214,31 +246,23 @@ fn check_settings(settings: &Map<String, Value>, webinar: bool, errors: &mut Vec
             "settings.display_name must be a string of 1 to 50 characters.",
         )),
     }
-    let choices: [(&str, &str, &[&str]); 2] = [
-        (
-            "layout",
-            "settings.layout",
-            &["follow_host", "gallery_view", "speaker_view"],
-        ),
-        (
-            "close_caption",
-            "settings.close_caption",
-            &["burnt-in", "embedded", "off"],
-        ),
-    ];
-    for (key, field, allowed) in choices {
-        let value = settings.get(key);
-        if webinar && key == "layout" {
-            if value.is_some_and(|v| !v.is_null()) {
-                errors.push(field_error(
-                    field,
-                    format!("{field} is not supported for webinars."),
-                ));
-            }
-        } else {
-            optional_choice(value, field, allowed, errors);
+    let layout = settings.get("layout");
+    match layouts {
+        Some(allowed) => {
+            optional_choice(layout, "settings.layout", allowed, errors);
         }
+        None if layout.is_some_and(|v| !v.is_null()) => errors.push(field_error(
+            "settings.layout",
+            "settings.layout is not supported for webinars.",
+        )),
+        None => {}
     }
+    optional_choice(
+        settings.get("close_caption"),
+        "settings.close_caption",
+        &["burnt-in", "embedded", "off"],
+        errors,
+    );
 }
 
 #[cfg(test)]
@@ -283,5 +307,22 @@ mod tests {
             fields,
             ["action", "settings.display_name", "settings.layout"]
         );
+    }
+
+    #[test]
+    fn session_status_rules() {
+        let ok = session_status_update(&map(
+            json!({"action": "start", "settings": {"layout": "speaker_view", "close_caption": "off"}}),
+        ))
+        .unwrap();
+        assert!(ok.start);
+        let errors = session_status_update(&map(
+            json!({"action": "start", "settings": {"layout": "follow_host", "close_caption": "embedded"}}),
+        ))
+        .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["settings.layout"]);
+        let mode = session_status_update(&map(json!({"action": "mode"}))).unwrap_err();
+        assert!(mode[0].message.contains("not simulated"), "{mode:?}");
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::config::{DemoAccount, SimMeeting, SimulatorConfig};
+use super::config::{DemoAccount, SimMeeting, SimSession, SimulatorConfig, VideoSdkAccount};
 use super::limits::Limits;
 
 /// A meeting's live stream started or stopped through the API: the webhook deliveries
@@ -13,6 +13,27 @@ use super::limits::Limits;
 pub(crate) struct StreamNotice {
     pub(crate) meeting_id: u64,
     pub(crate) started: bool,
+}
+
+/// What happened to a Video SDK session (through the API or the admin API): the webhook
+/// deliveries (`session_events.rs`) take these out of the [`World`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SessionNotice {
+    pub(crate) session_id: String,
+    pub(crate) change: SessionChange,
+}
+
+/// A change of a session that Zoom announces with an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SessionChange {
+    /// `session.started`.
+    Started,
+    /// `session.ended`.
+    Ended,
+    /// `session.live_streaming_started`.
+    StreamStarted,
+    /// `session.live_streaming_stopped`.
+    StreamStopped,
 }
 
 /// Everything a Zoom request can read or change (cloned for dry runs).
@@ -36,6 +57,12 @@ pub(crate) struct World {
     pub(crate) limits: Limits,
     /// Live streams started or stopped by the last request, in order.
     pub(crate) notices: Vec<StreamNotice>,
+    /// Video SDK sessions by id (decoded).
+    pub(crate) sessions: BTreeMap<String, SimSession>,
+    /// The Video SDK app whose JWTs the session operations accept.
+    pub(crate) video_sdk: VideoSdkAccount,
+    /// Session changes since the last delivery, in order.
+    pub(crate) session_notices: Vec<SessionNotice>,
 }
 
 impl World {
@@ -53,7 +80,18 @@ impl World {
             refresh_token: super::config::DEMO_REFRESH_TOKEN.to_owned(),
             limits: Limits::new(config.rate_limit_per_second, config.daily_limit),
             notices: Vec::new(),
+            sessions: config.sessions.iter().cloned().collect(),
+            video_sdk: config.video_sdk.clone(),
+            session_notices: Vec::new(),
         }
+    }
+
+    /// Notes a change of session `session_id`, for the webhook deliveries.
+    pub(crate) fn session_changed(&mut self, session_id: &str, change: SessionChange) {
+        self.session_notices.push(SessionNotice {
+            session_id: session_id.to_owned(),
+            change,
+        });
     }
 
     /// Notes that meeting `meeting_id`'s live stream started (or stopped).

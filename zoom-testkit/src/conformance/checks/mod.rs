@@ -4,6 +4,7 @@
 mod bodies;
 mod failures;
 mod requests;
+mod sessions;
 mod statuses;
 
 use zoom_core::{HttpRequest, http};
@@ -193,6 +194,7 @@ fn first(received: &[ReceivedRequest]) -> Result<&ReceivedRequest, String> {
 /// Every check, in the order they run.
 pub(super) fn all() -> Vec<Check> {
     let mut checks = requests::all();
+    checks.extend(sessions::all());
     checks.extend(statuses::all());
     checks.extend(bodies::all());
     checks.extend(failures::all());
