@@ -40,6 +40,9 @@ impl RateLimit {
     }
 }
 
+/// The header Zoom puts on every answer; Zoom support asks for it.
+pub const TRACKING_ID_HEADER: &str = "x-zm-trackingid";
+
 /// The headers every answer is read for (the tracking id and the four rate-limit headers),
 /// found in one pass over the answer's headers: a hashed lookup per name would hash each
 /// custom name anew, five times per answer. Each holds the first value of its name, as
@@ -58,7 +61,7 @@ impl<'h> ZoomHeaders<'h> {
         let mut found = Self::default();
         for (name, value) in headers {
             let slot = match name.as_str() {
-                crate::response::TRACKING_ID_HEADER => &mut found.tracking_id,
+                TRACKING_ID_HEADER => &mut found.tracking_id,
                 "x-ratelimit-category" => &mut found.category,
                 "x-ratelimit-type" => &mut found.limit_type,
                 "x-ratelimit-limit" => &mut found.limit,

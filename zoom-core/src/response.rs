@@ -7,8 +7,7 @@ use crate::model::{JoinToken, LiveStream};
 use crate::rate_limit_headers::{RateLimit, RetryAfter, ZoomHeaders};
 use crate::transport::HttpResponse;
 
-/// The header Zoom puts on every answer; Zoom support asks for it.
-pub const TRACKING_ID_HEADER: &str = "x-zm-trackingid";
+pub use crate::rate_limit_headers::TRACKING_ID_HEADER;
 
 /// The longest message kept from a non-JSON error body.
 const MESSAGE_CAP: usize = 200;
