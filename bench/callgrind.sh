@@ -3,6 +3,11 @@
 #
 #     bench/callgrind.sh [N]          (default N = 500)
 #
+# Rows: the SDK's async client against raw reqwest with a status check (`reqwest`) and
+# against the bare reqwest call issue 23's independent harness measured (`reqwest-bare`);
+# the facade's async client (`sdk-facade`) against the bare one; the blocking client
+# against raw ureq.
+#
 # For each client, runs the `versus_raw` bench binary under callgrind for N and for 2N
 # sequential calls (server included, in the same process) and reports
 # (Ir(2N) - Ir(N)) / N: the setup (runtime, server, client, first connection) cancels
@@ -35,7 +40,9 @@ per_call() {
 }
 
 sdk_async=$(per_call sdk-async)
+sdk_facade=$(per_call sdk-facade)
 raw_reqwest=$(per_call reqwest)
+bare_reqwest=$(per_call reqwest-bare)
 sdk_blocking=$(per_call sdk-blocking)
 raw_ureq=$(per_call ureq)
 
@@ -45,4 +52,6 @@ row() {
         "$(echo "100 * ($2 - $3) / $3" | bc -l)"
 }
 row "async (reqwest)" "$sdk_async" "$raw_reqwest"
+row "async, bare reqwest" "$sdk_async" "$bare_reqwest"
+row "facade, bare reqwest" "$sdk_facade" "$bare_reqwest"
 row "blocking (ureq)" "$sdk_blocking" "$raw_ureq"

@@ -15,7 +15,9 @@ use crate::transport::BlockingTransport;
 use crate::wiring::{Parts, Wiring};
 
 /// The blocking client. Cheap to clone; clones (across threads too) share the transport,
-/// token cache and limiter.
+/// token cache and limiter. An OAuth token is refreshed ahead of its expiry by the one call
+/// that claims the refresh, before its own request; every other call goes on with the
+/// current token.
 ///
 /// ```no_run
 /// # fn run(transport: impl zoom_core::BlockingTransport + 'static) -> zoom_core::Result<()> {

@@ -265,6 +265,7 @@ impl<P> ClientBuilder<P> {
             jitter: self.jitter.clone(),
             time: Arc::clone(&self.time),
             store,
+            background: std::sync::OnceLock::new(),
         })
     }
 

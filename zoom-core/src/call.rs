@@ -1,7 +1,8 @@
 //! One call as a sans-IO state machine: it paces, finds a token (fetching one through the
-//! single-flight lock, or sharing another caller's fetch), builds the request, maps the
-//! answer, refreshes a rejected token once and asks the retry policy. It never sleeps, locks,
-//! sends or talks to a shared store: each [`Step`] tells the driver which of those to do, and
+//! single-flight lock, or sharing another caller's fetch; refreshing it ahead when it
+//! claims that, see `auth/ahead.rs`), builds the request, maps the answer, refreshes a
+//! rejected token once and asks the retry policy. It never sleeps, locks, sends or talks to
+//! a shared store: each [`Step`] tells the driver which of those to do, and
 //! the driver hands the result back. Without a shared store ([`crate::store`]) no
 //! [`Step::Store`] ever comes.
 //!
@@ -50,18 +51,20 @@
 
 use std::time::Duration;
 
+use crate::auth::ahead::{self, Claim};
 use crate::auth::shared::{Context, Flight, Holding, Pause, Polls, Turn};
 use crate::auth::{Failure, Lookup, SharedAuthError, Token};
 /// The process's token lock that [`Step::Lock`] hands the driver, and its guard.
 pub use crate::auth::{SingleFlight, SingleFlightGuard};
-use crate::endpoint::{Endpoint, Idempotency};
+use crate::endpoint::{Endpoint, Idempotency, TOKEN_ONLY};
 use crate::error::{AuthError, CallMisuse, Error, TransportError};
-use crate::response::{Answer, FromResponse};
+use crate::rate_limit_headers::RateLimit;
+use crate::response::{Answer, FromResponse, ResponseMeta};
 use crate::retry::{RetryContext, RetryDecision, RetryPolicy};
 use crate::store::{StoreError, StoreOp, StoreOutcome};
 use crate::telemetry::{CallTelemetry, Sent, TOKEN_TEMPLATE, TokenFrom};
 use crate::time::Timestamp;
-use crate::transport::{HttpRequest, HttpResponse};
+use crate::transport::{HttpRequest, HttpResponse, TimeLeft};
 use crate::wiring::Shared;
 
 /// What the driver of a [`Call`] does next.
@@ -96,6 +99,8 @@ enum State<'a> {
     Paced,
     /// Waiting for the single-flight lock; the fetch count was this when it was asked for.
     Locking { fetches_before: u64 },
+    /// Waiting for the single-flight lock to refresh ahead, as this claim asked.
+    LockingAhead(Claim),
     /// Holding the lock, in the single flight across processes (`auth/shared.rs`): waiting
     /// for a store outcome.
     Sharing(Flight<'a>),
@@ -117,7 +122,32 @@ enum State<'a> {
 enum Next {
     Send(Token),
     Attempt,
-    CarryOut(RetryDecision, Box<Error>),
+    /// This call's token fetch failed: wait for its next try, or give up.
+    Failed(Box<Failure>),
+    /// A refresh ahead failed: go on with the current token (inline), or end (background).
+    Fallback(Option<Token>, Box<Error>),
+}
+
+/// What a call is for.
+#[derive(Debug)]
+enum Purpose<T> {
+    /// An API request.
+    Api,
+    /// Only the refresh ahead that `claim` asked for, beside the callers: an async client's
+    /// background task (`auth/ahead.rs`). No API request; `finish` makes its answer.
+    Refresh {
+        claim: Claim,
+        finish: fn() -> Answer<T>,
+    },
+}
+
+/// A refresh ahead the call is carrying out, holding the single-flight lock.
+#[derive(Debug)]
+struct AheadRun {
+    claim: Claim,
+    /// The current token, for a call that refreshes before its own request (inline); none
+    /// for a background refresh.
+    fallback: Option<Token>,
 }
 
 /// One call's progress across its attempts. Get one from `Client::call` (or
@@ -141,9 +171,16 @@ pub struct Call<'a, T> {
     /// count the waits.
     waits_end: Timestamp,
     refreshed: bool,
-    /// The number of the last failed token fetch this call took as an attempt of its own.
+    /// The number of the last failed token fetch this call took as its outcome (its own or
+    /// one it waited for). Token fetches never count as the call's API attempts.
     counted_failure: u64,
     polls: Polls,
+    purpose: Purpose<T>,
+    /// The refresh ahead this call is carrying out, if any.
+    ahead: Option<AheadRun>,
+    /// Whether time has passed since the first send (a wait, a token fetch): from then on
+    /// each request carries what is left of the budget ([`TimeLeft`]).
+    timed: bool,
     /// The call's spans (and measurements): opened and recorded here, for every driver.
     tel: CallTelemetry,
 }
@@ -167,6 +204,9 @@ impl<'a, T: FromResponse> Call<'a, T> {
             counted_failure: 0,
             polls: Polls::default(),
             tel: CallTelemetry::new(endpoint),
+            purpose: Purpose::Api,
+            ahead: None,
+            timed: false,
         }
     }
 
@@ -189,7 +229,14 @@ impl<'a, T: FromResponse> Call<'a, T> {
         let span = self.tel.call_span();
         let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
-            State::Attempt if self.attempts == 0 => self.attempt(),
+            State::Attempt if self.attempts == 0 => match self.purpose {
+                Purpose::Api => self.attempt(),
+                // Not paced: a token request is no API call.
+                Purpose::Refresh { claim, .. } => {
+                    self.state = State::LockingAhead(claim);
+                    Step::Lock(self.shared.auth.single_flight())
+                }
+            },
             other => self.misdriven(other, "start"),
         }
     }
@@ -212,6 +259,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::Locking { fetches_before } => self.with_token(Some((guard, fetches_before))),
+            State::LockingAhead(claim) => self.ahead_locked(guard, claim, None),
             other => self.misdriven(other, "locked"),
         }
     }
@@ -222,6 +270,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         let _in_call = span.enter();
         match std::mem::replace(&mut self.state, State::Over) {
             State::FetchingToken(guard, holding) => {
+                self.timed = true;
                 self.tel.received(&outcome, || self.shared.time.now());
                 match self.shared.auth.accept_token_response(outcome, self.now()) {
                     Ok((token, stored)) => {
@@ -288,6 +337,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
     }
 
     fn wait(&mut self, wait: Duration, then: State<'a>) -> Step<'a, T> {
+        self.timed = true;
         self.waits_end = self.now().saturating_add(wait);
         self.state = then;
         Step::Wait(wait)
@@ -346,6 +396,9 @@ impl<'a, T: FromResponse> Call<'a, T> {
                 self.tel.token_found(TokenFrom::Waited);
                 self.send(token)
             }
+            (Lookup::Ahead(token, claim), held) => {
+                self.refresh_ahead(token, claim, held.map(|(guard, _)| guard))
+            }
             (Lookup::Failed(failure), _) => self.share_failure(failure),
             (Lookup::WaitUntil(until), _) => {
                 let wait = until.saturating_duration_since(self.now());
@@ -366,6 +419,57 @@ impl<'a, T: FromResponse> Call<'a, T> {
         }
     }
 
+    /// This call claimed the refresh ahead of `token` (see `auth/ahead.rs`): hand it to the
+    /// client's runtime if it has one, else do it now if nobody holds the single-flight lock
+    /// (whoever does is fetching already), then send with the token there is. A grant whose
+    /// refresh token rotates (user OAuth) is always refreshed here: a background task could
+    /// be dropped (a runtime shutting down) between Zoom's rotation and keeping its answer.
+    fn refresh_ahead(
+        &mut self,
+        token: Token,
+        claim: Claim,
+        held: Option<SingleFlightGuard<'a>>,
+    ) -> Step<'a, T> {
+        if !self.shared.auth.rotates()
+            && let Some(background) = self.shared.background.get()
+            && background.start(claim)
+        {
+            drop(held);
+            return self.send(token);
+        }
+        let guard = match held.or_else(|| self.shared.auth.single_flight().try_lock()) {
+            Some(guard) => guard,
+            None => {
+                self.shared.auth.release(claim, Timestamp::ORIGIN);
+                return self.send(token);
+            }
+        };
+        self.ahead_locked(guard, claim, Some(token))
+    }
+
+    /// Holding the single-flight lock for the refresh ahead of `claim`: fetch, unless a
+    /// token came meanwhile (then `fallback`'s call looks again; a background refresh ends).
+    fn ahead_locked(
+        &mut self,
+        guard: SingleFlightGuard<'a>,
+        claim: Claim,
+        fallback: Option<Token>,
+    ) -> Step<'a, T> {
+        if !self.shared.auth.holds(claim) {
+            drop(guard);
+            return match fallback {
+                Some(_) => self.with_token(None),
+                None => self.finish_refresh(),
+            };
+        }
+        self.ahead = Some(AheadRun { claim, fallback });
+        self.tel.token_wanted(self.shared.auth.grant_type());
+        match self.shared.token_key() {
+            Some(key) => self.take_turn(Flight::ahead(guard, key)),
+            None => self.fetch(guard, None),
+        }
+    }
+
     /// Carries out the single flight's next move across processes.
     fn take_turn(&mut self, turn: Turn<'a>) -> Step<'a, T> {
         match turn {
@@ -383,6 +487,34 @@ impl<'a, T: FromResponse> Call<'a, T> {
                 }
             }
             Turn::Fetch(guard, holding) => self.fetch(guard, Some(holding)),
+            Turn::Skip(pause) => match self.ahead.take() {
+                Some(run) => {
+                    // Another process is refreshing: this one goes on with its token.
+                    self.tel.token_found(TokenFrom::Waited);
+                    let not_before = self.now().saturating_add(pause);
+                    self.shared.auth.release(run.claim, not_before);
+                    self.ahead_over(run.fallback)
+                }
+                None => self.with_token(None),
+            },
+        }
+    }
+
+    /// A refresh ahead is over, whatever came of it: an inline one sends with `fallback`
+    /// (the token that was current), a background one ends.
+    fn ahead_over(&mut self, fallback: Option<Token>) -> Step<'a, T> {
+        match fallback {
+            Some(token) => self.send(token),
+            None => self.finish_refresh(),
+        }
+    }
+
+    /// A background refresh is over.
+    fn finish_refresh(&mut self) -> Step<'a, T> {
+        match self.purpose {
+            Purpose::Refresh { finish, .. } => self.done(Ok(finish())),
+            // (Only a background refresh has no token to fall back on.)
+            Purpose::Api => self.with_token(None),
         }
     }
 
@@ -390,7 +522,8 @@ impl<'a, T: FromResponse> Call<'a, T> {
     /// what it holds for us).
     fn fetch(&mut self, guard: SingleFlightGuard<'a>, holding: Option<Holding<'a>>) -> Step<'a, T> {
         match self.shared.auth.token_request() {
-            Ok(request) => {
+            Ok(mut request) => {
+                self.bound(&mut request);
                 let shared = self.shared;
                 self.tel
                     .send(&request, TOKEN_TEMPLATE, Sent::Token, || shared.time.now());
@@ -412,19 +545,29 @@ impl<'a, T: FromResponse> Call<'a, T> {
         match next {
             Next::Send(token) => self.send(token),
             Next::Attempt => self.attempt(),
-            Next::CarryOut(decision, error) => self.carry_out(decision, *error),
+            Next::Failed(failure) => self.after_failure(*failure),
+            Next::Fallback(fallback, error) => match fallback {
+                Some(token) => self.send(token),
+                None => self.done(Err(*error)),
+            },
         }
     }
 
     /// The request for this attempt, against the token's API base if it brought one.
     fn send(&mut self, token: Token) -> Step<'a, T> {
+        // Any refresh ahead is over: a background one ends here.
+        self.ahead = None;
+        if let Purpose::Refresh { .. } = self.purpose {
+            return self.finish_refresh();
+        }
         let base = token.api_base.as_ref().unwrap_or(&self.shared.api_base);
         let request = match &token.bearer {
             Some(bearer) => self.endpoint.to_request_with_bearer(base, bearer.clone()),
             None => self.endpoint.to_request(base, &token.secret),
         };
         match request {
-            Ok(request) => {
+            Ok(mut request) => {
+                self.bound(&mut request);
                 let shared = self.shared;
                 self.tel
                     .send(&request, self.endpoint.template(), Sent::Api, || {
@@ -437,54 +580,107 @@ impl<'a, T: FromResponse> Call<'a, T> {
         }
     }
 
-    /// This call's own token fetch failed: decide, then record the outcome for the callers
-    /// behind it until this call tries again (or, for refused credentials, a few seconds).
+    /// Gives `request` what is left of the call's time budget once time has passed since
+    /// its first send, so that the transport ends it by the call's deadline. A first
+    /// attempt straight off carries nothing: the transport's own timeout bounds it (and the
+    /// call's clock is not read for it).
+    fn bound(&self, request: &mut HttpRequest) {
+        if (self.attempts > 0 || self.timed) && matches!(self.purpose, Purpose::Api) {
+            let spent = self.now().saturating_duration_since(self.started);
+            let left = self.policy.budget().saturating_sub(spent);
+            request.extensions_mut().insert(TimeLeft(left));
+        }
+    }
+
+    /// This call's own token fetch failed. A refresh ahead records it and goes on with the
+    /// current token. Otherwise the fetch's own retries decide (its failures in a row
+    /// against the policy's attempts, never the API attempts of this call or of those
+    /// waiting for it); the outcome is recorded for the callers behind this one until its
+    /// next try (or, for refused credentials, a few seconds).
     fn token_fetch_failed(
         &mut self,
         error: AuthError,
         guard: SingleFlightGuard<'a>,
         holding: Option<Holding<'a>>,
     ) -> Step<'a, T> {
-        self.attempts += 1;
         self.tel.token_failed(&error, false);
         let shared = SharedAuthError::from(error);
         let error = Error::from(shared.to_error());
-        let decision = self.decide(&error, Idempotency::Idempotent);
-        let retry_in = match decision {
-            RetryDecision::RetryAfter(wait) => Some(wait),
-            RetryDecision::Stop => None,
+        let now = self.now();
+        let next = match self.ahead.take() {
+            Some(run) => {
+                let tries = self.shared.auth.next_try(true, 0);
+                let retry_in = shared
+                    .to_error()
+                    .is_transient()
+                    .then(|| ahead::retry_wait(self.policy, tries, self.shared.jitter.sample()));
+                let failure =
+                    self.shared
+                        .auth
+                        .fetch_failed(shared, tries, retry_in, now, Some(run.claim));
+                tracing::warn!(
+                    tries,
+                    next_try_ms = millis(failure.until.saturating_duration_since(now)),
+                    error = %error,
+                    "refreshing the access token ahead failed; the current one stays in use"
+                );
+                Next::Fallback(run.fallback, Box::new(error))
+            }
+            None => {
+                let tries = self.shared.auth.next_try(false, self.counted_failure);
+                let retry_in = match self.decide_at(tries, &error, Idempotency::Idempotent) {
+                    RetryDecision::RetryAfter(wait) => Some(wait),
+                    RetryDecision::Stop => None,
+                };
+                let failure = self
+                    .shared
+                    .auth
+                    .fetch_failed(shared, tries, retry_in, now, None);
+                self.counted_failure = failure.number;
+                Next::Failed(Box::new(failure))
+            }
         };
-        let failure = self
-            .shared
-            .auth
-            .fetch_failed(shared, self.attempts, retry_in, self.now());
-        self.counted_failure = failure.number;
         drop(guard);
         match holding.and_then(Holding::release) {
-            Some(release) => self.acknowledge(release, Next::CarryOut(decision, Box::new(error))),
-            None => self.carry_out(decision, error),
+            Some(release) => self.acknowledge(release, next),
+            None => self.go_on(next),
         }
     }
 
-    /// Another caller's token fetch failed: take its outcome as an attempt of this call, and
-    /// if the policy repeats it, come back when that caller does. A caller behind by some
-    /// attempts catches up with the fetcher's count, so that concurrent callers together
-    /// make no more token requests than one caller's policy allows.
+    /// A token fetch this call waited for (another caller's) failed: take its outcome.
     fn share_failure(&mut self, failure: Failure) -> Step<'a, T> {
-        self.attempts = (self.attempts + 1).max(failure.attempt);
         self.counted_failure = failure.number;
-        let auth_error = failure.error.to_error();
-        self.tel.token_failed(&auth_error, true);
-        let error = Error::from(auth_error);
-        match self.decide(&error, Idempotency::Idempotent) {
-            RetryDecision::RetryAfter(_) => {
-                let wait = failure.until.saturating_duration_since(self.now());
-                self.tel.retry_wait(wait, &error, self.endpoint.operation());
-                self.log_retry(wait, &error);
-                self.wait(wait, State::Attempt)
-            }
-            RetryDecision::Stop => self.give_up(error),
+        self.tel.token_failed(&failure.error.to_error(), true);
+        self.after_failure(failure)
+    }
+
+    /// The token fetch failed: if it is tried again and this call's time budget allows,
+    /// come back at its next try (and share that outcome, or fetch); else return its error.
+    /// Either way the call's own API attempts are untouched.
+    fn after_failure(&mut self, failure: Failure) -> Step<'a, T> {
+        let error = Error::from(failure.error.to_error());
+        if !failure.retry {
+            return self.give_up(error);
         }
+        let now = self.now();
+        let wait = failure.until.saturating_duration_since(now);
+        let spent = now.saturating_duration_since(self.started);
+        if spent
+            .checked_add(wait)
+            .is_none_or(|end| end > self.policy.budget())
+        {
+            return self.give_up(error);
+        }
+        tracing::info!(
+            method = %self.endpoint.method(),
+            path = self.endpoint.path(),
+            tries = failure.tries,
+            wait_ms = millis(wait),
+            error = %error,
+            "zoom token fetch failed; waiting for its next try"
+        );
+        self.tel.token_wait(wait);
+        self.wait(wait, State::Paced)
     }
 
     /// Reads the API's answer to an attempt and decides what happens next.
@@ -540,8 +736,14 @@ impl<'a, T: FromResponse> Call<'a, T> {
     }
 
     fn decide(&self, error: &Error, idempotency: Idempotency) -> RetryDecision {
+        self.decide_at(self.attempts, error, idempotency)
+    }
+
+    /// The policy's decision after `attempts` attempts (the call's at the API, or a token
+    /// fetch's own).
+    fn decide_at(&self, attempts: u32, error: &Error, idempotency: Idempotency) -> RetryDecision {
         let context = RetryContext {
-            attempts: self.attempts,
+            attempts,
             idempotency,
             elapsed: self.now().saturating_duration_since(self.started),
             now: self.shared.time.system_time(),
@@ -566,7 +768,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
             method = %self.endpoint.method(),
             path = self.endpoint.path(),
             attempt = self.attempts,
-            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+            wait_ms = millis(wait),
             error = %error,
             "zoom call failed; retrying"
         );
@@ -595,7 +797,7 @@ impl<'a, T: FromResponse> Call<'a, T> {
         let expected = match state {
             State::Attempt if self.attempts == 0 => Some("start"),
             State::Attempt | State::Paced | State::Pausing(_) => Some("resume"),
-            State::Locking { .. } => Some("locked"),
+            State::Locking { .. } | State::LockingAhead(_) => Some("locked"),
             State::FetchingToken(..) | State::Sending(_) => Some("received"),
             State::Reserving | State::Sharing(_) | State::Acknowledging(_) => Some("stored"),
             State::Over => None,
@@ -603,6 +805,36 @@ impl<'a, T: FromResponse> Call<'a, T> {
         drop(state);
         self.done(Err(Error::Misuse(CallMisuse::new(called, expected))))
     }
+}
+
+impl<'a> Call<'a, ()> {
+    /// A call that only refreshes the token ahead, as `claim` asked: an async client's
+    /// background task (`auth/ahead.rs`), driven by the client's own send loop.
+    pub(crate) fn refresh(shared: &'a Shared, policy: &'a RetryPolicy, claim: Claim) -> Self {
+        let mut call = Call::new(shared, policy, &TOKEN_ONLY);
+        call.purpose = Purpose::Refresh {
+            claim,
+            finish: refreshed,
+        };
+        call
+    }
+}
+
+/// The answer of a background refresh.
+fn refreshed() -> Answer<()> {
+    Answer {
+        value: (),
+        meta: ResponseMeta {
+            status: http::StatusCode::OK,
+            tracking_id: None,
+            rate_limit: RateLimit::default(),
+        },
+    }
+}
+
+/// A duration in whole milliseconds, for logs.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

@@ -99,6 +99,23 @@ pub(crate) enum Target {
     Session(usize),
 }
 
+/// The endpoint of a call that sends no API request, only refreshes the token ahead (an
+/// async client's background refresh, `auth/ahead.rs`): never built into a request.
+pub(crate) static TOKEN_ONLY: Endpoint<()> = Endpoint {
+    method: Method::POST,
+    path: String::new(),
+    body: None,
+    idempotency: Idempotency::Idempotent,
+    rate_limit_advice: None,
+    template: Cow::Borrowed(""),
+    operation: Cow::Borrowed(TOKEN_REFRESH_OPERATION),
+    target: None,
+    _output: PhantomData,
+};
+
+/// The operation name of a background token refresh's span.
+pub(crate) const TOKEN_REFRESH_OPERATION: &str = "zoom.token_refresh";
+
 impl<T: FromResponse> Endpoint<T> {
     fn new(method: Method, path: String, idempotency: Idempotency) -> Self {
         Self {

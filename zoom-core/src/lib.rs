@@ -98,6 +98,7 @@ mod seam;
 pub mod secret;
 mod secret_string;
 mod sleep;
+mod spawn;
 pub mod store;
 mod telemetry;
 mod time;
@@ -125,8 +126,10 @@ pub use rate_limit_headers::{RateLimit, RetryAfter};
 pub use retry::{Jitter, RetryContext, RetryDecision, RetryPolicy};
 pub use secret_string::SecretString;
 pub use sleep::{AsyncSleep, BlockingSleep, SleepFuture, ThreadSleep};
+pub use spawn::{AsyncSpawn, TaskFuture};
 pub use time::{SystemTimeSource, TimeSource, Timestamp};
 pub use transport::{
     AsyncFnTransport, BlockingTransport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY,
-    DEFAULT_TIMEOUT, FnTransport, HttpRequest, HttpResponse, SendFuture, Transport, is_loopback,
+    DEFAULT_TIMEOUT, FnTransport, HttpRequest, HttpResponse, SendFuture, TimeLeft, Transport,
+    is_loopback,
 };

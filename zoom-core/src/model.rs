@@ -66,7 +66,10 @@ where
     T: From<String>,
 {
     let value: Option<String> = Option::deserialize(deserializer)?;
-    Ok(value.filter(|v| !v.trim().is_empty()).map(T::from))
+    // `v.trim().is_empty()`, without scanning from both ends.
+    Ok(value
+        .filter(|v| !v.chars().all(char::is_whitespace))
+        .map(T::from))
 }
 
 /// Declares a string-backed enum that keeps values it does not know (Zoom adds values): it

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use http::{HeaderMap, HeaderName};
+use http::{HeaderMap, HeaderValue};
 
 use crate::time::{SystemTimeSource, TimeSource, since_unix_epoch, unix_time};
 
@@ -24,25 +24,7 @@ pub struct RateLimit {
 impl RateLimit {
     /// Reads the `X-RateLimit-*` headers; malformed values are treated as absent.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        // Names, not `&str`: a lookup by `&str` parses the name each time.
-        const CATEGORY: HeaderName = HeaderName::from_static("x-ratelimit-category");
-        const TYPE: HeaderName = HeaderName::from_static("x-ratelimit-type");
-        const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
-        const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
-        let text = |name: HeaderName| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        let number = |name: HeaderName| text(name).and_then(|v| v.parse().ok());
-        Self {
-            category: text(CATEGORY),
-            limit_type: text(TYPE),
-            limit: number(LIMIT),
-            remaining: number(REMAINING),
-        }
+        ZoomHeaders::scan(headers).rate_limit()
     }
 
     /// Whether the answer is about the account's daily limit (`X-RateLimit-Type: Daily-limit`).
@@ -55,6 +37,61 @@ impl RateLimit {
     /// Whether no rate-limit header was present.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+}
+
+/// The header Zoom puts on every answer; Zoom support asks for it.
+pub const TRACKING_ID_HEADER: &str = "x-zm-trackingid";
+
+/// The headers every answer is read for (the tracking id and the four rate-limit headers),
+/// found in one pass over the answer's headers: a hashed lookup per name would hash each
+/// custom name anew, five times per answer. Each holds the first value of its name, as
+/// `HeaderMap::get` gives it.
+#[derive(Debug, Default)]
+pub(crate) struct ZoomHeaders<'h> {
+    pub(crate) tracking_id: Option<&'h HeaderValue>,
+    category: Option<&'h HeaderValue>,
+    limit_type: Option<&'h HeaderValue>,
+    limit: Option<&'h HeaderValue>,
+    remaining: Option<&'h HeaderValue>,
+}
+
+impl<'h> ZoomHeaders<'h> {
+    pub(crate) fn scan(headers: &'h HeaderMap) -> Self {
+        let mut found = Self::default();
+        for (name, value) in headers {
+            let slot = match name.as_str() {
+                TRACKING_ID_HEADER => &mut found.tracking_id,
+                "x-ratelimit-category" => &mut found.category,
+                "x-ratelimit-type" => &mut found.limit_type,
+                "x-ratelimit-limit" => &mut found.limit,
+                "x-ratelimit-remaining" => &mut found.remaining,
+                _ => continue,
+            };
+            slot.get_or_insert(value);
+        }
+        found
+    }
+
+    /// The rate-limit state: each value trimmed, blank or malformed ones absent.
+    pub(crate) fn rate_limit(&self) -> RateLimit {
+        fn text(value: Option<&HeaderValue>) -> Option<&str> {
+            let text = value?.to_str().ok()?.trim();
+            (!text.is_empty()).then_some(text)
+        }
+        RateLimit {
+            category: text(self.category).map(str::to_owned),
+            limit_type: text(self.limit_type).map(str::to_owned),
+            limit: text(self.limit).and_then(|v| v.parse().ok()),
+            remaining: text(self.remaining).and_then(|v| v.parse().ok()),
+        }
+    }
+
+    /// The tracking id, as sent (text only).
+    pub(crate) fn tracking_id(&self) -> Option<String> {
+        self.tracking_id
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 }
 
@@ -412,5 +449,33 @@ mod tests {
         assert_eq!(limit.remaining, None);
         assert!(limit.is_daily());
         assert!(RateLimit::from_headers(&HeaderMap::new()).is_empty());
+    }
+
+    #[test]
+    fn one_pass_reads_what_a_lookup_per_name_would() {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", "application/json".parse().unwrap());
+        headers.append("X-Zm-TrackingId", "first".parse().unwrap());
+        headers.append("x-zm-trackingid", "second".parse().unwrap());
+        headers.append("x-ratelimit-limit", " 30 ".parse().unwrap());
+        headers.append("x-ratelimit-limit", "99".parse().unwrap());
+        headers.insert("x-ratelimit-category", "  ".parse().unwrap());
+        headers.insert("x-ratelimit-type", "QPS".parse().unwrap());
+        headers.insert("x-ratelimit-remaining", "29".parse().unwrap());
+        let found = ZoomHeaders::scan(&headers);
+        let by_name = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        assert_eq!(found.tracking_id().as_deref(), Some("first"));
+        let limit = found.rate_limit();
+        assert_eq!(limit.category, by_name("x-ratelimit-category"));
+        assert_eq!(limit.category, None, "blank");
+        assert_eq!(limit.limit_type, by_name("x-ratelimit-type"));
+        assert_eq!(limit.limit, Some(30), "the first value, trimmed");
+        assert_eq!(limit.remaining, Some(29));
     }
 }

@@ -4,11 +4,10 @@ use http::{HeaderMap, StatusCode};
 
 use crate::error::{ApiError, ApiErrorKind, DECODE_BODY_CAP, DecodeError, Error, FieldError};
 use crate::model::{JoinToken, LiveStream};
-use crate::rate_limit_headers::{RateLimit, RetryAfter};
+use crate::rate_limit_headers::{RateLimit, RetryAfter, ZoomHeaders};
 use crate::transport::HttpResponse;
 
-/// The header Zoom puts on every answer; Zoom support asks for it.
-pub const TRACKING_ID_HEADER: &str = "x-zm-trackingid";
+pub use crate::rate_limit_headers::TRACKING_ID_HEADER;
 
 /// The longest message kept from a non-JSON error body.
 const MESSAGE_CAP: usize = 200;
@@ -60,10 +59,11 @@ pub struct ResponseMeta {
 
 impl ResponseMeta {
     fn from_parts(status: StatusCode, headers: &HeaderMap) -> Self {
+        let found = ZoomHeaders::scan(headers);
         Self {
             status,
-            tracking_id: tracking_id(headers),
-            rate_limit: RateLimit::from_headers(headers),
+            tracking_id: found.tracking_id(),
+            rate_limit: found.rate_limit(),
         }
     }
 }
@@ -151,14 +151,15 @@ pub fn api_error(response: &HttpResponse) -> ApiError {
         Ok(body) => (body.code, body.message, body.errors),
         Err(_) => (None, text_message(headers, response.body()), Vec::new()),
     };
-    let rate_limit = RateLimit::from_headers(headers);
+    let found = ZoomHeaders::scan(headers);
+    let rate_limit = found.rate_limit();
     ApiError {
         kind: ApiErrorKind::classify(status, code, &rate_limit),
         status,
         code,
         message: message.filter(|m| !m.trim().is_empty()),
         errors,
-        tracking_id: tracking_id(headers),
+        tracking_id: found.tracking_id(),
         rate_limit,
         retry_after: RetryAfter::from_headers(headers),
     }

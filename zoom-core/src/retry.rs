@@ -13,10 +13,22 @@ use crate::rate_limit_headers::RetryAfter;
 /// When and how often to repeat a failed call.
 ///
 /// Defaults: 4 attempts in all, full-jitter exponential backoff from 500 ms capped at 8 s,
-/// and no new attempt started more than 60 s after the call began (long enough to repeat a
-/// read once after a transport's 30 s timeout). A `Retry-After` longer than what is left of that
+/// and a time budget of 60 s from the call's first send (long enough to repeat a read once
+/// after a transport's 30 s timeout). A `Retry-After` longer than what is left of that
 /// budget (a daily limit, say), or longer than [`RetryAfter::MAX_DELAY`] whatever the budget,
 /// is returned to the caller at once instead of slept on; the error keeps the advice.
+///
+/// The budget is a deadline: no attempt starts after it, and every request after the first
+/// attempt (a retry; also a request after a token fetch or a wait) carries what is left of
+/// it ([`TimeLeft`](crate::TimeLeft)), which both shipped transports honour, so that the
+/// attempt under way ends by the deadline too. A first attempt straight off is bounded by
+/// the transport's own timeout only. So with the shipped transports and a transport timeout
+/// no longer than the budget (the defaults: 30 s and 60 s), a call ends by its deadline.
+///
+/// The attempts count the call's own requests to the API. Fetching a token is not one: a
+/// token fetch has retries of its own (the same policy, counting its failures in a row),
+/// shared by every call waiting for it, and waiting for it, or sharing its failure, spends
+/// no call's attempts (the time spent counts against each call's budget).
 ///
 /// ```
 /// use std::time::Duration;
@@ -96,8 +108,10 @@ impl RetryPolicy {
         self
     }
 
-    /// The latest a new attempt may start, measured from the call's first send: a wait that
-    /// would end later is not taken and the last error is returned instead.
+    /// The call's deadline, measured from its first send: no attempt starts later (a wait
+    /// that would end later is not taken and the last error is returned instead), and every
+    /// request after the first attempt carries the time left
+    /// ([`TimeLeft`](crate::TimeLeft)) so that the shipped transports end it by then.
     pub fn max_elapsed(mut self, budget: Duration) -> Self {
         self.max_elapsed = budget;
         self
@@ -163,12 +177,20 @@ impl RetryPolicy {
 
     /// Full jitter: uniformly random in `[0, min(max, initial × 2^(attempts-1)))`.
     fn backoff(&self, context: &RetryContext) -> Duration {
-        let exponent = context.attempts.saturating_sub(1).min(30);
-        let ceiling = self
-            .initial_backoff
+        scale(self.backoff_ceiling(context.attempts), context.random)
+    }
+
+    /// The backoff's ceiling after `attempts` attempts: `min(max, initial × 2^(attempts-1))`.
+    pub(crate) fn backoff_ceiling(&self, attempts: u32) -> Duration {
+        let exponent = attempts.saturating_sub(1).min(30);
+        self.initial_backoff
             .saturating_mul(1 << exponent)
-            .min(self.max_backoff);
-        scale(ceiling, context.random)
+            .min(self.max_backoff)
+    }
+
+    /// The call's time budget (see [`RetryPolicy::max_elapsed`]).
+    pub(crate) fn budget(&self) -> Duration {
+        self.max_elapsed
     }
 }
 

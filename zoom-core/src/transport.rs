@@ -19,6 +19,31 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// 30 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The most a request may take: what is left of its call's time budget
+/// ([`RetryPolicy::max_elapsed`](crate::RetryPolicy::max_elapsed)), as an extension of the
+/// request (`request.extensions().get::<TimeLeft>()`).
+///
+/// A call attaches it to every request it sends once time has passed since its first send:
+/// a retry, a request after a token fetch or after a wait. A transport honours it by giving
+/// up with [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout) after the
+/// shorter of it and its own whole-call timeout, so that the call ends by its deadline;
+/// both shipped transports do. A transport that ignores it lets such a request run to its
+/// own timeout, as before.
+///
+/// ```
+/// use std::time::Duration;
+/// use zoom_core::{DEFAULT_TIMEOUT, TimeLeft};
+///
+/// # let request = zoom_core::http::Request::new(Vec::<u8>::new());
+/// let timeout = match request.extensions().get::<TimeLeft>() {
+///     Some(TimeLeft(left)) => DEFAULT_TIMEOUT.min(*left),
+///     None => DEFAULT_TIMEOUT,
+/// };
+/// # assert_eq!(timeout, DEFAULT_TIMEOUT);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeLeft(pub Duration);
+
 /// Whether `uri` points at this machine: `localhost` (or a name under `.localhost`),
 /// `127.0.0.0/8` or `[::1]`. The shipped transports never send such a request through a
 /// proxy from the environment: a local simulator or test server is always reached directly.

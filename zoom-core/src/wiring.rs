@@ -2,10 +2,11 @@
 //! transport, a sleeper and a shared store of the client's kind (async or blocking).
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use crate::auth::Auth;
+use crate::auth::ahead::Background;
 use crate::endpoint::BaseUrl;
 use crate::error::InvalidInput;
 use crate::limiter::RateLimiter;
@@ -24,6 +25,9 @@ pub(crate) struct Shared {
     pub(crate) time: Arc<dyn TimeSource>,
     /// What the client keeps in a shared store, if it has one.
     pub(crate) store: Option<StorePlan>,
+    /// How an async client with a spawner refreshes ahead beside its callers (see
+    /// `auth/ahead.rs`); unset, the claiming call refreshes inline.
+    pub(crate) background: OnceLock<Background>,
 }
 
 /// What a client with a shared store keeps there.

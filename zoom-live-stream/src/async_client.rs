@@ -4,16 +4,18 @@ use zoom_core::call::Call;
 use zoom_core::endpoint::Endpoint;
 use zoom_core::response::{Answer, FromResponse};
 use zoom_core::store::SharedStore;
-use zoom_core::{AsyncParts, AsyncSleep, Result, RetryPolicy, Transport};
+use zoom_core::{AsyncParts, AsyncSleep, AsyncSpawn, Result, RetryPolicy, Transport};
 use zoom_transport_reqwest::ReqwestTransport;
 
-use crate::TokioSleep;
 use crate::builder::Timeouts;
+use crate::{TokioSleep, TokioSpawn};
 
 /// The async client: the methods of [`zoom_core::Client`], sent
 /// through a pooled reqwest client, with retry waits on tokio's timer. Call it from within
 /// a tokio runtime. Cheap to clone; clones share the connection pool, token cache and
-/// limiter.
+/// limiter. A Server-to-Server token is refreshed ahead of its expiry by a task on that
+/// runtime, so no call waits for Zoom's token endpoint while a valid token exists (a
+/// user-OAuth grant is refreshed ahead by the call that claims it, which waits).
 ///
 /// ```no_run
 /// use zoom_live_stream::{Client, LiveStreamStatus, MeetingId};
@@ -55,7 +57,9 @@ impl Client {
     /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: zoom_core::Client::builder().sleeper(TokioSleep),
+            core: zoom_core::Client::builder()
+                .sleeper(TokioSleep)
+                .spawner(TokioSpawn),
             own_transport: false,
             timeouts: Timeouts::default(),
         }
@@ -109,6 +113,14 @@ impl ClientBuilder {
     /// How the client waits between retries (default: tokio's timer).
     pub fn sleeper(mut self, sleeper: impl AsyncSleep + 'static) -> Self {
         self.core = self.core.sleeper(sleeper);
+        self
+    }
+
+    /// Where the client runs work beside its callers (default: tokio's spawn,
+    /// [`TokioSpawn`]): a Server-to-Server token refreshed ahead of its expiry, so that no
+    /// call waits for it. See [`zoom_core::ClientBuilder::spawner`].
+    pub fn spawner(mut self, spawner: impl AsyncSpawn + 'static) -> Self {
+        self.core = self.core.spawner(spawner);
         self
     }
 

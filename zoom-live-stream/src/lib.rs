@@ -64,18 +64,18 @@ pub use async_trait::async_trait;
 #[cfg(feature = "video-sdk")]
 pub use zoom_core::VideoSdkJwt;
 pub use zoom_core::{
-    ApiError, ApiErrorKind, AsyncFnTransport, AsyncSleep, AuthError, AuthErrorKind, BlockingSleep,
-    BlockingTransport, BoxError, CallMisuse, CloseCaption, DECODE_BODY_CAP,
+    ApiError, ApiErrorKind, AsyncFnTransport, AsyncSleep, AsyncSpawn, AuthError, AuthErrorKind,
+    BlockingSleep, BlockingTransport, BoxError, CallMisuse, CloseCaption, DECODE_BODY_CAP,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_OAUTH_BASE, DEFAULT_TIMEOUT,
     DecodeError, Error, ErrorKind, FieldError, FnTransport, HttpRequest, HttpResponse,
     InvalidInput, Jitter, JoinToken, Layout, LiveStream, LiveStreamSettings, LiveStreamStatus,
     MeetingId, MeetingRef, MeetingUuid, Plan, RateLimit, RateLimiter, Resolution, Result,
     RetryAfter, RetryClass, RetryContext, RetryDecision, RetryPolicy, SecretString, SendFuture,
     ServerToServerOAuth, SessionId, SleepFuture, StreamAction, SystemTimeSource, TargetKind,
-    ThreadSleep, TimeSource, Timestamp, TokenSource, Transport, TransportError, TransportErrorKind,
-    UpdateLiveStream, UserOAuth, WebinarId, WebinarRef, WebinarUuid, ZOOMGOV_API_BASE,
-    ZOOMGOV_OAUTH_BASE, call, endpoint, escape_server_text, http, is_loopback, response, secret,
-    store,
+    TaskFuture, ThreadSleep, TimeLeft, TimeSource, Timestamp, TokenSource, Transport,
+    TransportError, TransportErrorKind, UpdateLiveStream, UserOAuth, WebinarId, WebinarRef,
+    WebinarUuid, ZOOMGOV_API_BASE, ZOOMGOV_OAUTH_BASE, call, endpoint, escape_server_text, http,
+    is_loopback, response, secret, store,
 };
 
 #[cfg(feature = "reqwest")]
@@ -85,7 +85,7 @@ pub use async_client::{Client, ClientBuilder};
 #[cfg(feature = "reqwest")]
 mod tokio_sleep;
 #[cfg(feature = "reqwest")]
-pub use tokio_sleep::TokioSleep;
+pub use tokio_sleep::{TokioSleep, TokioSpawn};
 
 #[cfg(feature = "blocking")]
 pub mod blocking;

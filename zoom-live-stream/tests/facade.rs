@@ -144,6 +144,77 @@ fn a_custom_endpoint_goes_through_the_same_auth_retries_and_errors() {
     mock.assert_all_used();
 }
 
+/// An OAuth token is refreshed ahead of its expiry by a task on the caller's tokio runtime:
+/// the calls from its prefetch point go out with the current token, none sends a token
+/// request or waits for one, and the calls after the task ran carry the new token. On a
+/// current-thread runtime the task runs only when the test yields, so the order is certain.
+#[tokio::test]
+async fn the_async_client_refreshes_the_token_ahead_in_a_task_of_its_own() {
+    use zoom_live_stream::http::Method;
+
+    const PATH: &str = "/meetings/1/livestream";
+    let mut mock = MockTransport::new()
+        .on(
+            Method::POST,
+            "/oauth/token",
+            fixtures::oauth_token("first", 3599),
+        )
+        .on(
+            Method::POST,
+            "/oauth/token",
+            fixtures::oauth_token("second", 3599),
+        );
+    for _ in 0..4 {
+        mock = mock.on(Method::GET, PATH, fixtures::documented_live_stream());
+    }
+    let clock = zoom_testkit::ManualClock::new();
+    let time = clock.clone();
+    let client = Client::builder()
+        .transport(mock.clone())
+        .server_to_server_oauth("acct", "cid", "secret")
+        .time_source(time)
+        .build()
+        .unwrap();
+    client.meeting_live_stream(MeetingId::new(1)).await.unwrap();
+    // The prefetch point of an hour's token: 3479 s of its 3599.
+    clock.advance(Duration::from_secs(3479));
+    for _ in 0..2 {
+        client.meeting_live_stream(MeetingId::new(1)).await.unwrap();
+    }
+    let seen = |mock: &MockTransport| -> Vec<String> {
+        mock.requests()
+            .iter()
+            .map(|r| match r.header("authorization") {
+                Some(bearer) if r.uri.path().ends_with(PATH) => bearer.replace("Bearer ", "api "),
+                _ => "token".to_owned(),
+            })
+            .collect()
+    };
+    assert_eq!(
+        seen(&mock),
+        ["token", "api first", "api first", "api first"]
+    );
+    for _ in 0..100 {
+        if mock.requests().len() == 5 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    client.meeting_live_stream(MeetingId::new(1)).await.unwrap();
+    assert_eq!(
+        seen(&mock),
+        [
+            "token",
+            "api first",
+            "api first",
+            "api first",
+            "token",
+            "api second"
+        ]
+    );
+    mock.assert_all_used();
+}
+
 // The Video SDK JWT needs the `video-sdk` feature (the tool turns it on in the workspace).
 #[tokio::test]
 #[cfg(all(feature = "video-sdk", feature = "blocking"))]

@@ -360,3 +360,68 @@ fn a_caller_takes_over_the_lock_of_a_holder_that_died_mid_refresh() {
     assert!(!trace.iter().any(|s| s.ends_with("error")), "{trace:?}");
     assert_eq!(sim.token_requests(), 1);
 }
+
+/// Refreshing ahead across processes, on Redis's clock: from the prefetch point one process
+/// renews the token under the store's lock, while the other, finding that lock held, keeps
+/// using the stored token (no token request, no wait) and takes the new one from Redis once
+/// it is written. (The same on a manual clock, step by step: zoom-testkit's
+/// `tests/refresh_ahead.rs`.)
+#[test]
+fn one_process_refreshes_ahead_under_the_lock_and_the_other_keeps_the_stored_token() {
+    let redis = TestRedis::shared();
+    // 12 s tokens: refreshed ahead from 4.5 s, no longer used from 6 s.
+    let config = zoom_testkit::simulator::SimulatorConfig {
+        token_ttl: Duration::from_secs(12),
+        ..Default::default()
+    };
+    let sim = BlockingSimulator::start_with(config).unwrap();
+    let store = store(&redis);
+    let a = client(&sim, store.clone(), DEMO_CLIENT_SECRET);
+    let b = client(&sim, store.clone(), DEMO_CLIENT_SECRET);
+    traced_get(&a, &store).0.unwrap();
+    let (result, trace) = traced_get(&b, &store);
+    result.unwrap();
+    assert_eq!(trace, ["Get found"], "b takes a's token");
+    std::thread::sleep(Duration::from_millis(4800));
+
+    // a's first caller claims the refresh, takes the store's lock, asks for a token.
+    let transport = UreqTransport::new().unwrap();
+    let endpoint = endpoint::get_meeting_live_stream(DEMO_MEETING_ID);
+    let mut claimant = a.call(&endpoint);
+    let mut asked = Vec::new();
+    let mut step = claimant.start();
+    let token_request = loop {
+        step = match step {
+            Step::Store(op) => {
+                asked.push(op.name());
+                claimant.stored(store.run(op))
+            }
+            Step::Send(request) => break request,
+            _ => panic!("the claimant neither locks nor waits"),
+        };
+    };
+    assert_eq!(asked, ["Get", "TryLock", "Get"]);
+    assert_eq!(token_request.uri().path(), "/oauth/token");
+    // Meanwhile b's caller finds the lock held: it goes on with the stored token.
+    let (result, trace) = traced_get(&b, &store);
+    result.unwrap();
+    assert_eq!(trace, ["Get found", "TryLock held"]);
+    assert_eq!(sim.token_requests(), 1);
+    // a's token comes and is written with the lock released; then b takes it.
+    let mut step = claimant.received(transport.send(token_request));
+    loop {
+        step = match step {
+            Step::Store(op) => claimant.stored(store.run(op)),
+            Step::Send(request) => claimant.received(transport.send(request)),
+            Step::Done(result) => break result.map(drop).unwrap(),
+            _ => panic!("the claimant neither locks nor waits"),
+        };
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let (result, trace) = traced_get(&b, &store);
+    result.unwrap();
+    assert_eq!(trace, ["Get found"]);
+    assert_eq!(sim.token_requests(), 2, "one refresh for both processes");
+    let stored = store.get_token(&demo_key()).unwrap().unwrap();
+    assert!(stored.expires_in > Duration::from_secs(11), "the new token");
+}

@@ -9,8 +9,14 @@
 //!
 //! - **SDK async**: `zoom_core::Client` on `ReqwestTransport::default()`;
 //! - **raw reqwest**: `reqwest::Client::new()`, `get(url).bearer_auth(token).send()`,
-//!   `bytes()`, `serde_json::from_slice` into a hand-written struct (reqwest's TLS here is
-//!   its rustls on aws-lc-rs, the same as the SDK's transport);
+//!   `error_for_status()`, `bytes()`, `serde_json::from_slice` into a hand-written struct
+//!   (reqwest's TLS here is its rustls on aws-lc-rs, the same as the SDK's transport);
+//! - **raw reqwest, bare** (instructions only, `reqwest-bare`): as issue 23's independent
+//!   harness wrote it: `reqwest::Client::builder().build()`, per call `format!` the URL,
+//!   `get(url).bearer_auth(token).send()`, `bytes()`, `serde_json` into the same struct; no
+//!   status check, no timeout, no extra headers;
+//! - **SDK facade** (instructions only, `sdk-facade`): `zoom_live_stream::Client`, as a user
+//!   of the facade gets it (tokio's timer and spawner configured);
 //! - **SDK blocking**: `zoom_core::blocking::Client` on `UreqTransport::default()`;
 //! - **raw ureq**: `ureq::Agent::new_with_defaults()`, `get(url).header(..).call()`,
 //!   `read_to_vec()`, `serde_json::from_slice`.
@@ -25,7 +31,7 @@
 //! Two more modes serve `bench/callgrind.sh` and the memory runs:
 //! `versus_raw calls <client> <n>` makes `n` sequential calls, and `versus_raw rss <client>`
 //! makes 1,000 concurrent calls and prints `VmHWM` in KiB. `<client>` is one of
-//! `sdk-async`, `reqwest`, `sdk-blocking`, `ureq`.
+//! `sdk-async`, `sdk-facade`, `reqwest`, `reqwest-bare`, `sdk-blocking`, `ureq`.
 
 use std::convert::Infallible;
 use std::hint::black_box;
@@ -120,7 +126,9 @@ fn start_server(delay: Duration) -> (SocketAddr, Runtime) {
 struct Clients {
     base: String,
     sdk_async: zoom_core::Client,
+    sdk_facade: zoom_live_stream::Client,
     raw_reqwest: reqwest::Client,
+    bare_reqwest: reqwest::Client,
     sdk_blocking: zoom_core::blocking::Client,
     raw_ureq: ureq::Agent,
 }
@@ -134,6 +142,11 @@ impl Clients {
             .api_base(&base)
             .build()
             .expect("SDK async client");
+        let sdk_facade = zoom_live_stream::Client::builder()
+            .bearer_token(TOKEN)
+            .api_base(&base)
+            .build()
+            .expect("SDK facade client");
         let sdk_blocking = zoom_core::blocking::Client::builder()
             .transport(UreqTransport::default())
             .bearer_token(TOKEN)
@@ -143,7 +156,11 @@ impl Clients {
         Self {
             base,
             sdk_async,
+            sdk_facade,
             raw_reqwest: reqwest::Client::new(),
+            bare_reqwest: reqwest::Client::builder()
+                .build()
+                .expect("bare reqwest client"),
             sdk_blocking,
             raw_ureq: ureq::Agent::new_with_defaults(),
         }
@@ -155,6 +172,30 @@ impl Clients {
             .meeting_live_stream(MeetingId::new(MEETING))
             .await
             .expect("SDK async call");
+        black_box(stream);
+    }
+
+    async fn sdk_facade(&self) {
+        let stream = self
+            .sdk_facade
+            .meeting_live_stream(MeetingId::new(MEETING))
+            .await
+            .expect("SDK facade call");
+        black_box(stream);
+    }
+
+    /// As issue 23's harness wrote it: no status check.
+    async fn bare_reqwest(&self) {
+        let url = format!("{}/meetings/{}/livestream", self.base, MEETING);
+        let response = self
+            .bare_reqwest
+            .get(url)
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .expect("bare reqwest call");
+        let body = response.bytes().await.expect("bare reqwest body");
+        let stream: RawLiveStream = serde_json::from_slice(&body).expect("bare reqwest parse");
         black_box(stream);
     }
 
@@ -200,7 +241,9 @@ impl Clients {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Which {
     SdkAsync,
+    SdkFacade,
     Reqwest,
+    ReqwestBare,
     SdkBlocking,
     Ureq,
 }
@@ -209,7 +252,9 @@ impl Which {
     fn parse(name: &str) -> Option<Self> {
         Some(match name {
             "sdk-async" => Which::SdkAsync,
+            "sdk-facade" => Which::SdkFacade,
             "reqwest" => Which::Reqwest,
+            "reqwest-bare" => Which::ReqwestBare,
             "sdk-blocking" => Which::SdkBlocking,
             "ureq" => Which::Ureq,
             _ => return None,
@@ -219,7 +264,9 @@ impl Which {
     fn name(self) -> &'static str {
         match self {
             Which::SdkAsync => "sdk-async",
+            Which::SdkFacade => "sdk-facade",
             Which::Reqwest => "reqwest",
+            Which::ReqwestBare => "reqwest-bare",
             Which::SdkBlocking => "sdk-blocking",
             Which::Ureq => "ureq",
         }
@@ -241,9 +288,19 @@ fn sequential(clients: &Clients, runtime: &Runtime, which: Which, calls: usize) 
                 clients.sdk_async().await;
             }
         }),
+        Which::SdkFacade => runtime.block_on(async {
+            for _ in 0..calls {
+                clients.sdk_facade().await;
+            }
+        }),
         Which::Reqwest => runtime.block_on(async {
             for _ in 0..calls {
                 clients.raw_reqwest().await;
+            }
+        }),
+        Which::ReqwestBare => runtime.block_on(async {
+            for _ in 0..calls {
+                clients.bare_reqwest().await;
             }
         }),
         Which::SdkBlocking => (0..calls).for_each(|_| clients.sdk_blocking()),
@@ -254,24 +311,27 @@ fn sequential(clients: &Clients, runtime: &Runtime, which: Which, calls: usize) 
 /// `calls` calls, `IN_FLIGHT` at a time (async) or on `THREADS` threads (blocking).
 fn concurrent(clients: &Clients, runtime: &Runtime, which: Which, calls: usize) {
     match which {
-        Which::SdkAsync | Which::Reqwest => runtime.block_on(async {
-            let tasks: Vec<_> = (0..IN_FLIGHT)
-                .map(|_| {
-                    let clients = clients.clone();
-                    tokio::spawn(async move {
-                        for _ in 0..calls / IN_FLIGHT {
-                            match which {
-                                Which::SdkAsync => clients.sdk_async().await,
-                                _ => clients.raw_reqwest().await,
+        Which::SdkAsync | Which::SdkFacade | Which::Reqwest | Which::ReqwestBare => runtime
+            .block_on(async {
+                let tasks: Vec<_> = (0..IN_FLIGHT)
+                    .map(|_| {
+                        let clients = clients.clone();
+                        tokio::spawn(async move {
+                            for _ in 0..calls / IN_FLIGHT {
+                                match which {
+                                    Which::SdkAsync => clients.sdk_async().await,
+                                    Which::SdkFacade => clients.sdk_facade().await,
+                                    Which::ReqwestBare => clients.bare_reqwest().await,
+                                    _ => clients.raw_reqwest().await,
+                                }
                             }
-                        }
+                        })
                     })
-                })
-                .collect();
-            for task in tasks {
-                task.await.expect("a task");
-            }
-        }),
+                    .collect();
+                for task in tasks {
+                    task.await.expect("a task");
+                }
+            }),
         Which::SdkBlocking | Which::Ureq => std::thread::scope(|scope| {
             for _ in 0..THREADS {
                 scope.spawn(|| {

@@ -6,6 +6,8 @@
 //! - [`InstantSleep`]: a sleeper that takes no time, so retry tests run instantly.
 //! - [`ManualClock`]: a time source that moves only when told, so expiry, budget and pacing
 //!   tests never sleep.
+//! - [`ManualSpawn`]: a spawner whose tasks run only when the test says, to see what calls
+//!   do before an async client's background work (a token refreshed ahead) happens.
 //! - [`webhooks`]: signed sample webhook deliveries (signatures computed outside Rust) and
 //!   builders for your own.
 //!
@@ -61,8 +63,10 @@ mod mock;
 #[cfg_attr(docsrs, doc(cfg(feature = "simulator")))]
 pub mod simulator;
 mod sleep;
+mod spawn;
 pub mod webhooks;
 
 pub use clock::ManualClock;
 pub use mock::{MockTransport, SentRequest};
 pub use sleep::InstantSleep;
+pub use spawn::ManualSpawn;

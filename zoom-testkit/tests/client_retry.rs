@@ -334,3 +334,37 @@ fn time_queued_behind_the_limiter_does_not_use_up_the_retry_budget() {
     assert_eq!(sleep.waits(), expected);
     mock.assert_all_used();
 }
+
+/// The budget is the call's deadline: every request after the first attempt (a retry; also
+/// a request after a token fetch or a wait) carries what is left of it, for the transport to end the
+/// exchange by then (`TimeLeft`; both shipped transports honour it). The first attempt,
+/// straight off, carries nothing: the transport's own timeout bounds it.
+#[test]
+fn every_request_after_the_first_attempt_carries_what_is_left_of_the_budget() {
+    use std::sync::{Arc, Mutex};
+    use zoom_core::TimeLeft;
+
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let transport = zoom_core::FnTransport(move |request: zoom_core::HttpRequest| {
+        let left = request.extensions().get::<TimeLeft>().map(|left| left.0);
+        record.lock().unwrap().push(left);
+        Ok(fixtures::server_error(503).into())
+    });
+    let clock = ManualClock::new();
+    let client = zoom_core::blocking::Client::builder()
+        .transport(transport)
+        .bearer_token("t")
+        .jitter(Jitter::fixed(1.0))
+        .sleeper(InstantSleep::advancing(&clock))
+        .time_source(clock.clone())
+        .build()
+        .unwrap();
+    client.meeting_live_stream(1).unwrap_err();
+    let lefts = seen.lock().unwrap().clone();
+    // Waits of 500 ms, 1 s and 2 s (the ceilings, with a jitter of 1) out of 60 s.
+    assert_eq!(
+        lefts,
+        [None, Some(ms(59_500)), Some(ms(58_500)), Some(ms(56_500))]
+    );
+}

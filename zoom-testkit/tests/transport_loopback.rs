@@ -59,6 +59,7 @@ on_both_transports!(
     repeated_headers_and_binary_bodies_come_back_unchanged,
     redirects_come_back_as_responses,
     a_body_that_stalls_is_a_timeout,
+    the_time_left_of_the_call_cuts_the_timeout_short,
     a_close_delimited_body_over_the_cap_is_too_large,
     a_length_over_the_cap_is_refused_before_any_body_byte,
     a_body_exactly_at_the_cap_is_fine_however_it_is_framed,
@@ -357,6 +358,36 @@ fn a_body_that_stalls_is_a_timeout<T: Backend>() {
         error_kind(get(&transport, &server.url("/slow"))),
         TransportErrorKind::Timeout
     );
+}
+
+/// A request carrying less time than the transport's own timeout (what is left of its
+/// call's budget) ends when that time is up: the server stalls for less than the patient
+/// timeout, so without the bound the exchange would succeed.
+fn the_time_left_of_the_call_cuts_the_timeout_short<T: Backend>() {
+    let server = Server::start([Reply::new().pause(SERVER_STALL).write(head(
+        OK,
+        &[],
+        Some("Content-Length: 0"),
+    ))]);
+    let mut request = http::Request::get(server.url("/slow"))
+        .body(Vec::new())
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(zoom_core::TimeLeft(IMPATIENT));
+    assert_eq!(
+        error_kind(patient::<T>().send(request)),
+        TransportErrorKind::Timeout
+    );
+    // A bound further away than the transport's own timeout changes nothing.
+    let server = Server::start([Reply::response(OK, &[], b"")]);
+    let mut request = http::Request::get(server.url("/"))
+        .body(Vec::new())
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(zoom_core::TimeLeft(Duration::from_secs(3600)));
+    patient::<T>().send(request).expect("the exchange succeeds");
 }
 
 fn a_close_delimited_body_over_the_cap_is_too_large<T: Backend>() {

@@ -82,7 +82,9 @@ use std::time::Duration;
 use zoom_core::SendFuture;
 use zoom_core::http;
 use zoom_core::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT};
-use zoom_core::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
+use zoom_core::{
+    HttpRequest, HttpResponse, TimeLeft, Transport, TransportError, TransportErrorKind,
+};
 
 /// A [`Transport`] that sends requests through a pooled [`reqwest::Client`].
 ///
@@ -258,8 +260,13 @@ impl Transport for ReqwestTransport {
         'a: 'f,
         Self: 'f,
     {
+        // The call's deadline, when it is nearer than the whole-call timeout.
+        let timeout = match request.extensions().get::<TimeLeft>() {
+            Some(TimeLeft(left)) => self.timeout.min(*left),
+            None => self.timeout,
+        };
         let pending = self.start(request);
-        let (timeout, cap) = (self.timeout, self.max_response_body);
+        let cap = self.max_response_body;
         Box::pin(async move {
             // One timer for the whole call, connecting to the last body byte. (reqwest's own
             // per-request timeout arms one for the answer and another for the body.)

@@ -49,6 +49,7 @@ use std::time::Duration;
 
 use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, AsSendBody, Body, RequestExt, Timeout};
+use zoom_core::TimeLeft;
 use zoom_core::http;
 use zoom_core::{BlockingTransport, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 
@@ -116,11 +117,12 @@ impl UreqTransport {
 
     fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, ureq::Error> {
         let (parts, body) = request.into_parts();
+        let left = parts.extensions.get::<TimeLeft>().map(|left| left.0);
         let mut response = if body.is_empty() && !method_has_content(&parts.method) {
             // An empty `Vec` would make ureq announce `Content-Length: 0` on a GET.
-            self.run(http::Request::from_parts(parts, ()))?
+            self.run(http::Request::from_parts(parts, ()), left)?
         } else {
-            self.run(http::Request::from_parts(parts, body))?
+            self.run(http::Request::from_parts(parts, body), left)?
         };
         let cap = self.max_response_body as u64;
         let body = response.body_mut();
@@ -137,31 +139,39 @@ impl UreqTransport {
     }
 
     /// Runs `request` on the agent, forcing the settings the contract needs on the request
-    /// when the agent does not have them already. (Only then: a request-level config makes
-    /// ureq set up TLS afresh for each new connection instead of using the agent's cached
-    /// setup.)
+    /// when the agent does not have them already, and the call's deadline (`left`, from
+    /// [`TimeLeft`]) when it is nearer than the agent's whole-call timeout. (Only then: a
+    /// request-level config makes ureq set up TLS afresh for each new connection instead
+    /// of using the agent's cached setup.)
     fn run(
         &self,
         request: http::Request<impl AsSendBody>,
+        left: Option<Duration>,
     ) -> Result<http::Response<Body>, ureq::Error> {
         let agent = match &self.direct {
             Some(direct) if zoom_core::is_loopback(request.uri()) => direct,
             _ => &self.agent,
         };
         let config = agent.config();
-        if !config.http_status_as_error()
+        let global = config.timeouts().global;
+        let deadline = left.filter(|left| global.is_none_or(|global| *left < global));
+        if deadline.is_none()
+            && !config.http_status_as_error()
             && config.max_redirects() == 0
             && config.allow_non_standard_methods()
         {
             return agent.run(request);
         }
-        request
+        let configured = request
             .with_agent(agent)
             .configure()
             .http_status_as_error(false)
             .max_redirects(0)
-            .allow_non_standard_methods(true)
-            .run()
+            .allow_non_standard_methods(true);
+        match deadline {
+            Some(left) => configured.timeout_global(Some(left)).run(),
+            None => configured.run(),
+        }
     }
 }
 

@@ -15,6 +15,7 @@ use std::time::Duration;
 use http::StatusCode;
 use http::header::HeaderValue;
 
+use super::ahead::{CLAIM_TTL, Claim, Schedule};
 use super::credentials::lock;
 use crate::SecretString;
 use crate::endpoint::{BaseUrl, bearer_header};
@@ -55,12 +56,6 @@ pub(crate) struct TokenParts {
     pub(crate) bearer: Option<HeaderValue>,
 }
 
-fn fresh(stored: Option<&(Token, Timestamp)>, now: Timestamp) -> Option<Token> {
-    stored
-        .filter(|(_, fresh_until)| now < *fresh_until)
-        .map(|(token, _)| token.clone())
-}
-
 /// One client's token cache, shared by its clones.
 pub(crate) struct TokenCache {
     fetches: Mutex<FetchLog>,
@@ -70,13 +65,53 @@ pub(crate) struct TokenCache {
 /// What the fetches so far came to.
 #[derive(Default)]
 struct FetchLog {
-    /// Fetches finished so far; the number of the last one.
+    /// Fetches finished so far (tokens kept and failures); the number of the last one.
     count: u64,
-    /// The last fetch's outcome: a token (with the time it stays fresh until) or a failure.
-    last: Option<Result<(Token, Timestamp), Failure>>,
+    /// The newest token, with its schedule (refresh ahead from, stop using at).
+    token: Option<(Token, Schedule)>,
+    /// The last fetch's failure, when the last fetch failed (a token kept clears it).
+    failure: Option<Failure>,
+    /// The refresh ahead of the current token: who claimed it, when the next may be claimed.
+    ahead: AheadLog,
     /// The last token Zoom rejected: never taken from a shared store again (the store may
     /// still hold it when dropping it there failed or raced with a reader).
     rejected: Option<SecretString>,
+}
+
+/// Claims of a refresh ahead (see `auth/ahead.rs`).
+#[derive(Default)]
+struct AheadLog {
+    /// Claims made so far; the serial of the last one.
+    claims: u64,
+    /// The standing claim and until when it stands without a word from its claimant.
+    claim: Option<(Claim, Timestamp)>,
+    /// No claim before this (after a failed refresh ahead, or another process's).
+    not_before: Timestamp,
+}
+
+impl AheadLog {
+    fn may_claim(&self, now: Timestamp) -> bool {
+        now >= self.not_before && self.claim.is_none_or(|(_, until)| now >= until)
+    }
+
+    fn claim(&mut self, now: Timestamp) -> Claim {
+        self.claims += 1;
+        let claim = Claim(self.claims);
+        self.claim = Some((claim, now.saturating_add(CLAIM_TTL)));
+        claim
+    }
+
+    /// Drops `claim` if it still stands; no new claim before `not_before`.
+    fn release(&mut self, claim: Claim, not_before: Timestamp) {
+        if self.holds(claim) {
+            self.claim = None;
+        }
+        self.not_before = self.not_before.max(not_before);
+    }
+
+    fn holds(&self, claim: Claim) -> bool {
+        self.claim.is_some_and(|(standing, _)| standing == claim)
+    }
 }
 
 /// A failed fetch, shared with every caller that waited for it or comes before `until`.
@@ -84,10 +119,25 @@ struct FetchLog {
 pub(crate) struct Failure {
     pub(crate) number: u64,
     pub(crate) error: SharedAuthError,
-    /// The fetching caller's attempt count after it.
-    pub(crate) attempt: u32,
-    /// Until when the outcome stands: the fetching caller's next attempt for a transient
-    /// failure, a few seconds for refused credentials.
+    /// Fetches failed in a row, this one included: the token fetch's own attempts, which
+    /// its retries are counted in (never the API attempts of the callers waiting for it).
+    pub(crate) tries: u32,
+    /// Whether the fetch is tried again at `until` (else its error is final).
+    pub(crate) retry: bool,
+    /// Until when the outcome stands: the next try for a failure that is retried, a few
+    /// seconds for refused credentials, now for a transient failure given up on.
+    pub(crate) until: Timestamp,
+    /// The failure of a refresh ahead: the current token stayed in use.
+    pub(crate) ahead: bool,
+}
+
+/// How a failed fetch goes on, as its fetcher decided.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outlook {
+    /// Fetches failed in a row, this one included.
+    pub(crate) tries: u32,
+    /// Whether it is tried again at `until`.
+    pub(crate) retry: bool,
     pub(crate) until: Timestamp,
 }
 
@@ -96,7 +146,9 @@ pub(crate) struct Failure {
 pub(crate) enum Lookup {
     /// Use this token.
     Token(Token),
-    /// Take this failed fetch as the outcome of an attempt of one's own.
+    /// Use this token, and refresh it ahead: this caller made the claim, the only one.
+    Ahead(Token, Claim),
+    /// Take this failed fetch as the outcome of the fetch this caller waited for.
     Failed(Failure),
     /// Another caller's fetch failed and it retries at this time: wait until then.
     WaitUntil(Timestamp),
@@ -124,38 +176,56 @@ impl TokenCache {
     }
 
     /// What a caller needing a token at `now` should do. `counted` is the last failure the
-    /// caller already took as an attempt of its own; `waited_since` is the fetch count noted
-    /// before taking the lock, when the caller holds it.
+    /// caller already took as its outcome; `waited_since` is the fetch count noted before
+    /// taking the lock, when the caller holds it.
+    ///
+    /// A token before its refresh point is used; from its prefetch point on, the first
+    /// caller (and no other until it is done) also claims its refresh ahead.
     pub(crate) fn lookup(&self, now: Timestamp, counted: u64, waited_since: Option<u64>) -> Lookup {
-        let log = lock(&self.fetches);
-        if let Some(Ok(kept)) = &log.last
-            && let Some(token) = fresh(Some(kept), now)
+        let mut log = lock(&self.fetches);
+        let log = &mut *log;
+        if let Some((token, schedule)) = &log.token
+            && now < schedule.stale_at
         {
+            let token = token.clone();
+            if now >= schedule.prefetch_at && log.ahead.may_claim(now) {
+                return Lookup::Ahead(token, log.ahead.claim(now));
+            }
             return Lookup::Token(token);
         }
         let finished_while_waiting = waited_since.is_some_and(|since| log.count > since);
-        match &log.last {
+        match (&log.failure, &log.token) {
             // Fetched for the callers that waited, even when it is already due for renewal
             // (a lifetime of zero): each waiter uses it rather than fetching again.
-            Some(Ok((token, _))) if finished_while_waiting => Lookup::Token(token.clone()),
-            Some(Err(failure))
+            (None, Some((token, _))) if finished_while_waiting => Lookup::Token(token.clone()),
+            (Some(failure), _)
                 if failure.number != counted && (finished_while_waiting || now < failure.until) =>
             {
                 Lookup::Failed(failure.clone())
             }
-            Some(Err(failure)) if now < failure.until => Lookup::WaitUntil(failure.until),
+            (Some(failure), _) if now < failure.until => Lookup::WaitUntil(failure.until),
             _ => Lookup::Fetch,
         }
     }
 
-    /// Keeps a token (fetched, or found in a shared store) fresh for `fresh_for` from `now`
-    /// and hands it to the callers that waited for it.
+    /// Whether `claim` still stands: no fetch has finished since it was made, and no later
+    /// claim replaced it.
+    pub(crate) fn holds(&self, claim: Claim) -> bool {
+        lock(&self.fetches).ahead.holds(claim)
+    }
+
+    /// The claimant of `claim` gives it up without refreshing; no claim before `not_before`.
+    pub(crate) fn release(&self, claim: Claim, not_before: Timestamp) {
+        lock(&self.fetches).ahead.release(claim, not_before);
+    }
+
+    /// Keeps a token (fetched, or found in a shared store) on `schedule` and hands it to the
+    /// callers that waited for it; any claim of a refresh ahead is over.
     pub(crate) fn keep(
         &self,
         secret: SecretString,
         api_base: Option<BaseUrl>,
-        fresh_for: Duration,
-        now: Timestamp,
+        schedule: Schedule,
     ) -> Token {
         let mut log = lock(&self.fetches);
         log.count += 1;
@@ -165,32 +235,61 @@ impl TokenCache {
             api_base,
             generation: log.count,
         });
-        log.last = Some(Ok((token.clone(), now.saturating_add(fresh_for))));
+        log.token = Some((token.clone(), schedule));
+        log.failure = None;
+        log.ahead.claim = None;
+        log.ahead.not_before = Timestamp::ORIGIN;
         token
     }
 
-    /// Records a failed fetch, made at the fetcher's `attempt` and standing until `until`;
-    /// returns it as the fetcher shares it.
-    pub(crate) fn failed(&self, error: SharedAuthError, attempt: u32, until: Timestamp) -> Failure {
+    /// The number a failed fetch would have among the failures in a row: one more than the
+    /// last failure's, when this fetch continues its series (a refresh ahead after failed
+    /// refreshes ahead; a fetch after a failure its caller `counted` and that was to be
+    /// tried again), else 1.
+    pub(crate) fn next_try(&self, ahead: bool, counted: u64) -> u32 {
+        let log = lock(&self.fetches);
+        match &log.failure {
+            Some(last) if ahead && last.ahead => last.tries.saturating_add(1),
+            Some(last) if !ahead && !last.ahead && last.retry && last.number == counted => {
+                last.tries.saturating_add(1)
+            }
+            _ => 1,
+        }
+    }
+
+    /// Records a failed fetch as its fetcher decided (`outlook`); returns it as the fetcher
+    /// shares it. A failed refresh ahead (`ahead`, by `claim`) leaves the token in use and
+    /// lets the next claim come at `until`.
+    pub(crate) fn failed(
+        &self,
+        error: SharedAuthError,
+        outlook: Outlook,
+        ahead: Option<Claim>,
+    ) -> Failure {
         let mut log = lock(&self.fetches);
         log.count += 1;
         let failure = Failure {
             number: log.count,
             error,
-            attempt,
-            until,
+            tries: outlook.tries,
+            retry: outlook.retry,
+            until: outlook.until,
+            ahead: ahead.is_some(),
         };
-        log.last = Some(Err(failure.clone()));
+        if let Some(claim) = ahead {
+            log.ahead.release(claim, outlook.until);
+        }
+        log.failure = Some(failure.clone());
         failure
     }
 
     /// Zoom rejected `token`: forget it unless a newer one has replaced it already.
     pub(crate) fn invalidate(&self, token: &Token) {
         let mut log = lock(&self.fetches);
-        if let Some(Ok((kept, fresh_until))) = &mut log.last
+        if let Some((kept, schedule)) = &mut log.token
             && kept.generation == token.generation
         {
-            *fresh_until = Timestamp::ORIGIN;
+            *schedule = Schedule::STALE;
         }
         log.rejected = Some(token.secret.clone());
     }
@@ -225,6 +324,14 @@ impl SingleFlight {
         SingleFlightGuard {
             _held: self.0.lock_blocking(),
         }
+    }
+
+    /// The lock, if it is free now: a caller refreshing ahead takes it only then, since
+    /// whoever holds it is fetching already.
+    pub(crate) fn try_lock(&self) -> Option<SingleFlightGuard<'_>> {
+        self.0
+            .try_lock()
+            .map(|held| SingleFlightGuard { _held: held })
     }
 }
 
@@ -300,7 +407,6 @@ impl StdError for SharedSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::refresh_margin;
 
     fn at(seconds: u64) -> Timestamp {
         Timestamp::from_origin(Duration::from_secs(seconds))
@@ -308,17 +414,15 @@ mod tests {
 
     fn fetch(cache: &TokenCache, secret: &str, lifetime: u64, now: Timestamp) -> Token {
         let lifetime = Duration::from_secs(lifetime);
-        cache.keep(
-            secret.into(),
-            None,
-            lifetime - refresh_margin(lifetime),
-            now,
-        )
+        cache.keep(secret.into(), None, Schedule::new(now, lifetime, lifetime))
     }
 
+    /// The token to use, whether or not this lookup also claimed its refresh ahead.
     fn token_of(lookup: Lookup) -> String {
         match lookup {
-            Lookup::Token(token) => token.secret.expose_secret().to_owned(),
+            Lookup::Token(token) | Lookup::Ahead(token, _) => {
+                token.secret.expose_secret().to_owned()
+            }
             other => panic!("expected a token, got {other:?}"),
         }
     }
@@ -362,7 +466,12 @@ mod tests {
     fn a_failure_is_shared_once_per_caller_and_stands_until_its_time() {
         let cache = TokenCache::new();
         let refused = AuthError::new(AuthErrorKind::InvalidClient, "no");
-        let failure = cache.failed(refused.into(), 1, at(5));
+        let outlook = Outlook {
+            tries: 1,
+            retry: false,
+            until: at(5),
+        };
+        let failure = cache.failed(refused.into(), outlook, None);
         let Lookup::Failed(shared) = cache.lookup(at(1), 0, None) else {
             panic!("the failure is remembered")
         };
@@ -375,5 +484,66 @@ mod tests {
         assert!(matches!(cache.lookup(at(5), 0, None), Lookup::Fetch));
         // A caller that waited on the lock while it happened takes it even when it is over.
         assert!(matches!(cache.lookup(at(9), 0, Some(0)), Lookup::Failed(_)));
+    }
+
+    #[test]
+    fn one_caller_claims_the_refresh_ahead_from_the_prefetch_point_and_all_use_the_token() {
+        let cache = TokenCache::new();
+        fetch(&cache, "t1", 3599, at(0));
+        assert!(matches!(cache.lookup(at(3478), 0, None), Lookup::Token(_)));
+        let Lookup::Ahead(token, claim) = cache.lookup(at(3479), 0, None) else {
+            panic!("the first caller from the prefetch point claims the refresh")
+        };
+        assert_eq!(token.secret.expose_secret(), "t1");
+        assert!(cache.holds(claim));
+        // Every other caller uses the token and claims nothing while the claim stands.
+        for second in [3479, 3484, 3488] {
+            assert!(matches!(
+                cache.lookup(at(second), 0, None),
+                Lookup::Token(_)
+            ));
+        }
+        assert!(matches!(cache.lookup(at(3539), 0, None), Lookup::Fetch));
+        // Given up (another process refreshes, say): claimable again from the time named.
+        cache.release(claim, at(3490));
+        assert!(!cache.holds(claim));
+        assert!(matches!(cache.lookup(at(3489), 0, None), Lookup::Token(_)));
+        let Lookup::Ahead(_, again) = cache.lookup(at(3490), 0, None) else {
+            panic!("claimable again")
+        };
+        assert_ne!(again, claim);
+        // A claimant that goes away without a word holds its claim for CLAIM_TTL only.
+        assert!(matches!(cache.lookup(at(3499), 0, None), Lookup::Token(_)));
+        assert!(matches!(cache.lookup(at(3500), 0, None), Lookup::Ahead(..)));
+        // A new token ends every claim.
+        fetch(&cache, "t2", 3599, at(3500));
+        assert!(!cache.holds(again));
+        assert_eq!(token_of(cache.lookup(at(3501), 0, None)), "t2");
+    }
+
+    #[test]
+    fn a_failed_refresh_ahead_keeps_the_token_and_counts_its_own_tries() {
+        let cache = TokenCache::new();
+        fetch(&cache, "t1", 3599, at(0));
+        let Lookup::Ahead(_, claim) = cache.lookup(at(3479), 0, None) else {
+            panic!("claimed")
+        };
+        assert_eq!(cache.next_try(true, 0), 1);
+        let down = AuthError::new(AuthErrorKind::Rejected, "503");
+        let outlook = Outlook {
+            tries: 1,
+            retry: true,
+            until: at(3481),
+        };
+        let failure = cache.failed(down.into(), outlook, Some(claim));
+        assert!(failure.ahead);
+        assert_eq!(token_of(cache.lookup(at(3480), 0, None)), "t1");
+        assert!(matches!(cache.lookup(at(3480), 0, None), Lookup::Token(_)));
+        assert!(matches!(cache.lookup(at(3481), 0, None), Lookup::Ahead(..)));
+        assert_eq!(cache.next_try(true, 0), 2);
+        // An expired token's fetch starts its own series.
+        assert_eq!(cache.next_try(false, failure.number), 1);
+        // Past the refresh point (and the failure's time), a caller fetches.
+        assert!(matches!(cache.lookup(at(3539), 0, None), Lookup::Fetch));
     }
 }

@@ -10,8 +10,10 @@
 //! - `cache`: where tokens are kept, the single-flight lock, shared failures;
 //! - `shared`: the single flight across processes through a shared store, a sub-machine of
 //!   the call;
+//! - `ahead`: refreshing a token ahead of its refresh point, so that no caller waits;
 //! - `jwt` (feature `video-sdk`): the Video SDK API's JWT, minted and kept by the client.
 
+pub(crate) mod ahead;
 mod cache;
 mod credentials;
 #[cfg(feature = "video-sdk")]
@@ -22,8 +24,9 @@ mod token_endpoint;
 use std::fmt;
 use std::time::Duration;
 
-use cache::REFUSAL_MEMORY;
-pub(crate) use cache::{Failure, Lookup, SharedAuthError, Token, TokenParts};
+use ahead::{Claim, Schedule};
+pub(crate) use cache::REFUSAL_MEMORY;
+pub(crate) use cache::{Failure, Lookup, Outlook, SharedAuthError, Token, TokenParts};
 pub use cache::{SingleFlight, SingleFlightGuard};
 pub(crate) use credentials::Credentials;
 pub use credentials::{ServerToServerOAuth, TokenSource, UserOAuth};
@@ -33,7 +36,7 @@ pub(crate) use token_endpoint::is_cleartext_to_another_host;
 
 use crate::endpoint::{BaseUrl, bearer_header};
 use crate::error::{AuthError, Error, InvalidInput, TransportError};
-use crate::store::{StoredToken, TokenKey, refresh_margin};
+use crate::store::{StoredToken, TokenKey};
 use crate::time::Timestamp;
 use crate::transport::{HttpRequest, HttpResponse};
 
@@ -121,6 +124,13 @@ impl Auth {
         !matches!(self.credentials, Credentials::Static(_))
     }
 
+    /// Whether each refresh rotates a single-use refresh token (user-level OAuth): then a
+    /// refresh ahead is never left to a background task, which a runtime shutting down may
+    /// drop after Zoom rotated the grant and before the new refresh token was kept.
+    pub(crate) fn rotates(&self) -> bool {
+        matches!(self.credentials, Credentials::User(_))
+    }
+
     /// What a caller needing a token at `now` should do (see [`cache::TokenCache::lookup`]).
     /// The clock is read only for cached credentials.
     pub(crate) fn lookup(
@@ -190,12 +200,10 @@ impl Auth {
         if let (Credentials::User(user), Some(rotated)) = (&self.credentials, grant.refresh_token) {
             user.rotate(rotated);
         }
-        let fresh_for = grant
-            .lifetime
-            .saturating_sub(refresh_margin(grant.lifetime));
+        let schedule = Schedule::new(now, grant.lifetime, grant.lifetime);
         let token = self
             .cache
-            .keep(grant.access_token, grant.api_base, fresh_for, now);
+            .keep(grant.access_token, grant.api_base, schedule);
         Ok((token, stored))
     }
 
@@ -210,17 +218,20 @@ impl Auth {
             .filter(|_| self.use_api_url)
             .and_then(|url| BaseUrl::parse(url).ok())
             .filter(|base| !is_cleartext_to_another_host(base));
-        let fresh_for = stored
-            .expires_in
-            .saturating_sub(refresh_margin(stored.lifetime));
+        let schedule = Schedule::new(now, stored.expires_in, stored.lifetime);
         self.cache
-            .keep(stored.access_token.clone(), api_base, fresh_for, now)
+            .keep(stored.access_token.clone(), api_base, schedule)
     }
 
     /// Whether a token found in a shared store is worth using: fresh, and not the one Zoom
-    /// rejected last in this process.
-    pub(crate) fn usable(&self, stored: &StoredToken) -> bool {
-        stored.is_fresh() && !self.cache.was_rejected(&stored.access_token)
+    /// rejected last in this process. Refreshing `ahead`, it must be before its prefetch
+    /// point too (another process renewed it), else this caller renews it.
+    pub(crate) fn usable(&self, stored: &StoredToken, ahead: bool) -> bool {
+        let fresh = match ahead {
+            false => stored.is_fresh(),
+            true => ahead::before_prefetch(stored.expires_in, stored.lifetime),
+        };
+        fresh && !self.cache.was_rejected(&stored.access_token)
     }
 
     /// User OAuth: the stored refresh token is the newest (another process may have rotated
@@ -263,23 +274,47 @@ impl Auth {
         }
     }
 
-    /// Records this caller's failed fetch, its `attempt`, for the callers behind it: the
-    /// failure stands until the fetcher tries again (`retry_in` from `now`), or, once it
-    /// gives up, at once for a transient failure and for a few seconds
-    /// ([`REFUSAL_MEMORY`]) for refused credentials.
+    /// The number of a failed fetch among the failures in a row (see
+    /// [`cache::TokenCache::next_try`]): what its retry is decided on.
+    pub(crate) fn next_try(&self, ahead: bool, counted: u64) -> u32 {
+        self.cache.next_try(ahead, counted)
+    }
+
+    /// Records this caller's failed fetch, its `tries`-th in a row, for the callers behind
+    /// it: the failure stands until its next try (`retry_in` from `now`), or, once given up
+    /// on, at once for a transient failure and for a few seconds ([`REFUSAL_MEMORY`]) for
+    /// refused credentials. A failed refresh ahead (`ahead`, by that claim) leaves the
+    /// token in use; its next try is claimed from then.
     pub(crate) fn fetch_failed(
         &self,
         error: SharedAuthError,
-        attempt: u32,
+        tries: u32,
         retry_in: Option<Duration>,
         now: Timestamp,
+        ahead: Option<Claim>,
     ) -> Failure {
         let until = match retry_in {
             Some(wait) => now.saturating_add(wait),
             None if error.to_error().is_transient() => now,
             None => now.saturating_add(REFUSAL_MEMORY),
         };
-        self.cache.failed(error, attempt, until)
+        let outlook = Outlook {
+            tries,
+            retry: retry_in.is_some(),
+            until,
+        };
+        self.cache.failed(error, outlook, ahead)
+    }
+
+    /// Whether the claim of a refresh ahead still stands (nothing fetched since).
+    pub(crate) fn holds(&self, claim: Claim) -> bool {
+        self.cache.holds(claim)
+    }
+
+    /// Gives up a claim without refreshing; the next claim comes no earlier than
+    /// `not_before`.
+    pub(crate) fn release(&self, claim: Claim, not_before: Timestamp) {
+        self.cache.release(claim, not_before);
     }
 
     /// Zoom rejected `token`: forget it unless a newer one has replaced it already.
@@ -329,9 +364,12 @@ mod tests {
         Timestamp::from_origin(Duration::from_secs(seconds))
     }
 
+    /// The token a caller would use at `now` (claiming its refresh ahead or not).
     fn cached(auth: &Auth, now: Timestamp) -> Option<String> {
         match auth.lookup(|| now, 0, None).unwrap() {
-            Lookup::Token(token) => Some(token.secret.expose_secret().to_owned()),
+            Lookup::Token(token) | Lookup::Ahead(token, _) => {
+                Some(token.secret.expose_secret().to_owned())
+            }
             _ => None,
         }
     }

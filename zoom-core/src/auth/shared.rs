@@ -12,9 +12,16 @@
 //!          any store error ─▶ fetch in this process
 //! fetch ─▶ Holding::put: Store(PutAndUnlock) | a failed fetch: Holding::release: Store(Unlock)
 //! ```
+//!
+//! A refresh ahead ([`Flight::ahead`], see `auth/ahead.rs`) takes the same path, with two
+//! differences: a stored token is used only if it is before its prefetch point (another
+//! process renewed it), and when another process holds the lock this caller does not poll
+//! ([`Turn::Skip`]): that process is refreshing, and this one goes on with its current
+//! token, looking again a little later.
 
 use std::time::Duration;
 
+use super::ahead::STORE_BUSY_PAUSE;
 use super::{Auth, SingleFlightGuard, Token};
 use crate::retry::Jitter;
 use crate::store::{StoreOp, StoreOutcome, StoredToken, TokenKey, TokenLock};
@@ -54,6 +61,8 @@ pub(crate) struct Flight<'a> {
     guard: SingleFlightGuard<'a>,
     key: &'a TokenKey,
     stage: Stage,
+    /// A refresh ahead, not a token needed now.
+    ahead: bool,
 }
 
 #[derive(Debug)]
@@ -95,58 +104,85 @@ pub(crate) enum Turn<'a> {
     /// Fetch a token from the token endpoint, holding the single-flight lock and what the
     /// store holds for this caller.
     Fetch(SingleFlightGuard<'a>, Holding<'a>),
+    /// Refreshing ahead, another process holds the store's lock (it is refreshing): go on
+    /// with the current token, and claim no refresh ahead for this long (the single-flight
+    /// lock is released).
+    Skip(Duration),
 }
 
 impl<'a> Flight<'a> {
     /// Holding the single-flight lock with no token in the process: read the store first.
     pub(crate) fn start(guard: SingleFlightGuard<'a>, key: &'a TokenKey) -> Turn<'a> {
-        Self::ask(guard, key, Stage::Looking, StoreOp::Get(key.clone()))
+        Self::ask(Self::new(guard, key, false), Stage::Looking)
     }
 
-    fn ask(guard: SingleFlightGuard<'a>, key: &'a TokenKey, stage: Stage, op: StoreOp) -> Turn<'a> {
-        Turn::Store(Flight { guard, key, stage }, op)
+    /// Holding the single-flight lock to refresh the process's token ahead: read the store
+    /// first.
+    pub(crate) fn ahead(guard: SingleFlightGuard<'a>, key: &'a TokenKey) -> Turn<'a> {
+        Self::ask(Self::new(guard, key, true), Stage::Looking)
+    }
+
+    fn new(guard: SingleFlightGuard<'a>, key: &'a TokenKey, ahead: bool) -> Self {
+        Flight {
+            guard,
+            key,
+            stage: Stage::Looking,
+            ahead,
+        }
+    }
+
+    /// Asks the store for what `stage` needs.
+    fn ask(mut self, stage: Stage) -> Turn<'a> {
+        let key = self.key.clone();
+        let op = match &stage {
+            Stage::Looking | Stage::Rereading(_) => StoreOp::Get(key),
+            Stage::TakingLock => StoreOp::TryLock {
+                key,
+                ttl: STORE_LOCK_TTL,
+            },
+        };
+        self.stage = stage;
+        Turn::Store(self, op)
     }
 
     /// The outcome of the last store operation; `None` when the store failed (or answered
     /// another operation), which means fetching in this process.
     pub(crate) fn stored(
-        self,
+        mut self,
         outcome: Option<StoreOutcome>,
         polls: &mut Polls,
         cx: &Context<'_>,
     ) -> Turn<'a> {
         use StoreOutcome::{Locked, Token as Found};
-        let Flight { guard, key, stage } = self;
+        let ahead = self.ahead;
+        let stage = std::mem::replace(&mut self.stage, Stage::Looking);
         match (stage, outcome) {
-            (Stage::Looking, Some(Found(Some(stored)))) if cx.auth.usable(&stored) => {
+            (Stage::Looking, Some(Found(Some(stored)))) if cx.auth.usable(&stored, ahead) => {
                 Turn::Use(cx.auth.adopt(&stored, cx.now), None)
             }
-            (Stage::Looking, Some(Found(_))) => {
-                let op = StoreOp::TryLock {
-                    key: key.clone(),
-                    ttl: STORE_LOCK_TTL,
-                };
-                Self::ask(guard, key, Stage::TakingLock, op)
-            }
+            (Stage::Looking, Some(Found(_))) => self.ask(Stage::TakingLock),
             // Read again under the lock: another process may have just refreshed.
-            (Stage::TakingLock, Some(Locked(Some(lock)))) => Self::ask(
-                guard,
-                key,
-                Stage::Rereading(lock),
-                StoreOp::Get(key.clone()),
-            ),
-            (Stage::TakingLock, Some(Locked(None))) => poll(guard, key, polls, cx),
-            (Stage::Rereading(lock), Some(Found(Some(stored)))) if cx.auth.usable(&stored) => {
+            (Stage::TakingLock, Some(Locked(Some(lock)))) => self.ask(Stage::Rereading(lock)),
+            (Stage::TakingLock, Some(Locked(None))) if ahead => {
+                // Between half and all of the pause, so that processes spread out.
+                Turn::Skip(STORE_BUSY_PAUSE.mul_f64(0.5 + cx.jitter.sample() / 2.0))
+            }
+            (Stage::TakingLock, Some(Locked(None))) => poll(self.guard, self.key, polls, cx),
+            (Stage::Rereading(lock), Some(Found(Some(stored))))
+                if cx.auth.usable(&stored, ahead) =>
+            {
                 let token = cx.auth.adopt(&stored, cx.now);
-                Turn::Use(token, Holding::new(key, Some(lock)).release())
+                Turn::Use(token, Holding::new(self.key, Some(lock)).release())
             }
             (Stage::Rereading(lock), outcome) => {
                 if let Some(Found(Some(stored))) = &outcome {
                     cx.auth.use_stored_refresh_token(stored);
                 }
-                Turn::Fetch(guard, Holding::new(key, Some(lock)))
+                Turn::Fetch(self.guard, Holding::new(self.key, Some(lock)))
             }
-            (Stage::Looking | Stage::TakingLock, _) => Turn::Fetch(guard, Holding::new(key, None)),
+            (Stage::Looking | Stage::TakingLock, _) => {
+                Turn::Fetch(self.guard, Holding::new(self.key, None))
+            }
         }
     }
 }

@@ -27,7 +27,11 @@
 //!    holder died expires after its time to live (10 s).
 //! 4. **A rejected token** (401) is dropped from the store only if it is still the stored
 //!    one ([`StoreOp::Invalidate`]), so many rejections lead to one refresh.
-//! 5. **Faults.** Any [`StoreError`] makes the call go on with its process's limiter and
+//! 5. **Refresh ahead.** From a token's prefetch point, one caller per process renews it
+//!    through the same steps, except that a stored token counts only if it is before its
+//!    prefetch point, and a lock held by another process means "it is refreshing": the
+//!    caller goes on with its token and reads the store again a little later, no polling.
+//! 6. **Faults.** Any [`StoreError`] makes the call go on with its process's limiter and
 //!    token cache, with one warning per outage: the store never causes an outage. An
 //!    operation a store does not know ([`StoreErrorKind::Unsupported`]) is one of them, so a
 //!    store written before an operation was added keeps working.
