@@ -142,7 +142,7 @@ impl Shared {
             return work.await;
         }
         let every = (ttl / 3).max(Duration::from_millis(1));
-        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        let mut tick = tokio::time::interval_at(after(every), every);
         tokio::pin!(work);
         loop {
             tokio::select! {
@@ -204,4 +204,11 @@ impl Shared {
             None => Answer::Local,
         }
     }
+}
+
+/// The instant `every` from now, or now if that is past what the clock can hold (a lease
+/// time to live is configuration: it never panics here).
+pub(crate) fn after(every: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(every).unwrap_or(now)
 }

@@ -102,10 +102,9 @@ impl Worker {
         // What other replicas began is taken over from the record (a restart, a late joiner).
         self.resync().await;
         let mut resync = match (self.shared.enabled(), self.timing.resync) {
-            (true, Some(every)) if !every.is_zero() => Some(tokio::time::interval_at(
-                tokio::time::Instant::now() + every,
-                every,
-            )),
+            (true, Some(every)) if !every.is_zero() => {
+                Some(tokio::time::interval_at(super::shared::after(every), every))
+            }
             _ => None,
         };
         loop {
