@@ -81,6 +81,20 @@ impl Listen {
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
     }
 
+    /// The stderr lines up to the first that holds `text` (or all that came within the
+    /// patience, if none did).
+    fn stderr_until(&self, text: &str) -> String {
+        let mut seen = Vec::new();
+        while let Ok(line) = self.stderr.recv_timeout(PATIENCE) {
+            let found = line.contains(text);
+            seen.push(line);
+            if found {
+                break;
+            }
+        }
+        seen.join("\n") + "\n"
+    }
+
     /// Every stderr line so far.
     fn stderr_so_far(&self) -> String {
         self.stderr.try_iter().collect::<Vec<_>>().join("\n")
@@ -374,7 +388,10 @@ fn lifecycle_events_are_printed_one_line_each_whatever_the_form_of_their_id() {
     assert_eq!(numeric["meeting"]["id"], 85_746_065_432_u64);
     assert_eq!(numeric["meeting"]["topic"], "Numeric id");
 
-    let stderr = listen.stop();
+    // The printer names the redelivery on stderr after the last event it printed, in its own
+    // thread: wait for that line before stopping the tool, so the check cannot race it.
+    let mut stderr = listen.stderr_until("delivered again");
+    stderr.push_str(&listen.stop());
     assert!(stderr.contains("delivered again"), "{stderr}");
     assert!(!stderr.contains("not printed"), "{stderr}");
 }
