@@ -28,10 +28,12 @@
 //! client runs 1,000 calls in flight in a fresh process (this binary again, with `rss`),
 //! nine times, alternating.
 //!
-//! Two more modes serve `bench/callgrind.sh` and the memory runs:
-//! `versus_raw calls <client> <n>` makes `n` sequential calls, and `versus_raw rss <client>`
-//! makes 1,000 concurrent calls and prints `VmHWM` in KiB. `<client>` is one of
-//! `sdk-async`, `sdk-facade`, `reqwest`, `reqwest-bare`, `sdk-blocking`, `ureq`.
+//! More modes serve `bench/callgrind.sh`, the memory runs and the study of one comparison:
+//! `versus_raw calls <client> <n>` makes `n` sequential calls, `versus_raw rss <client>`
+//! makes 1,000 concurrent calls and prints `VmHWM` in KiB, `versus_raw flight <client> <n>`
+//! makes `n` calls 64 in flight (for `perf record`), and `versus_raw ab <rounds> <n>` runs
+//! only the 64-in-flight comparison. `<client>` is one of `sdk-async`, `sdk-facade`,
+//! `reqwest`, `reqwest-bare`, `sdk-blocking`, `ureq`.
 
 use std::convert::Infallible;
 use std::hint::black_box;
@@ -563,17 +565,45 @@ fn calls(which: Which, n: usize) {
     sequential(&clients, &runtime, which, n);
 }
 
+/// `ab <rounds> <n>`: only the comparison at 64 in flight (SDK against raw reqwest), `n` calls
+/// a round. Running the binaries of two builds in turn, a process each time, compares them
+/// (docs/PERFORMANCE.md, "A/B between builds").
+fn ab(rounds: usize, n: usize) {
+    let (addr, _server) = start_server(Duration::ZERO);
+    let runtime = client_runtime();
+    let clients = Clients::new(addr);
+    let mut comparison = Comparison::new("ab", Which::SdkAsync, Which::Reqwest, n, concurrent);
+    comparison.round(&clients, &runtime, true);
+    comparison.sdk_times.clear();
+    comparison.raw_times.clear();
+    for round in 0..rounds {
+        comparison.round(&clients, &runtime, round % 2 == 0);
+    }
+    comparison.report();
+}
+
+/// `flight <client> <n>`: `n` calls through one client, 64 in flight, and nothing else: a
+/// run to record with `perf record`.
+fn flight(which: Which, n: usize) {
+    let (addr, _server) = start_server(Duration::ZERO);
+    let runtime = client_runtime();
+    let clients = Clients::new(addr);
+    concurrent(&clients, &runtime, which, n);
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let client = |name: &str| {
         Which::parse(name).unwrap_or_else(|| {
-            panic!("unknown client {name:?}: sdk-async, reqwest, sdk-blocking or ureq")
+            panic!("unknown client {name:?}: sdk-async, sdk-facade, reqwest, reqwest-bare, sdk-blocking or ureq")
         })
     };
     match args.as_slice() {
         ["calls", which, n, ..] => calls(client(which), n.parse().expect("a number of calls")),
         ["rss", which, ..] => rss(client(which)),
+        ["ab", rounds, n, ..] => ab(rounds.parse().expect("rounds"), n.parse().expect("calls")),
+        ["flight", which, n, ..] => flight(client(which), n.parse().expect("a number of calls")),
         // `cargo bench` passes `--bench`; `cargo test --benches` does not: keep that quick.
         args if args.contains(&"--bench") => {
             let rounds = std::env::var("BENCH_ROUNDS")
