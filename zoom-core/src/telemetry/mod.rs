@@ -23,21 +23,31 @@
 //! load, and no attribute is computed.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::time::Duration;
 
-use http::{Method, Uri};
 use tracing::Span;
 use tracing::field::Empty;
 
 use crate::endpoint::Endpoint;
-use crate::error::{
-    AuthError, AuthErrorKind, Error, ErrorKind, TransportError, TransportErrorKind,
-};
+use crate::error::{AuthError, Error, TransportError};
 use crate::response::{Answer, TRACKING_ID_HEADER};
-use crate::store::{StoreError, StoreErrorKind, StoreOp, StoreOutcome};
+use crate::store::{StoreError, StoreOp, StoreOutcome};
 use crate::time::Timestamp;
 use crate::transport::{HttpRequest, HttpResponse};
+
+mod attributes;
+use attributes::{
+    FullUrl, SpanName, auth_error_type, error_kind, error_type, server_address, server_port,
+    store_error_type, transport_error_type,
+};
+
+/// The measurements, through the `metrics` facade: `http.client.request.duration` and the
+/// SDK's counters. Without the `metrics` feature, the same calls do nothing.
+#[cfg(feature = "metrics")]
+mod meters;
+#[cfg(not(feature = "metrics"))]
+#[path = "meters_off.rs"]
+mod meters;
 
 /// The token request's `url.template` (its attempts are named `POST /oauth/token`).
 pub(crate) const TOKEN_TEMPLATE: &str = "/oauth/token";
@@ -474,235 +484,5 @@ impl CallTelemetry {
                 span.record("zoom.rate_limit.remaining", remaining);
             }
         }
-    }
-}
-
-/// `{method} {url.template}`: the name of an attempt's span.
-struct SpanName<'a>(&'a Method, &'a str);
-
-impl fmt::Display for SpanName<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.0, self.1)
-    }
-}
-
-/// The URL as sent, with any `user:password@` replaced by `REDACTED:REDACTED@` as the
-/// convention asks. The SDK's paths and queries hold ids and options, never a secret.
-struct FullUrl<'a>(&'a Uri);
-
-impl fmt::Display for FullUrl<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let uri = self.0;
-        if let Some(scheme) = uri.scheme_str() {
-            write!(f, "{scheme}://")?;
-        }
-        if let Some(authority) = uri.authority() {
-            if authority.as_str().contains('@') {
-                f.write_str("REDACTED:REDACTED@")?;
-            }
-            f.write_str(authority.host())?;
-            if let Some(port) = authority.port() {
-                write!(f, ":{port}")?;
-            }
-        }
-        match uri.path_and_query() {
-            Some(path) => f.write_str(path.as_str()),
-            None => Ok(()),
-        }
-    }
-}
-
-/// The host, without an IPv6 literal's brackets.
-fn server_address(uri: &Uri) -> &str {
-    let host = uri.host().unwrap_or_default();
-    host.strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host)
-}
-
-/// The port, or the scheme's.
-fn server_port(uri: &Uri) -> u16 {
-    uri.port_u16()
-        .unwrap_or(if uri.scheme_str() == Some("http") {
-            80
-        } else {
-            443
-        })
-}
-
-/// `error.type` of a failure to talk: a low-cardinality name of its kind.
-fn transport_error_type(error: &TransportError) -> &'static str {
-    match error.kind() {
-        TransportErrorKind::Connect => "connect",
-        TransportErrorKind::Timeout => "timeout",
-        TransportErrorKind::Io => "io",
-        TransportErrorKind::BodyTooLarge => "body_too_large",
-        TransportErrorKind::Protocol => "protocol",
-        TransportErrorKind::Other => "_OTHER",
-    }
-}
-
-fn auth_error_type(kind: AuthErrorKind) -> &'static str {
-    match kind {
-        AuthErrorKind::InvalidClient => "invalid_client",
-        AuthErrorKind::UnsupportedGrantType => "unsupported_grant_type",
-        AuthErrorKind::InvalidRequest => "invalid_request",
-        AuthErrorKind::InvalidGrant => "invalid_grant",
-        AuthErrorKind::InvalidResponse => "invalid_response",
-        AuthErrorKind::Transport => "transport",
-        AuthErrorKind::Rejected => "rejected",
-    }
-}
-
-fn store_error_type(kind: StoreErrorKind) -> &'static str {
-    match kind {
-        StoreErrorKind::Unavailable => "unavailable",
-        StoreErrorKind::Timeout => "timeout",
-        StoreErrorKind::Rejected => "rejected",
-        StoreErrorKind::Protocol => "protocol",
-        StoreErrorKind::Config => "config",
-        StoreErrorKind::Unsupported => "unsupported",
-    }
-}
-
-fn error_kind(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidInput => "invalid_input",
-        ErrorKind::Transport => "transport",
-        ErrorKind::Api => "api",
-        ErrorKind::Decode => "decode",
-        ErrorKind::Auth => "auth",
-        ErrorKind::Misuse => "misuse",
-    }
-}
-
-/// `error.type` of a call's error: the status code of an API error (`"429"`), the kind of
-/// a transport or token failure (`timeout`, `invalid_client`), else the error's class.
-fn error_type(error: &Error) -> Cow<'static, str> {
-    match error {
-        Error::Api(api) => api.status().as_u16().to_string().into(),
-        Error::Transport { error, .. } => transport_error_type(error).into(),
-        Error::Auth(auth) => auth_error_type(auth.kind()).into(),
-        other => error_kind(other.kind()).into(),
-    }
-}
-
-/// The measurements, through the `metrics` facade: `http.client.request.duration` and the
-/// SDK's counters. Without the `metrics` feature, nothing (not even the facade) is compiled.
-#[cfg(feature = "metrics")]
-mod meters {
-    use std::time::Duration;
-
-    use metrics::Label;
-
-    use super::{server_address, server_port};
-    use crate::error::{Error, TransportError};
-    use crate::time::Timestamp;
-    use crate::transport::{HttpRequest, HttpResponse};
-
-    /// An attempt in flight: its conventional attributes and when it was sent.
-    #[derive(Debug)]
-    pub(super) struct Attempt {
-        labels: Vec<Label>,
-        sent: Timestamp,
-    }
-
-    impl Attempt {
-        pub(super) fn new(request: &HttpRequest, template: &str, sent: Timestamp) -> Self {
-            let uri = request.uri();
-            let labels = vec![
-                Label::new("http.request.method", request.method().as_str().to_owned()),
-                Label::new("server.address", server_address(uri).to_owned()),
-                Label::new("server.port", server_port(uri).to_string()),
-                Label::new("url.scheme", uri.scheme_str().unwrap_or("https").to_owned()),
-                Label::new("url.template", template.to_owned()),
-            ];
-            Self { labels, sent }
-        }
-
-        pub(super) fn end(
-            &self,
-            outcome: &Result<HttpResponse, TransportError>,
-            error_type: Option<&str>,
-            now: Timestamp,
-        ) {
-            let mut labels = self.labels.clone();
-            if let Ok(response) = outcome {
-                labels.push(Label::new(
-                    "http.response.status_code",
-                    response.status().as_str().to_owned(),
-                ));
-            }
-            if let Some(error_type) = error_type {
-                labels.push(Label::new("error.type", error_type.to_owned()));
-            }
-            let seconds = now.saturating_duration_since(self.sent).as_secs_f64();
-            metrics::histogram!("http.client.request.duration", labels).record(seconds);
-        }
-    }
-
-    pub(super) fn token_fetch(grant_type: &'static str, outcome: &'static str) {
-        metrics::counter!(
-            "zoom.client.token.fetches",
-            "zoom.grant_type" => grant_type,
-            "zoom.outcome" => outcome
-        )
-        .increment(1);
-    }
-
-    pub(super) fn rate_limit_wait(reason: &'static str, wait: Duration) {
-        metrics::counter!("zoom.client.rate_limit.waits", "zoom.wait.reason" => reason)
-            .increment(1);
-        metrics::histogram!("zoom.client.rate_limit.wait.duration", "zoom.wait.reason" => reason)
-            .record(wait.as_secs_f64());
-    }
-
-    pub(super) fn retry(operation: &str, error: &Error) {
-        metrics::counter!(
-            "zoom.client.retries",
-            "zoom.operation" => operation.to_owned(),
-            "error.type" => super::error_type(error).into_owned()
-        )
-        .increment(1);
-    }
-}
-
-#[cfg(not(feature = "metrics"))]
-mod meters {
-    use std::time::Duration;
-
-    pub(super) fn token_fetch(_grant_type: &'static str, _outcome: &'static str) {}
-
-    pub(super) fn rate_limit_wait(_reason: &'static str, _wait: Duration) {}
-
-    pub(super) fn retry(_operation: &str, _error: &crate::error::Error) {}
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_url_keeps_no_credentials_and_an_ipv6_host_loses_its_brackets() {
-        let uri: Uri = "https://user:pass@example.com:8443/v2/x?y=1"
-            .parse()
-            .unwrap();
-        assert_eq!(
-            FullUrl(&uri).to_string(),
-            "https://REDACTED:REDACTED@example.com:8443/v2/x?y=1"
-        );
-        assert_eq!(
-            (server_address(&uri), server_port(&uri)),
-            ("example.com", 8443)
-        );
-        let uri: Uri = "http://[::1]/v2".parse().unwrap();
-        assert_eq!(FullUrl(&uri).to_string(), "http://[::1]/v2");
-        assert_eq!((server_address(&uri), server_port(&uri)), ("::1", 80));
-        let uri: Uri = "https://zoom.us/oauth/token".parse().unwrap();
-        assert_eq!(server_port(&uri), 443);
-        assert_eq!(
-            SpanName(&Method::POST, TOKEN_TEMPLATE).to_string(),
-            "POST /oauth/token"
-        );
     }
 }
