@@ -5,8 +5,9 @@
 //! `/videosdk/sessions/{sessionId}/…`, taking a [`SessionId`](crate::SessionId)).
 //!
 //! Ids are typed as Zoom's spec types them (see the crate docs, "Ids"): the two live-stream GETs
-//! take a [`MeetingRef`]/[`WebinarRef`] (a number or an instance UUID), every other
-//! operation the numeric [`MeetingId`]/[`WebinarId`]; a plain `u64` converts to both.
+//! take a [`MeetingRef`](crate::MeetingRef)/[`WebinarRef`](crate::WebinarRef) (a number or
+//! an instance UUID), every other operation the numeric [`MeetingId`](crate::MeetingId)/
+//! [`WebinarId`](crate::WebinarId); a plain `u64` converts to both.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -17,13 +18,24 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT}
 
 use crate::SecretString;
 use crate::error::{Error, InvalidInput};
-use crate::ids::{MeetingId, MeetingRef, WebinarId, WebinarRef};
-use crate::model::{JoinToken, LiveStream, LiveStreamStatus, StreamAction, UpdateLiveStream};
+use crate::model::{LiveStreamStatus, StreamAction};
 use crate::response::{Answer, FromResponse, interpret};
 use crate::transport::{HttpRequest, HttpResponse};
 
+mod base_url;
+pub use base_url::BaseUrl;
+pub(crate) use base_url::redact_userinfo;
+
 mod custom;
 pub use custom::{EndpointBuilder, Json};
+
+mod meeting_webinar;
+pub use meeting_webinar::{
+    get_meeting_live_stream, get_meeting_live_stream_join_token, get_webinar_live_stream,
+    get_webinar_live_stream_join_token, update_meeting_live_stream,
+    update_meeting_live_stream_status, update_webinar_live_stream,
+    update_webinar_live_stream_status,
+};
 
 mod session;
 pub use session::{
@@ -298,150 +310,6 @@ pub(crate) fn bearer_header(token: &SecretString) -> Result<HeaderValue, Error> 
     Ok(bearer)
 }
 
-/// A validated base URL (`http` or `https`, with a host, no query), without trailing `/`.
-///
-/// ```
-/// use zoom_core::endpoint::BaseUrl;
-///
-/// assert_eq!(BaseUrl::parse("https://api.zoomgov.com/v2/").unwrap().as_str(), "https://api.zoomgov.com/v2");
-/// assert!(BaseUrl::parse("api.zoom.us").is_err());
-/// ```
-#[derive(Clone)]
-pub struct BaseUrl {
-    /// The whole URL, as shown.
-    text: String,
-    // Parsed once here, so that building a request parses only its path.
-    scheme: http::uri::Scheme,
-    authority: http::uri::Authority,
-    /// The path below the authority (`/v2`), or empty.
-    path: String,
-}
-
-impl BaseUrl {
-    /// Validates `url` as a base URL.
-    pub fn parse(url: &str) -> Result<Self, InvalidInput> {
-        Self::parse_field("base_url", url)
-    }
-
-    pub(crate) fn parse_field(field: &'static str, url: &str) -> Result<Self, InvalidInput> {
-        let trimmed = url.trim().trim_end_matches('/');
-        // Messages quote the URL without any `user:password@` it carries.
-        let shown = redact_userinfo(url);
-        if trimmed.contains(char::is_whitespace) {
-            return Err(InvalidInput::new(
-                field,
-                format!("{shown:?} is not a valid URL: it contains a space"),
-            ));
-        }
-        if trimmed.contains('#') {
-            return Err(InvalidInput::new(
-                field,
-                format!("{shown:?} must not have a fragment (#…)"),
-            ));
-        }
-        let uri: http::Uri = trimmed
-            .parse()
-            .map_err(|_| InvalidInput::new(field, format!("{shown:?} is not a valid URL")))?;
-        let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
-        if !scheme_ok || uri.host().is_none_or(str::is_empty) {
-            return Err(InvalidInput::new(
-                field,
-                format!("{shown:?} must be an absolute http:// or https:// URL"),
-            ));
-        }
-        // `http::Uri` accepts any digits as a port (and then reports none): check them.
-        let host_port = uri.authority().map_or("", |a| a.as_str());
-        let host_port = host_port.rsplit('@').next().unwrap_or(host_port);
-        let port = match host_port.rsplit_once(':') {
-            Some((_, port)) if !host_port.ends_with(']') => Some(port),
-            _ => None,
-        };
-        if port.is_some_and(|port| !port.parse::<u16>().is_ok_and(|port| port != 0)) {
-            return Err(InvalidInput::new(
-                field,
-                format!("{shown:?} has a port outside 1 to 65535"),
-            ));
-        }
-        if uri.query().is_some() {
-            return Err(InvalidInput::new(
-                field,
-                format!("{shown:?} must not have a query (?…)"),
-            ));
-        }
-        let http::uri::Parts {
-            scheme: Some(scheme),
-            authority: Some(authority),
-            path_and_query,
-            ..
-        } = uri.into_parts()
-        else {
-            return Err(InvalidInput::new(
-                field,
-                format!("{url:?} must be an absolute http:// or https:// URL"),
-            ));
-        };
-        // `http` reads `https://host` as path `/`; the base is joined with paths that begin
-        // with `/`, so keep none.
-        let path = path_and_query
-            .map(|p| p.path().trim_end_matches('/').to_owned())
-            .unwrap_or_default();
-        Ok(Self {
-            text: trimmed.to_owned(),
-            scheme,
-            authority,
-            path,
-        })
-    }
-
-    /// The URL text.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-}
-
-impl std::fmt::Debug for BaseUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("BaseUrl").field(&self.text).finish()
-    }
-}
-
-impl PartialEq for BaseUrl {
-    fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
-    }
-}
-
-impl Eq for BaseUrl {}
-
-impl std::hash::Hash for BaseUrl {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.text.hash(state);
-    }
-}
-
-/// `url` with any `user:password@` in its authority replaced by `[redacted]@`.
-pub(crate) fn redact_userinfo(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://[redacted]@{}", &rest[at + 1..]),
-        None => url.to_owned(),
-    }
-}
-
-impl Default for BaseUrl {
-    fn default() -> Self {
-        Self {
-            text: DEFAULT_API_BASE.to_owned(),
-            scheme: http::uri::Scheme::HTTPS,
-            authority: http::uri::Authority::from_static("api.zoom.us"),
-            path: "/v2".to_owned(),
-        }
-    }
-}
-
 /// `{kind}{segment}{tail}`, in one allocation.
 fn path(kind: &str, segment: &str, tail: &str) -> String {
     let mut path = String::with_capacity(kind.len() + segment.len() + tail.len());
@@ -454,129 +322,14 @@ fn path(kind: &str, segment: &str, tail: &str) -> String {
 /// The operation name of an endpoint built with [`Endpoint::builder`] that names none.
 pub(crate) const CUSTOM_OPERATION: &str = "zoom.request";
 
-/// The segment of `/meetings/{id}/…` and `/webinars/{id}/…` that holds the id.
-const ID_SEGMENT: usize = 2;
-
-const MEETINGS: &str = "/meetings/";
-const WEBINARS: &str = "/webinars/";
 const LIVESTREAM: &str = "/livestream";
 const LIVESTREAM_STATUS: &str = "/livestream/status";
-const JOIN_TOKEN: &str = "/jointoken/live_streaming";
 
 /// What Zoom documents after a 429 on starting a stream ("If the livestream has not already
 /// started, retry making a new request after 30 seconds"): the error's
 /// [`retry_after`](crate::ApiError::retry_after) when Zoom sends no `Retry-After` of its own.
 /// The SDK itself never repeats a start.
 pub const START_RETRY_AFTER: Duration = Duration::from_secs(30);
-
-/// `GET /meetings/{meetingId}/livestream`: the one meeting operation that also takes a
-/// meeting UUID.
-pub fn get_meeting_live_stream(id: impl Into<MeetingRef>) -> Endpoint<LiveStream> {
-    let path = path(MEETINGS, &id.into().path_segment(), LIVESTREAM);
-    Endpoint::new(Method::GET, path, Idempotency::Idempotent).named(
-        "zoom.meeting_live_stream",
-        "/meetings/{meetingId}/livestream",
-        Target::Meeting(ID_SEGMENT),
-    )
-}
-
-/// `PATCH /meetings/{meetingId}/livestream`, after checking the body.
-pub fn update_meeting_live_stream(
-    id: impl Into<MeetingId>,
-    update: &UpdateLiveStream,
-) -> Result<Endpoint<()>, Error> {
-    update.validate()?;
-    let path = path(MEETINGS, &id.into().path_segment(), LIVESTREAM);
-    Endpoint::new(Method::PATCH, path, Idempotency::Idempotent)
-        .named(
-            "zoom.update_meeting_live_stream",
-            "/meetings/{meetingId}/livestream",
-            Target::Meeting(ID_SEGMENT),
-        )
-        .json(update)
-}
-
-/// `PATCH /meetings/{meetingId}/livestream/status`, after checking the body.
-pub fn update_meeting_live_stream_status(
-    id: impl Into<MeetingId>,
-    status: &LiveStreamStatus,
-) -> Result<Endpoint<()>, Error> {
-    status.validate(false)?;
-    let path = path(MEETINGS, &id.into().path_segment(), LIVESTREAM_STATUS);
-    status_endpoint(path, status).map(|endpoint| {
-        endpoint.named(
-            "zoom.update_meeting_live_stream_status",
-            "/meetings/{meetingId}/livestream/status",
-            Target::Meeting(ID_SEGMENT),
-        )
-    })
-}
-
-/// `GET /meetings/{meetingId}/jointoken/live_streaming`: a join token with which a bot built
-/// on Zoom's Meeting SDK joins the meeting and starts streaming.
-pub fn get_meeting_live_stream_join_token(id: impl Into<MeetingId>) -> Endpoint<JoinToken> {
-    let path = path(MEETINGS, &id.into().path_segment(), JOIN_TOKEN);
-    Endpoint::new(Method::GET, path, Idempotency::Idempotent).named(
-        "zoom.meeting_live_stream_join_token",
-        "/meetings/{meetingId}/jointoken/live_streaming",
-        Target::Meeting(ID_SEGMENT),
-    )
-}
-
-/// `GET /webinars/{webinarId}/livestream`: the one webinar operation that also takes a
-/// webinar UUID.
-pub fn get_webinar_live_stream(id: impl Into<WebinarRef>) -> Endpoint<LiveStream> {
-    let path = path(WEBINARS, &id.into().path_segment(), LIVESTREAM);
-    Endpoint::new(Method::GET, path, Idempotency::Idempotent).named(
-        "zoom.webinar_live_stream",
-        "/webinars/{webinarId}/livestream",
-        Target::Webinar(ID_SEGMENT),
-    )
-}
-
-/// `PATCH /webinars/{webinarId}/livestream`, after checking the body.
-pub fn update_webinar_live_stream(
-    id: impl Into<WebinarId>,
-    update: &UpdateLiveStream,
-) -> Result<Endpoint<()>, Error> {
-    update.validate()?;
-    let path = path(WEBINARS, &id.into().path_segment(), LIVESTREAM);
-    Endpoint::new(Method::PATCH, path, Idempotency::Idempotent)
-        .named(
-            "zoom.update_webinar_live_stream",
-            "/webinars/{webinarId}/livestream",
-            Target::Webinar(ID_SEGMENT),
-        )
-        .json(update)
-}
-
-/// `PATCH /webinars/{webinarId}/livestream/status`, after checking the body
-/// (`layout` is meeting-only and rejected here).
-pub fn update_webinar_live_stream_status(
-    id: impl Into<WebinarId>,
-    status: &LiveStreamStatus,
-) -> Result<Endpoint<()>, Error> {
-    status.validate(true)?;
-    let path = path(WEBINARS, &id.into().path_segment(), LIVESTREAM_STATUS);
-    status_endpoint(path, status).map(|endpoint| {
-        endpoint.named(
-            "zoom.update_webinar_live_stream_status",
-            "/webinars/{webinarId}/livestream/status",
-            Target::Webinar(ID_SEGMENT),
-        )
-    })
-}
-
-/// `GET /webinars/{webinarId}/jointoken/live_streaming`: a join token with which a bot built
-/// on Zoom's Meeting SDK joins the webinar and starts streaming.
-pub fn get_webinar_live_stream_join_token(id: impl Into<WebinarId>) -> Endpoint<JoinToken> {
-    let path = path(WEBINARS, &id.into().path_segment(), JOIN_TOKEN);
-    Endpoint::new(Method::GET, path, Idempotency::Idempotent).named(
-        "zoom.webinar_live_stream_join_token",
-        "/webinars/{webinarId}/jointoken/live_streaming",
-        Target::Webinar(ID_SEGMENT),
-    )
-}
 
 /// A status PATCH: a state change, and a start carries Zoom's documented 30-second advice.
 fn status_endpoint(path: String, status: &LiveStreamStatus) -> Result<Endpoint<()>, Error> {
@@ -590,6 +343,8 @@ fn status_endpoint(path: String, status: &LiveStreamStatus) -> Result<Endpoint<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::{MeetingId, MeetingRef, WebinarId};
+    use crate::model::UpdateLiveStream;
 
     #[test]
     fn a_body_that_cannot_be_serialised_is_an_input_error_not_an_empty_body() {
