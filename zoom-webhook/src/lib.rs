@@ -71,7 +71,9 @@ mod object_id;
 mod signature;
 mod target;
 mod url_validation;
+mod verified;
 mod verifier;
+mod verify_span;
 
 pub use deduplicator::Deduplicator;
 pub use error::{ParseError, ParseErrorKind, VerifyError, WebhookError};
@@ -90,6 +92,7 @@ pub use live_streaming::{
 };
 pub use target::Target;
 pub use url_validation::{UrlValidation, UrlValidationResponse};
+pub use verified::Verified;
 pub use verifier::{
-    DEFAULT_TOLERANCE, MAX_BODY_BYTES, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verified, Verifier,
+    DEFAULT_TOLERANCE, MAX_BODY_BYTES, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier,
 };

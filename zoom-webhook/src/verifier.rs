@@ -8,10 +8,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use zoom_core::SecretString;
 use zoom_core::http;
 
-use crate::error::{ParseError, VerifyError, WebhookError};
+use crate::error::{VerifyError, WebhookError};
 use crate::event::Event;
 use crate::signature::{Key, parse_signature};
 use crate::url_validation::UrlValidationResponse;
+use crate::verified::Verified;
+use crate::verify_span::{record_outcome, verify_error_type, verify_span};
 
 /// The header carrying the signature: `v0=` and 64 lowercase hex digits.
 pub const SIGNATURE_HEADER: &str = "x-zm-signature";
@@ -388,102 +390,12 @@ impl Verifier {
     }
 }
 
-/// The span of one verification: the body's length only, never its bytes (a stream key may
-/// be in it), nor the signature or the secret.
-fn verify_span(body: &[u8]) -> tracing::Span {
-    tracing::info_span!(
-        "zoom.webhook.verify",
-        zoom.webhook.body_len = body.len(),
-        zoom.webhook.outcome = tracing::field::Empty,
-        zoom.webhook.event = tracing::field::Empty,
-        error.type = tracing::field::Empty,
-        otel.status_code = tracing::field::Empty,
-    )
-}
-
-/// `verified`, or the refusal as `error.type`; a refused delivery marks the span an error.
-fn record_outcome(span: &tracing::Span, error_type: Option<&'static str>) {
-    match error_type {
-        None => {
-            span.record("zoom.webhook.outcome", "verified");
-        }
-        Some(error_type) => {
-            span.record("zoom.webhook.outcome", "refused");
-            span.record("error.type", error_type);
-            span.record("otel.status_code", "ERROR");
-        }
-    }
-}
-
-/// A refusal's low-cardinality name.
-fn verify_error_type(error: &VerifyError) -> &'static str {
-    match error {
-        VerifyError::NoSecret => "no_secret",
-        VerifyError::BodyTooLarge { .. } => "body_too_large",
-        VerifyError::MissingSignature => "missing_signature",
-        VerifyError::MissingTimestamp => "missing_timestamp",
-        VerifyError::MalformedSignature => "malformed_signature",
-        VerifyError::MalformedTimestamp => "malformed_timestamp",
-        VerifyError::SignatureMismatch => "signature_mismatch",
-        VerifyError::StaleTimestamp { .. } => "stale_timestamp",
-    }
-}
-
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
             .field("secret_token", &"[redacted]")
             .field("tolerance", &self.tolerance)
             .field("max_body_bytes", &self.max_body_bytes)
-            .finish()
-    }
-}
-
-/// A delivery whose signature and timestamp were checked: the only way to a parsed
-/// [`Event`], so nothing unverified is parsed by mistake.
-///
-/// ```
-/// use std::time::{Duration, UNIX_EPOCH};
-/// use zoom_webhook::Verifier;
-///
-/// let verifier = Verifier::new("test-secret-token");
-/// let body = r#"{"event":"meeting.live_streaming_started","event_ts":1795687200000,"payload":{"object":{"id":85746065432,"topic":"Café 直播"}}}"#.as_bytes();
-/// let signature = "v0=cb1e630257b82bc29919240852bdcc05934043cfcbe297fd1de8188841fd3f1c";
-/// let now = UNIX_EPOCH + Duration::from_secs(1795687200);
-/// let verified = verifier.verify(body, Some(signature), Some("1795687200"), now)?;
-/// assert_eq!(verified.timestamp(), 1795687200);
-/// assert_eq!(verified.body(), body);
-/// # Ok::<(), zoom_webhook::VerifyError>(())
-/// ```
-#[derive(Clone, Copy)]
-pub struct Verified<'a> {
-    body: &'a [u8],
-    timestamp: u64,
-}
-
-impl<'a> Verified<'a> {
-    /// The raw body, as received and signed.
-    pub fn body(&self) -> &'a [u8] {
-        self.body
-    }
-
-    /// The signed `x-zm-request-timestamp`, in Unix seconds.
-    pub fn timestamp(&self) -> u64 {
-        self.timestamp
-    }
-
-    /// Parses the verified body into an [`Event`]; see [`Event`] for what is typed.
-    pub fn parse(&self) -> Result<Event, ParseError> {
-        Event::parse_verified(self.body)
-    }
-}
-
-impl fmt::Debug for Verified<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Bodies can carry stream keys in clear: show the size only.
-        f.debug_struct("Verified")
-            .field("body_len", &self.body.len())
-            .field("timestamp", &self.timestamp)
             .finish()
     }
 }
