@@ -102,6 +102,7 @@ mod redelivery;
 mod request;
 mod response;
 mod routes;
+mod sender;
 mod server;
 mod session_admin;
 mod session_events;
