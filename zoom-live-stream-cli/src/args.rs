@@ -228,7 +228,8 @@ Answers like `listen`: 200 at once to verified deliveries (URL validation with i
 401 to a bad or stale signature, 400, 413 above 64 KiB, 404, 405; the calls come after.
 
 Exit codes: 2 when ZOOM_WEBHOOK_SECRET_TOKEN is unset or an option or the file is wrong, 4
-when the address cannot be listened on, 1 when stdout fails (0 when its reader has gone).";
+when the address cannot be listened on, 1 when stdout fails (0 when its reader has gone),
+130 after SIGINT (Ctrl-C) and 143 after SIGTERM (spans not yet exported are flushed first).";
 
 /// `autopilot`'s options (read in `autopilot.rs`).
 #[derive(Debug, clap::Args)]

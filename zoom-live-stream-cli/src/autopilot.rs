@@ -200,13 +200,13 @@ async fn serve(
     targets: Vec<AutopilotTarget>,
     destination: &Destination,
 ) -> ExitCode {
-    let (listener, url) = match args.serve.listen().await {
+    let listening = match args.serve.listen().await {
         Ok(listening) => listening,
         Err(code) => return code,
     };
     if let Some(simulator) = &destination._simulator {
         // The offline demo: the built-in simulator delivers its webhooks here.
-        if let Ok(webhook) = WebhookConfig::new(&url, secret.clone()) {
+        if let Ok(webhook) = WebhookConfig::new(&listening.url, secret.clone()) {
             simulator.set_webhook(Some(webhook));
         }
         let base = simulator.oauth_base();
@@ -291,7 +291,7 @@ async fn serve(
     });
     let route = Route::new(secret, args.serve.path.clone(), sink);
     let stop = async { gone.await.unwrap_or(report::OUTPUT) };
-    crate::webhook_http::serve(listener, route, stop).await
+    crate::webhook_http::serve(listening, route, stop).await
 }
 
 /// Writes each line; the exit code once stdout cannot be written: 0 when its reader has

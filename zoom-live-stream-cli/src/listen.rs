@@ -34,7 +34,8 @@ offline, point the simulator at it:
   zoom-simulator --webhook-url http://127.0.0.1:8080/zoom/events --webhook-secret-token S
 
 Exit codes: 2 when ZOOM_WEBHOOK_SECRET_TOKEN is unset or an option is wrong, 4 when the
-address cannot be listened on, 1 when stdout fails (0 when its reader has gone).";
+address cannot be listened on, 1 when stdout fails (0 when its reader has gone), 130 after
+SIGINT (Ctrl-C) and 143 after SIGTERM (spans not yet exported are flushed first).";
 
 /// `listen`'s options.
 #[derive(Debug, clap::Args)]
@@ -84,7 +85,7 @@ impl<'a> Listener<'a> {
 }
 
 async fn serve(args: &ListenArgs, secret: SecretString) -> ExitCode {
-    let (listener, _) = match args.serve.listen().await {
+    let listening = match args.serve.listen().await {
         Ok(listening) => listening,
         Err(code) => return code,
     };
@@ -111,7 +112,7 @@ async fn serve(args: &ListenArgs, secret: SecretString) -> ExitCode {
     });
     let route = Route::new(secret, args.serve.path.clone(), sink);
     let stop = async { gone.await.unwrap_or(report::OUTPUT) };
-    crate::webhook_http::serve(listener, route, stop).await
+    crate::webhook_http::serve(listening, route, stop).await
 }
 
 /// The printer: skips redeliveries, prints one line per live-stream or lifecycle event.

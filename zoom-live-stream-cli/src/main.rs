@@ -18,6 +18,7 @@ mod listen;
 mod otel;
 mod report;
 mod shared;
+mod signals;
 mod target;
 mod webhook_http;
 

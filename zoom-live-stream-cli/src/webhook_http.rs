@@ -24,6 +24,7 @@ use zoom_live_stream::SecretString;
 use zoom_live_stream::webhook::{Event, MAX_BODY_BYTES, Verifier};
 
 use crate::report;
+use crate::signals::{self, Signals};
 
 /// Where the secret token comes from.
 const SECRET_ENV: &str = "ZOOM_WEBHOOK_SECRET_TOKEN";
@@ -65,8 +66,10 @@ impl ServeArgs {
     }
 
     /// Listens, and says where on stderr (`listening on http://ADDR:PORT/PATH`); the exit
-    /// code when the address cannot be listened on.
-    pub(crate) async fn listen(&self) -> Result<(TcpListener, String), ExitCode> {
+    /// code when the address cannot be listened on. SIGINT and SIGTERM are caught from here
+    /// on (see `signals.rs`).
+    pub(crate) async fn listen(&self) -> Result<Listening, ExitCode> {
+        let signals = Signals::catch();
         let wanted = SocketAddr::new(self.bind, self.port);
         let listener = TcpListener::bind(wanted).await.map_err(|error| {
             report::say(&format!(
@@ -77,8 +80,19 @@ impl ServeArgs {
         let addr = listener.local_addr().unwrap_or(wanted);
         let url = format!("http://{addr}{}", self.path);
         report::say(&format!("listening on {url}"));
-        Ok((listener, url))
+        Ok(Listening {
+            listener,
+            url,
+            signals,
+        })
     }
+}
+
+/// A bound address, its URL, and the signals that end the serving.
+pub(crate) struct Listening {
+    listener: TcpListener,
+    pub(crate) url: String,
+    signals: Signals,
 }
 
 /// The consumer could not take the event now: answered 503, and Zoom delivers it again.
@@ -104,12 +118,19 @@ impl Route {
     }
 }
 
-/// Serves `route` on `listener` until `stop` ends (its output is the exit code).
+/// Serves `route` until `stop` ends (its output is the exit code) or a signal comes (130 for
+/// SIGINT, 143 for SIGTERM). Either way it returns, so that the caller's spans are flushed;
+/// connections still open are dropped (Zoom delivers an unanswered event again).
 pub(crate) async fn serve(
-    listener: TcpListener,
+    listening: Listening,
     route: Arc<Route>,
     stop: impl Future<Output = u8>,
 ) -> ExitCode {
+    let Listening {
+        listener,
+        mut signals,
+        ..
+    } = listening;
     let mut connections = JoinSet::new();
     tokio::pin!(stop);
     loop {
@@ -123,6 +144,11 @@ pub(crate) async fn serve(
             },
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             code = &mut stop => return ExitCode::from(code),
+            code = signals.first() => {
+                let name = if code == signals::INTERRUPTED { "SIGINT" } else { "SIGTERM" };
+                report::say(&format!("zoom-live-stream: stopped by {name}"));
+                return ExitCode::from(code);
+            }
         }
     }
 }

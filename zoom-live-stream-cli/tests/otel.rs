@@ -405,17 +405,19 @@ fn a_dead_or_silent_collector_changes_neither_the_exit_code_nor_the_output() {
     }
 }
 
-#[test]
-fn listen_exports_each_delivery_as_it_runs() {
+/// `listen` on a free loopback port, exporting to `collector` (a batch every `batch_ms`);
+/// the child and its `ADDR` and `PATH`.
+fn start_listen(collector: &Collector, batch_ms: &str) -> (std::process::Child, String, String) {
     use std::process::Stdio;
-    use zoom_testkit::webhooks;
 
-    let collector = Collector::start();
     let mut child = tool(&["listen", "--port", "0"])
-        .env("ZOOM_WEBHOOK_SECRET_TOKEN", webhooks::SECRET_TOKEN)
+        .env(
+            "ZOOM_WEBHOOK_SECRET_TOKEN",
+            zoom_testkit::webhooks::SECRET_TOKEN,
+        )
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", &collector.endpoint)
         .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
-        .env("OTEL_BSP_SCHEDULE_DELAY", "100")
+        .env("OTEL_BSP_SCHEDULE_DELAY", batch_ms)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -429,8 +431,16 @@ fn listen_exports_each_delivery_as_it_runs() {
         .unwrap_or_else(|| panic!("not the listening line: {first:?}"))
         .to_owned();
     let (addr, path) = url.split_at(url.find('/').unwrap());
+    // The rest of stderr, read so that the tool never blocks on it.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    (child, addr.to_owned(), path.to_owned())
+}
 
-    // A delivery signed now, carrying a stream key.
+/// Delivers one `meeting.live_streaming_started`, signed now (it carries a stream key), to
+/// `listen` at `addr` and `path`; asserts the 200.
+fn deliver_one(addr: &str, path: &str) {
+    use zoom_testkit::webhooks;
+
     let sample = webhooks::meeting_live_streaming_started();
     let delivery =
         webhooks::Delivery::signed(webhooks::SECRET_TOKEN, webhooks::unix_now(), sample.body);
@@ -448,6 +458,16 @@ fn listen_exports_each_delivery_as_it_runs() {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[test]
+fn listen_exports_each_delivery_as_it_runs() {
+    use zoom_testkit::webhooks;
+
+    let collector = Collector::start();
+    let (mut child, addr, path) = start_listen(&collector, "100");
+    let path = path.as_str();
+    deliver_one(&addr, path);
 
     // Exported while listen still runs (a batch every 100 ms here, 5 s by default).
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -484,5 +504,42 @@ fn listen_exports_each_delivery_as_it_runs() {
         for secret in [webhooks::SECRET_TOKEN, webhooks::MEETING_STREAM_KEY] {
             assert!(!body.contains(secret), "{secret} exported");
         }
+    }
+}
+
+/// SIGTERM (as a service manager stops it) and SIGINT (Ctrl-C): `listen` stops, flushes the
+/// batch not yet due (every 10 minutes here, so nothing was exported while it ran) and exits
+/// with the shell's code for the signal.
+#[cfg(unix)]
+#[test]
+fn listen_stopped_by_a_signal_still_exports_its_last_spans() {
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let collector = Collector::start();
+        let (mut child, addr, path) = start_listen(&collector, "600000");
+        deliver_one(&addr, &path);
+        assert!(collector.spans().is_empty(), "nothing exported yet");
+        let killed = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "listen still runs after {signal}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(code), "{signal}");
+        let spans = collector.spans();
+        assert!(
+            spans.iter().any(|s| s.name == "zoom.webhook.verify"),
+            "{signal}: {spans:#?}"
+        );
+        assert!(spans.iter().any(|s| s.name == format!("POST {path}")));
     }
 }
