@@ -233,7 +233,7 @@ mod tests {
         assert_eq!(
             actions,
             [
-                "start meeting_started",
+                "start run_started",
                 "wait awaiting_confirmation",
                 "ignore confirmed"
             ]

@@ -92,8 +92,9 @@ impl fmt::Display for Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Reason {
-    /// A new meeting run began: apply the settings or start.
-    MeetingStarted,
+    /// A new run of the target began (`meeting.started`, `webinar.started` or
+    /// `session.started`): apply the settings or start.
+    RunStarted,
     /// The settings were applied: start.
     SettingsUpdated,
     /// A wait after a failed call is over: the same call again.
@@ -134,8 +135,9 @@ pub enum Reason {
     RestartLimit,
     /// The stream event changes nothing: the machine is already getting the stream up.
     InProgress,
-    /// The meeting ended: nothing more to do for this run.
-    MeetingEnded,
+    /// The target ended (`meeting.ended`, `webinar.ended`, `session.ended`): nothing more
+    /// to do for this run.
+    RunEnded,
     /// The event is older than what the machine has already seen.
     StaleEvent,
     /// The event was already seen (same kind, same `event_ts`).
@@ -151,7 +153,7 @@ pub enum Reason {
 }
 
 impl Reason {
-    /// A stable snake_case name, e.g. `meeting_started`, `not_running_yet`, `restart_limit`.
+    /// A stable snake_case name, e.g. `run_started`, `not_running_yet`, `restart_limit`.
     ///
     /// ```
     /// use zoom_autopilot::Reason;
@@ -160,7 +162,7 @@ impl Reason {
     /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
-            Reason::MeetingStarted => "meeting_started",
+            Reason::RunStarted => "run_started",
             Reason::SettingsUpdated => "settings_updated",
             Reason::Retry => "retry",
             Reason::Restart => "restart",
@@ -180,7 +182,7 @@ impl Reason {
             Reason::StreamDropped => "stream_dropped",
             Reason::RestartLimit => "restart_limit",
             Reason::InProgress => "in_progress",
-            Reason::MeetingEnded => "meeting_ended",
+            Reason::RunEnded => "run_ended",
             Reason::StaleEvent => "stale_event",
             Reason::DuplicateEvent => "duplicate_event",
             Reason::NoRun => "no_run",

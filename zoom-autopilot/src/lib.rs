@@ -37,7 +37,7 @@
 //! let decision = machine.on_event(meeting_started, now);
 //! assert_eq!(
 //!     drive(&mut machine, decision, now),
-//!     ["update meeting_started", "start settings_updated", "wait awaiting_confirmation"],
+//!     ["update run_started", "start settings_updated", "wait awaiting_confirmation"],
 //! );
 //!
 //! // Zoom's `meeting.live_streaming_started` arrives two seconds later: nothing left to do.

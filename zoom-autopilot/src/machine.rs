@@ -92,8 +92,8 @@ impl Machine {
     /// arrive in: a redelivered or older event changes nothing.
     pub fn on_event(&mut self, event: Event, now: Timestamp) -> Decision {
         match event.kind {
-            EventKind::Started => self.meeting_started(event.event_ts, now),
-            EventKind::Ended => self.meeting_ended(event.event_ts),
+            EventKind::Started => self.run_started(event.event_ts, now),
+            EventKind::Ended => self.run_ended(event.event_ts),
             EventKind::LiveStreamingStarted | EventKind::LiveStreamingStopped => {
                 self.stream_event(event, now)
             }
@@ -104,7 +104,7 @@ impl Machine {
     pub fn on_outcome(&mut self, call: CallId, outcome: Outcome, now: Timestamp) -> Decision {
         if self.call != Some(call) {
             return Decision::ignore(match self.phase {
-                RunPhase::Ended => Reason::MeetingEnded,
+                RunPhase::Ended => Reason::RunEnded,
                 RunPhase::GaveUp => Reason::GivenUp,
                 _ => Reason::UnknownCall,
             });
@@ -141,7 +141,7 @@ impl Machine {
         let due = self.timer.is_some_and(|at| now >= at);
         if !due {
             return Decision::ignore(match self.phase {
-                RunPhase::Ended => Reason::MeetingEnded,
+                RunPhase::Ended => Reason::RunEnded,
                 RunPhase::GaveUp => Reason::GivenUp,
                 _ => Reason::NotDue,
             });
@@ -166,7 +166,7 @@ impl Machine {
         }
     }
 
-    fn meeting_started(&mut self, ts: u64, now: Timestamp) -> Decision {
+    fn run_started(&mut self, ts: u64, now: Timestamp) -> Decision {
         if self.started == Some(ts) {
             return Decision::ignore(Reason::DuplicateEvent);
         }
@@ -197,10 +197,10 @@ impl Machine {
         } else {
             CallKind::Start
         };
-        self.call(kind, Reason::MeetingStarted)
+        self.call(kind, Reason::RunStarted)
     }
 
-    fn meeting_ended(&mut self, ts: u64) -> Decision {
+    fn run_ended(&mut self, ts: u64) -> Decision {
         if self.ended == Some(ts) {
             return Decision::ignore(Reason::DuplicateEvent);
         }
@@ -211,7 +211,7 @@ impl Machine {
         self.phase = RunPhase::Ended;
         self.call = None;
         self.timer = None;
-        Decision::ignore(Reason::MeetingEnded)
+        Decision::ignore(Reason::RunEnded)
     }
 
     fn stream_event(&mut self, event: Event, now: Timestamp) -> Decision {
@@ -228,7 +228,7 @@ impl Machine {
             .is_some_and(|s| Event::new(EventKind::Started, s) < event);
         match self.phase {
             RunPhase::Idle => Decision::ignore(Reason::NoRun),
-            RunPhase::Ended => Decision::ignore(Reason::MeetingEnded),
+            RunPhase::Ended => Decision::ignore(Reason::RunEnded),
             _ if !after_start => Decision::ignore(Reason::StaleEvent),
             RunPhase::GaveUp => Decision::ignore(Reason::GivenUp),
             _ if event.kind == EventKind::LiveStreamingStarted => {

@@ -105,7 +105,7 @@ proptest! {
             answer_ok(&mut machine, decision, now, &mut calls, ended);
             ended |= event == Event::new(EventKind::Ended, end_ts);
             let decision = machine.on_timer(now);
-            prop_assert_eq!(decision.reason.as_str(), if ended { "meeting_ended" } else { "not_due" });
+            prop_assert_eq!(decision.reason.as_str(), if ended { "run_ended" } else { "not_due" });
             answer_ok(&mut machine, decision, now, &mut calls, ended);
         }
         prop_assert!(calls.starts <= 1, "{} starts", calls.starts);

@@ -23,7 +23,7 @@ fn secs(s: u64) -> Duration {
 #[test]
 fn a_meeting_start_updates_the_settings_then_starts_then_awaits_confirmation() {
     let mut pilot = Pilot::default_policy();
-    assert_eq!(said(pilot.event(Started, 0)), ("update", "meeting_started"));
+    assert_eq!(said(pilot.event(Started, 0)), ("update", "run_started"));
     assert_eq!(pilot.machine.phase(), RunPhase::Updating);
     assert_eq!(
         said(pilot.answer(Outcome::Ok)),
@@ -41,7 +41,7 @@ fn a_target_without_settings_to_apply_starts_directly() {
     let mut policy = Policy::default();
     policy.update_first = false;
     let mut pilot = Pilot::new(policy);
-    assert_eq!(said(pilot.event(Started, 0)), ("start", "meeting_started"));
+    assert_eq!(said(pilot.event(Started, 0)), ("start", "run_started"));
     assert_eq!(
         said(pilot.answer(Outcome::Ok)),
         ("wait", "awaiting_confirmation")
@@ -335,7 +335,7 @@ fn a_newer_start_after_an_end_begins_a_new_run_with_its_restarts_reset() {
         said(pilot.event(LiveStreamingStopped, 300)),
         ("give_up", "restart_limit")
     );
-    assert_eq!(said(pilot.event(Ended, 400)), ("ignore", "meeting_ended"));
+    assert_eq!(said(pilot.event(Ended, 400)), ("ignore", "run_ended"));
     pilot.live(500);
     assert_eq!(pilot.machine.to_record().restarts, 0);
     assert_eq!(

@@ -27,8 +27,8 @@ fn after_the_end_a_pending_calls_outcome_is_ignored() {
         let mut pilot = Pilot::default_policy();
         pilot.event(Started, 0);
         pilot.answer(Outcome::Ok);
-        assert_eq!(said(pilot.event(Ended, 100)), ("ignore", "meeting_ended"));
-        assert_eq!(said(pilot.answer(outcome)), ("ignore", "meeting_ended"));
+        assert_eq!(said(pilot.event(Ended, 100)), ("ignore", "run_ended"));
+        assert_eq!(said(pilot.answer(outcome)), ("ignore", "run_ended"));
         assert_eq!(pilot.machine.phase(), RunPhase::Ended);
         assert_eq!(pilot.machine.next_wake(), None);
     }
@@ -43,10 +43,10 @@ fn after_the_end_a_pending_timer_is_dropped() {
     pilot.event(Ended, 200);
     assert_eq!(pilot.machine.next_wake(), None);
     pilot.advance(secs(3600));
-    assert_eq!(said(pilot.tick()), ("ignore", "meeting_ended"));
+    assert_eq!(said(pilot.tick()), ("ignore", "run_ended"));
     assert_eq!(
         said(pilot.event(LiveStreamingStarted, 300)),
-        ("ignore", "meeting_ended")
+        ("ignore", "run_ended")
     );
 }
 
@@ -75,15 +75,12 @@ fn redelivered_events_change_nothing() {
 #[test]
 fn a_started_older_than_the_ended_already_seen_starts_nothing() {
     let mut pilot = Pilot::default_policy();
-    assert_eq!(said(pilot.event(Ended, 500)), ("ignore", "meeting_ended"));
+    assert_eq!(said(pilot.event(Ended, 500)), ("ignore", "run_ended"));
     for ts in [0, 499, 500] {
         assert_eq!(said(pilot.event(Started, ts)), ("ignore", "stale_event"));
     }
     assert_eq!(pilot.machine.phase(), RunPhase::Ended);
-    assert_eq!(
-        said(pilot.event(Started, 501)),
-        ("update", "meeting_started")
-    );
+    assert_eq!(said(pilot.event(Started, 501)), ("update", "run_started"));
 }
 
 #[test]
@@ -124,7 +121,7 @@ fn stream_events_count_only_inside_a_run_and_after_its_start() {
     pilot.event(Ended, 200);
     assert_eq!(
         said(pilot.event(LiveStreamingStopped, 201)),
-        ("ignore", "meeting_ended")
+        ("ignore", "run_ended")
     );
 }
 
@@ -158,10 +155,7 @@ fn a_newer_started_without_an_ended_begins_a_new_run() {
     // than it is then stale.
     let mut pilot = Pilot::default_policy();
     pilot.live(0);
-    assert_eq!(
-        said(pilot.event(Started, 1000)),
-        ("update", "meeting_started")
-    );
+    assert_eq!(said(pilot.event(Started, 1000)), ("update", "run_started"));
     assert_eq!(said(pilot.event(Ended, 500)), ("ignore", "stale_event"));
 }
 
@@ -176,7 +170,7 @@ fn events_at_the_same_millisecond_order_by_kind() {
         ("ignore", "stale_event")
     );
     // An end at the start's millisecond comes after it: it ends that run.
-    assert_eq!(said(pilot.event(Ended, 0)), ("ignore", "meeting_ended"));
+    assert_eq!(said(pilot.event(Ended, 0)), ("ignore", "run_ended"));
     assert_eq!(said(pilot.event(Started, 0)), ("ignore", "duplicate_event"));
 }
 
@@ -262,6 +256,6 @@ fn policy_durations_are_clamped_and_extreme_ones_never_panic() {
     assert_eq!(said(machine.on_timer(far)), ("update", "retry"));
     assert_eq!(
         said(machine.on_event(Event::new(Ended, u64::MAX), far)),
-        ("ignore", "meeting_ended")
+        ("ignore", "run_ended")
     );
 }

@@ -203,7 +203,7 @@ ends. Late, repeated and out-of-order deliveries change nothing.
 
 Prints one JSON line per decision on stdout, never the stream key:
   {\"target\":{\"meeting\":85746065432},\"event\":\"meeting.started\",\"event_ts\":…,
-   \"action\":\"update\",\"reason\":\"meeting_started\",\"phase\":\"updating\"}
+   \"action\":\"update\",\"reason\":\"run_started\",\"phase\":\"updating\"}
 action is start, update, wait, ignore or give_up; event is Zoom's event name, \"timer\", or
 \"outcome\" (with call and outcome) for the answer to an update or a start.
 

@@ -392,7 +392,7 @@ async fn a_video_sdk_session_gets_its_stream_when_it_starts() {
     assert_eq!(
         actions,
         [
-            "update meeting_started",
+            "update run_started",
             "start settings_updated",
             "wait awaiting_confirmation",
             "ignore confirmed"

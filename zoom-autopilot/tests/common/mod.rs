@@ -92,7 +92,7 @@ impl Pilot {
     pub fn started_and_accepted(&mut self, ts: u64) {
         assert_eq!(
             said(self.event(EventKind::Started, ts)),
-            ("update", "meeting_started")
+            ("update", "run_started")
         );
         assert_eq!(
             said(self.answer(Outcome::Ok)),

@@ -90,7 +90,7 @@ struct Line<'a> {
 impl DecisionRecord {
     /// The record as one JSON object, the tool's output line:
     /// `{"target": {"meeting": 85746065432}, "event": "meeting.started", "event_ts": …,
-    /// "action": "update", "reason": "meeting_started", "phase": "updating"}`. A timer's
+    /// "action": "update", "reason": "run_started", "phase": "updating"}`. A timer's
     /// `event` is `"timer"`; an outcome's is `"outcome"`, with `call` (`update` or `start`)
     /// and `outcome` (`ok`, `not_running`, `rate_limited`, `transient`, `permanent`); a wait
     /// adds `wait_ms`. Serializing the record itself (it is `Serialize`) writes the same
