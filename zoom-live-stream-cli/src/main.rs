@@ -120,7 +120,7 @@ fn run(cli: &Cli, matches: &clap::ArgMatches) -> ExitCode {
         }
     });
     if let Err(error) = &result {
-        span.record("error.type", error_type(error));
+        span.record("error.type", error.kind().as_str());
         span.record("otel.status_code", "ERROR");
     }
     drop(span);
@@ -202,20 +202,6 @@ fn command_name(action: &Action) -> &'static str {
         Action::Status(_, status) if status.action == StreamAction::Start => "start",
         Action::Status(..) => "stop",
         Action::JoinToken { .. } => "join-token",
-    }
-}
-
-/// A failed command's `error.type`: the error's class.
-fn error_type(error: &Error) -> &'static str {
-    use zoom_live_stream::ErrorKind;
-    match error.kind() {
-        ErrorKind::InvalidInput => "invalid_input",
-        ErrorKind::Transport => "transport",
-        ErrorKind::Api => "api",
-        ErrorKind::Decode => "decode",
-        ErrorKind::Auth => "auth",
-        ErrorKind::Misuse => "misuse",
-        _ => "_OTHER",
     }
 }
 

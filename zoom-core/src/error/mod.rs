@@ -143,6 +143,25 @@ pub enum ErrorKind {
     Misuse,
 }
 
+impl ErrorKind {
+    /// A stable snake_case name (`invalid_input`, `transport`, `api`, `decode`, `auth`,
+    /// `misuse`): the spans' `zoom.outcome`, fit for a metric label or a log field.
+    ///
+    /// ```
+    /// assert_eq!(zoom_core::ErrorKind::InvalidInput.as_str(), "invalid_input");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Transport => "transport",
+            ErrorKind::Api => "api",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Auth => "auth",
+            ErrorKind::Misuse => "misuse",
+        }
+    }
+}
+
 impl Error {
     /// The broad class of this error.
     pub fn kind(&self) -> ErrorKind {

@@ -6,7 +6,7 @@ use std::fmt;
 
 use http::{Method, Uri};
 
-use crate::error::{AuthErrorKind, Error, ErrorKind, TransportError, TransportErrorKind};
+use crate::error::{AuthErrorKind, Error, TransportError, TransportErrorKind};
 use crate::store::StoreErrorKind;
 
 /// `{method} {url.template}`: the name of an attempt's span.
@@ -97,17 +97,6 @@ pub(super) fn store_error_type(kind: StoreErrorKind) -> &'static str {
     }
 }
 
-pub(super) fn error_kind(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidInput => "invalid_input",
-        ErrorKind::Transport => "transport",
-        ErrorKind::Api => "api",
-        ErrorKind::Decode => "decode",
-        ErrorKind::Auth => "auth",
-        ErrorKind::Misuse => "misuse",
-    }
-}
-
 /// `error.type` of a call's error: the status code of an API error (`"429"`), the kind of
 /// a transport or token failure (`timeout`, `invalid_client`), else the error's class.
 pub(super) fn error_type(error: &Error) -> Cow<'static, str> {
@@ -115,7 +104,7 @@ pub(super) fn error_type(error: &Error) -> Cow<'static, str> {
         Error::Api(api) => api.status().as_u16().to_string().into(),
         Error::Transport { error, .. } => transport_error_type(error).into(),
         Error::Auth(auth) => auth_error_type(auth.kind()).into(),
-        other => error_kind(other.kind()).into(),
+        other => other.kind().as_str().into(),
     }
 }
 

@@ -37,8 +37,8 @@ use crate::transport::{HttpRequest, HttpResponse};
 
 mod attributes;
 use attributes::{
-    FullUrl, SpanName, auth_error_type, error_kind, error_type, server_address, server_port,
-    store_error_type, transport_error_type,
+    FullUrl, SpanName, auth_error_type, error_type, server_address, server_port, store_error_type,
+    transport_error_type,
 };
 
 /// The measurements, through the `metrics` facade: `http.client.request.duration` and the
@@ -453,7 +453,7 @@ impl CallTelemetry {
                 )
             }
             Err(error) => {
-                span.record("zoom.outcome", error_kind(error.kind()));
+                span.record("zoom.outcome", error.kind().as_str());
                 span.record("error.type", error_type(error).as_ref());
                 span.record("otel.status_code", "ERROR");
                 let api = error.api();
