@@ -68,6 +68,12 @@ pub(crate) fn random_hex(words: usize) -> String {
         .collect()
 }
 
+/// Unix milliseconds of `at` (0 before 1970).
+pub(crate) fn unix_millis(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

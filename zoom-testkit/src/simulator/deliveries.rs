@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -17,10 +17,10 @@ use serde_json::json;
 use tokio::task::JoinSet;
 use zoom_webhook::{MEETING_LIVE_STREAMING_STARTED, MEETING_LIVE_STREAMING_STOPPED};
 
-use super::clock;
+use super::clock::{self, unix_millis};
 use super::config::{SimMeeting, WebhookConfig};
 use super::redelivery::Redelivery;
-use super::sender::{deliver, failed};
+use super::sender::{WebhookAttempt, deliver, failed};
 use super::world::{StreamNotice, World};
 use crate::webhooks;
 
@@ -39,24 +39,6 @@ pub enum WebhookDeliveryState {
     GaveUp,
     /// The webhook configuration changed or was removed before it was delivered.
     Cancelled,
-}
-
-/// One try of a delivery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WebhookAttempt {
-    /// When the try was sent, in Unix milliseconds.
-    pub sent_at_ms: u64,
-    /// The receiver's status code, if it answered in time.
-    pub status: Option<u16>,
-    /// Why there is no status code (no connection, no answer in time), if there is none.
-    pub error: Option<String>,
-}
-
-impl WebhookAttempt {
-    /// Whether the receiver acknowledged it (a 2xx in time).
-    pub fn acknowledged(&self) -> bool {
-        self.status.is_some_and(|s| (200..300).contains(&s))
-    }
 }
 
 /// One event the simulator delivers (or delivered, or gave up on). The body, which carries
@@ -333,9 +315,9 @@ impl Inner {
             .or_else(|| self.runtime.clone());
         match runtime {
             Some(runtime) => {
+                let webhooks = webhooks.clone();
                 let task = deliver(
-                    webhooks.clone(),
-                    id,
+                    move |attempt, last| webhooks.record(id, attempt, last),
                     config.clone(),
                     url,
                     delay,
@@ -380,11 +362,6 @@ fn event_name(notice: StreamNotice) -> &'static str {
     } else {
         MEETING_LIVE_STREAMING_STOPPED
     }
-}
-
-pub(crate) fn unix_millis(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// A stable made-up meeting UUID (Zoom's are 16 bytes in base64).

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use zoom_webhook::{MEETING_ENDED, MEETING_STARTED, WEBINAR_ENDED, WEBINAR_STARTED};
 
 use super::clock;
-use super::deliveries::{SIM_HOST_ID, meeting_uuid, unix_millis};
+use super::clock::unix_millis;
+use super::deliveries::{SIM_HOST_ID, meeting_uuid};
 use super::redelivery::{self, Redelivery};
 use super::request::ApiRequest;
 use super::response::SimResponse;

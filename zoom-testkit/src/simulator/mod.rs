@@ -125,12 +125,13 @@ pub use config::{
     WEBHOOK_ACK_TIMEOUT, WEBHOOK_RETRY_DELAYS, WEBINAR_LIVE_STREAMING_NOT_ALLOWED,
     WEBINAR_NOT_STARTED, WebhookConfig,
 };
-pub use deliveries::{WebhookAttempt, WebhookDelivery, WebhookDeliveryState};
+pub use deliveries::{WebhookDelivery, WebhookDeliveryState};
 pub(crate) use faults::padded_json;
 pub use faults::{CONTROL_TEXT, Fault, FaultRule, RetryAfterForm};
 pub use jwt::video_sdk_jwt;
 pub use redelivery::Redelivery;
 pub use request::ReceivedRequest;
+pub use sender::WebhookAttempt;
 pub use server::Simulator;
 pub use spec::spec_violations;
 pub use state::SimulatorControl;

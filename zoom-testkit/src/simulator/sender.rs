@@ -1,5 +1,5 @@
 //! Sending one delivery: its tries at Zoom's (scaled) delays, each signed anew and POSTed
-//! over a new HTTP/1.1 connection, their outcomes recorded in [`Webhooks`].
+//! over a new HTTP/1.1 connection, each outcome handed to the caller's `record`.
 
 use std::time::{Duration, SystemTime};
 
@@ -8,12 +8,32 @@ use http_body_util::Full;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
+use serde::{Deserialize, Serialize};
+
+use super::clock::unix_millis;
 use super::config::WebhookConfig;
-use super::deliveries::{WebhookAttempt, Webhooks, unix_millis};
 use crate::webhooks::{self, Delivery};
 
 /// The `User-Agent` Zoom's deliveries carry.
 const USER_AGENT: &str = "Zoom Marketplace/1.0a";
+
+/// One try of a delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookAttempt {
+    /// When the try was sent, in Unix milliseconds.
+    pub sent_at_ms: u64,
+    /// The receiver's status code, if it answered in time.
+    pub status: Option<u16>,
+    /// Why there is no status code (no connection, no answer in time), if there is none.
+    pub error: Option<String>,
+}
+
+impl WebhookAttempt {
+    /// Whether the receiver acknowledged it (a 2xx in time).
+    pub fn acknowledged(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
 
 pub(super) fn failed(error: impl Into<String>) -> WebhookAttempt {
     WebhookAttempt {
@@ -26,8 +46,7 @@ pub(super) fn failed(error: impl Into<String>) -> WebhookAttempt {
 /// Tries delivery `id` to `url` (after `delay`) until a 2xx comes back in time, waiting
 /// Zoom's (scaled) delays in between, and records each try.
 pub(super) async fn deliver(
-    webhooks: Webhooks,
-    id: u64,
+    record: impl Fn(WebhookAttempt, bool),
     config: WebhookConfig,
     url: http::Uri,
     delay: Duration,
@@ -66,7 +85,7 @@ pub(super) async fn deliver(
             },
         };
         let done = attempt.acknowledged();
-        webhooks.record(id, attempt, try_number == delays.len());
+        record(attempt, try_number == delays.len());
         if done {
             return;
         }

@@ -12,7 +12,8 @@ use zoom_webhook::{
 };
 
 use super::clock;
-use super::deliveries::{Outgoing, Webhooks, unix_millis};
+use super::clock::unix_millis;
+use super::deliveries::{Outgoing, Webhooks};
 use super::world::{SessionChange, SessionNotice, World};
 use crate::webhooks;
 
