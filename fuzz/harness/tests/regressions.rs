@@ -108,3 +108,8 @@ fn what_the_retry_after_fuzzer_found_is_fixed() {
 fn what_the_token_answer_fuzzer_found_is_fixed() {
     no_regression("token_answer");
 }
+
+#[test]
+fn what_the_webhook_fuzzer_found_is_fixed() {
+    no_regression("webhook");
+}
