@@ -76,8 +76,9 @@ open_enum!(
 open_enum!(
     /// The layout of a live stream: meetings (any of these; Zoom has not fixed the values)
     /// and Video SDK sessions (`gallery_view` or `speaker_view`); webinars take none. Any
-    /// other value is kept as [`Layout::Other`]. [`LiveStreamStatus::validate_for`] says
-    /// which kind takes which.
+    /// other value is kept as [`Layout::Other`].
+    /// [`LiveStreamStatus::validate_for`](crate::LiveStreamStatus::validate_for) says which
+    /// kind takes which.
     Layout {
         /// Follow the host's view.
         FollowHost = "follow_host",
