@@ -14,13 +14,12 @@
 //! call (with stream settings) are inside. Not a test: nothing asserts on speed.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use zoom_live_stream::autopilot::{Autopilot, AutopilotTarget};
-use zoom_live_stream::http::{HeaderMap, HeaderName, HeaderValue};
 use zoom_live_stream::store::{MemoryStore, SharedStore};
 use zoom_live_stream::webhook::{Event, Verifier};
 use zoom_live_stream::{
@@ -29,6 +28,7 @@ use zoom_live_stream::{
 use zoom_testkit::simulator::{
     self, BlockingSimulator, SimMeeting, SimulatorConfig, WebhookConfig,
 };
+use zoom_testkit::webhooks;
 use zoom_transport_reqwest::ReqwestTransport;
 
 const SECRET: &str = "bench-secret";
@@ -81,11 +81,11 @@ fn receiver(autopilot: Autopilot, clock: Shared) -> String {
         let verifier = Verifier::new(SECRET);
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let Some((headers, body)) = read_request(&stream) else {
+            let Some(request) = webhooks::read_request(&stream) else {
                 continue;
             };
             let read = Instant::now();
-            if let Ok(event) = verifier.verify_event_now(&headers, &body) {
+            if let Ok(event) = verifier.verify_event_now(request.headers(), request.body()) {
                 if let (Event::MeetingStarted(_), Some(target)) = (&event, event.target())
                     && let Some(id) = target.meeting_id()
                 {
@@ -98,30 +98,6 @@ fn receiver(autopilot: Autopilot, clock: Shared) -> String {
         }
     });
     url
-}
-
-fn read_request(stream: &TcpStream) -> Option<(HeaderMap, Vec<u8>)> {
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut headers = HeaderMap::new();
-    loop {
-        line.clear();
-        reader.read_line(&mut line).ok()?;
-        let trimmed = line.trim_end();
-        if trimmed.is_empty() {
-            break;
-        }
-        let (name, value) = trimmed.split_once(':')?;
-        headers.append(
-            HeaderName::from_bytes(name.trim().as_bytes()).ok()?,
-            HeaderValue::from_str(value.trim()).ok()?,
-        );
-    }
-    let length: usize = headers.get("content-length")?.to_str().ok()?.parse().ok()?;
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some((headers, body))
 }
 
 /// One configuration: 210 meetings, one after another; the latencies of the last 200.

@@ -2,15 +2,14 @@
 //! receiver that verifies them and hands them to `Autopilot::handle`: one process alone, two
 //! replicas sharing a store (every event delivered to both, twice), and a store that fails.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use zoom_live_stream::autopilot::{
     Action, Autopilot, AutopilotTarget, DecisionRecord, Handled, Policy, Reason,
 };
-use zoom_live_stream::http::{HeaderMap, HeaderName, HeaderValue};
 use zoom_live_stream::store::{
     MemoryStore, SharedStore, StoreError, StoreErrorKind, StoreOp, StoreOutcome,
 };
@@ -19,6 +18,7 @@ use zoom_live_stream::{Client, SessionId, UpdateLiveStream};
 use zoom_testkit::simulator::{
     self, BlockingSimulator, Redelivery, SimMeeting, SimSession, SimulatorConfig, WebhookConfig,
 };
+use zoom_testkit::webhooks;
 
 const SECRET: &str = "autopilot-test-secret";
 const MEETING: u64 = 81_234_567_891;
@@ -34,10 +34,10 @@ fn receiver(autopilot: Autopilot) -> String {
         let verifier = Verifier::new(SECRET);
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let Some((headers, body)) = read_request(&stream) else {
+            let Some(request) = webhooks::read_request(&stream) else {
                 continue;
             };
-            let status = match verifier.verify_event_now(&headers, &body) {
+            let status = match verifier.verify_event_now(request.headers(), request.body()) {
                 Ok(event) => {
                     let handled = autopilot.handle(&event);
                     assert!(
@@ -55,30 +55,6 @@ fn receiver(autopilot: Autopilot) -> String {
         }
     });
     url
-}
-
-fn read_request(stream: &TcpStream) -> Option<(HeaderMap, Vec<u8>)> {
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut headers = HeaderMap::new();
-    loop {
-        line.clear();
-        reader.read_line(&mut line).ok()?;
-        let trimmed = line.trim_end();
-        if trimmed.is_empty() {
-            break;
-        }
-        let (name, value) = trimmed.split_once(':')?;
-        headers.append(
-            HeaderName::from_bytes(name.trim().as_bytes()).ok()?,
-            HeaderValue::from_str(value.trim()).ok()?,
-        );
-    }
-    let length: usize = headers.get("content-length")?.to_str().ok()?.parse().ok()?;
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some((headers, body))
 }
 
 /// A simulator with `MEETING` configured, not in progress, and no 30-second start window

@@ -426,3 +426,49 @@ pub fn url_validation_body(plain_token: &str, event_ts_ms: u64) -> Vec<u8> {
     .to_string()
     .into_bytes()
 }
+
+/// Reads one HTTP/1.1 request from the receiving end of a connection: the request line, the
+/// headers, then a body of `Content-Length` bytes. For a hand-written loopback receiver in a
+/// test (the simulator's deliveries, say); `None` if the stream ends early or the head is not
+/// HTTP. Answer on the same stream afterwards.
+///
+/// ```
+/// let wire = b"POST /zoom/events HTTP/1.1\r\nx-zm-request-timestamp: 1\r\ncontent-length: 2\r\n\r\n{}";
+/// let request = zoom_testkit::webhooks::read_request(&wire[..]).unwrap();
+/// assert_eq!(request.uri(), "/zoom/events");
+/// assert_eq!(request.headers()["x-zm-request-timestamp"], "1");
+/// assert_eq!(request.body(), b"{}");
+/// ```
+pub fn read_request(stream: impl std::io::Read) -> Option<http::Request<Vec<u8>>> {
+    use std::io::{BufRead as _, Read as _};
+
+    let mut reader = std::io::BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let mut request = http::Request::builder()
+        .method(parts.next()?)
+        .uri(parts.next()?);
+    loop {
+        line.clear();
+        reader.read_line(&mut line).ok()?;
+        let trimmed = line.trim_end();
+        if trimmed.is_empty() {
+            break;
+        }
+        let (name, value) = trimmed.split_once(':')?;
+        request = request.header(name.trim(), value.trim());
+    }
+    let length: u64 = request
+        .headers_ref()?
+        .get(http::header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()?;
+    // Read, not allocated up front: a `Content-Length` is only a claim.
+    let mut body = Vec::new();
+    reader.take(length).read_to_end(&mut body).ok()?;
+    (body.len() as u64 == length).then_some(())?;
+    request.body(body).ok()
+}

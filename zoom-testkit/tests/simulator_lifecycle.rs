@@ -5,18 +5,19 @@
 
 mod simulator_common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use simulator_common::{meeting_path, patch, request};
-use zoom_core::http::{HeaderMap, HeaderName, HeaderValue};
+use zoom_core::http::HeaderMap;
 use zoom_testkit::simulator::{
     BlockingSimulator, DEMO_MEETING_ID, DEMO_WEBINAR_ID, Redelivery, SimMeeting, SimulatorConfig,
     WebhookConfig, WebhookDelivery, WebhookDeliveryState,
 };
+use zoom_testkit::webhooks;
 use zoom_webhook::{Event, Target, Verifier};
 
 const SECRET: &str = "sim-lifecycle-secret";
@@ -39,9 +40,11 @@ impl Receiver {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let Some(delivery) = read_request(&stream) else {
+                let Some(got) = webhooks::read_request(&stream) else {
                     continue;
                 };
+                let (head, body) = got.into_parts();
+                let delivery = (head.headers, body);
                 let _ = stream.write_all(
                     b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
                 );
@@ -77,30 +80,6 @@ impl Receiver {
             "an unexpected delivery"
         );
     }
-}
-
-fn read_request(stream: &TcpStream) -> Option<(HeaderMap, Vec<u8>)> {
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut headers = HeaderMap::new();
-    loop {
-        line.clear();
-        reader.read_line(&mut line).ok()?;
-        let trimmed = line.trim_end();
-        if trimmed.is_empty() {
-            break;
-        }
-        let (name, value) = trimmed.split_once(':')?;
-        headers.append(
-            HeaderName::from_bytes(name.trim().as_bytes()).ok()?,
-            HeaderValue::from_str(value.trim()).ok()?,
-        );
-    }
-    let length: usize = headers.get("content-length")?.to_str().ok()?.parse().ok()?;
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some((headers, body))
 }
 
 fn simulator(receiver: &Receiver) -> BlockingSimulator {

@@ -5,14 +5,14 @@
 
 mod simulator_common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 use simulator_common::{BEARER, Resp, fetch_token, request};
-use zoom_core::http::{HeaderMap, HeaderName, HeaderValue};
+use zoom_core::http::HeaderMap;
 use zoom_core::{
     ApiErrorKind, Layout, LiveStreamSettings, LiveStreamStatus, SessionId, UpdateLiveStream,
 };
@@ -21,6 +21,7 @@ use zoom_testkit::simulator::{
     DEMO_VIDEO_SDK_API_SECRET, SESSION_NOT_STARTED, SESSION_SLASHED_ID, SimSession, WebhookConfig,
     spec_violations, video_sdk_jwt,
 };
+use zoom_testkit::webhooks;
 use zoom_webhook::{Event, Target, Verifier};
 
 fn sim() -> BlockingSimulator {
@@ -313,28 +314,11 @@ fn receiver() -> (SocketAddr, mpsc::Receiver<(HeaderMap, Vec<u8>)>) {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            let mut headers = HeaderMap::new();
-            let mut length = 0;
-            loop {
-                line.clear();
-                let _ = reader.read_line(&mut line);
-                let Some((name, value)) = line.trim_end().split_once(':') else {
-                    break;
-                };
-                let (name, value) = (name.trim(), value.trim());
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.parse().unwrap();
-                }
-                headers.insert(
-                    HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                    HeaderValue::from_str(value).unwrap(),
-                );
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
+            let Some(got) = webhooks::read_request(&stream) else {
+                continue;
+            };
+            let (head, body) = got.into_parts();
+            let headers = head.headers;
             let _ = write!(
                 stream,
                 "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"

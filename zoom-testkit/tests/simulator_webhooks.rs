@@ -4,20 +4,21 @@
 mod simulator_common;
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use simulator_common::{meeting_path, patch, request, webinar_path};
-use zoom_core::http::{HeaderMap, HeaderName, HeaderValue};
+use zoom_core::http::HeaderMap;
 use zoom_testkit::simulator::{
     self, BlockingSimulator, DEMO_MEETING_ID, DEMO_STREAM_KEY, DEMO_STREAM_URL, DEMO_WEBINAR_ID,
     Fault, FaultRule, SimMeeting, SimulatorConfig, WebhookConfig, WebhookDelivery,
     WebhookDeliveryState,
 };
+use zoom_testkit::webhooks;
 use zoom_testkit::webhooks::NON_ASCII_TOPIC;
 use zoom_webhook::{Event, Verifier};
 
@@ -69,8 +70,14 @@ impl Receiver {
             let mut silent = Vec::new();
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let Some(delivery) = read_request(&stream) else {
+                let Some(got) = webhooks::read_request(&stream) else {
                     continue;
+                };
+                let (head, body) = got.into_parts();
+                let delivery = Received {
+                    target: head.uri.to_string(),
+                    headers: head.headers,
+                    body,
                 };
                 let answer = script.lock().unwrap().pop_front();
                 if sender.send(delivery).is_err() {
@@ -105,35 +112,6 @@ impl Receiver {
     fn nothing_more(&self) {
         assert!(self.received.try_recv().is_err(), "an unexpected delivery");
     }
-}
-
-fn read_request(stream: &TcpStream) -> Option<Received> {
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let target = line.split_whitespace().nth(1)?.to_owned();
-    let mut headers = HeaderMap::new();
-    loop {
-        line.clear();
-        reader.read_line(&mut line).ok()?;
-        let trimmed = line.trim_end();
-        if trimmed.is_empty() {
-            break;
-        }
-        let (name, value) = trimmed.split_once(':')?;
-        headers.append(
-            HeaderName::from_bytes(name.trim().as_bytes()).ok()?,
-            HeaderValue::from_str(value.trim()).ok()?,
-        );
-    }
-    let length: usize = headers.get("content-length")?.to_str().ok()?.parse().ok()?;
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some(Received {
-        target,
-        headers,
-        body,
-    })
 }
 
 fn simulator(webhook: Option<WebhookConfig>) -> BlockingSimulator {
